@@ -1,0 +1,76 @@
+"""Settings from environment variables, each with a working default for `make run`.
+
+Every variable is listed in the README. Nothing here reads files or opens connections.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("BOT_VAR_DIR", PROJECT_ROOT / "var"))
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    rasa_url: str
+    action_server_url: str
+    rasa_token: str
+    web_host: str
+    web_port: int
+    hotline: str
+
+    @property
+    def is_embedded_database(self) -> bool:
+        """True for the default SQLite file under var/ (demo data may be loaded there)."""
+        return self.database_url == default_database_url()
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{VAR_DIR / 'utility.db'}"
+
+
+def load_settings() -> Settings:
+    return Settings(
+        database_url=_env("DATABASE_URL", default_database_url()),
+        rasa_url=_env("RASA_URL", f"http://127.0.0.1:{_env('RASA_PORT', '5005')}"),
+        action_server_url=_env(
+            "ACTION_SERVER_URL", f"http://127.0.0.1:{_env('ACTION_PORT', '5055')}/webhook"
+        ),
+        rasa_token=_env("RASA_TOKEN", "dev-rasa-token-change-me"),
+        web_host=_env("WEB_HOST", "0.0.0.0"),
+        web_port=int(_env("WEB_PORT", "8080")),
+        hotline=_env("HOTLINE", "19001006"),
+    )
+
+
+def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Every variable that endpoints.yml, the Procfile and our processes read, with the
+    defaults of `make run` filled in where the environment leaves them unset or empty."""
+    env = dict(os.environ if environ is None else environ)
+
+    def default(name: str, value: str) -> None:
+        if not env.get(name, "").strip():
+            env[name] = value
+
+    default("RASA_PORT", "5005")
+    default("ACTION_PORT", "5055")
+    default("WEB_PORT", "8080")
+    default("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}")
+    default("ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
+    default("RASA_TOKEN", "dev-rasa-token-change-me")
+    default("WEB_ORIGIN", f"http://localhost:{env['WEB_PORT']}")
+    default("DATABASE_URL", default_database_url())
+    default("TRACKER_STORE_URL", f"sqlite:///{VAR_DIR / 'tracker.db'}")
+    default("LOCK_STORE_URL", "memory://")
+    default("RASA_TELEMETRY_ENABLED", "false")
+    default("LOG_LEVEL", "INFO")
+    return env
