@@ -102,14 +102,19 @@ def build_parser() -> argparse.ArgumentParser:
         sub = db_commands.add_parser(name, help=text, description=text)
         sub.add_argument("--database-url", help="default: DATABASE_URL or var/utility.db")
         sub.set_defaults(handler=handler)
-    db_commands.choices["upgrade"].add_argument(
-        "--skip-tariffs", action="store_true", help="migrate only"
-    )
+    db_commands.choices["upgrade"].add_argument("--skip-tariffs", action="store_true", help="migrate only")
 
     demo = commands.add_parser("demo-data", help="generate the deterministic demo database")
     demo.add_argument("--seed", type=int, default=None, help="random seed")
     demo.add_argument("--today", default=None, metavar="dd/mm/yyyy", help="the day the data is made")
     demo.add_argument("--force", action="store_true", help="replace existing data")
+    demo.add_argument("--customers", type=int, default=None, help="how many customers to generate")
+    demo.add_argument("--database-url", help="default: DATABASE_URL or var/utility.db")
+    demo.add_argument(
+        "--allow-non-default-db",
+        action="store_true",
+        help="allow a database other than the embedded default (never a production one)",
+    )
     demo.set_defaults(handler=_lazy("bot.db.demo"))
 
     data = commands.add_parser("import", help="import a CSV file (see docs/data-import.md)")
@@ -117,11 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("file")
     data.add_argument("--skip-bad", action="store_true", help="load the good rows, reject the bad")
     data.add_argument("--rejects", metavar="FILE", help="where --skip-bad writes rejected rows")
+    data.add_argument("--database-url", help="default: DATABASE_URL or var/utility.db")
     data.set_defaults(handler=_lazy("bot.db.importer"))
 
-    incident = commands.add_parser(
-        "incident", help="open, update and restore incidents", add_help=False
-    )
+    incident = commands.add_parser("incident", help="open, update and restore incidents", add_help=False)
     incident.add_argument("argv", nargs=argparse.REMAINDER)  # parsed by main() itself
     return parser
 

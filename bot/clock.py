@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -22,7 +22,7 @@ Clock = Callable[[], datetime]
 
 
 def _system_clock() -> datetime:
-    return datetime.now(timezone.utc).astimezone(VN_TZ)
+    return datetime.now(UTC).astimezone(VN_TZ)
 
 
 def _as_vietnam_time(moment: datetime) -> datetime:

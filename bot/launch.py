@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.launch")
     sub = parser.add_subparsers(dest="command", required=True)
     run_parser = sub.add_parser("run")
-    run_parser.add_argument("--demo-data", action="store_true", help="load demo data even into a configured database")
+    run_parser.add_argument(
+        "--demo-data", action="store_true", help="load demo data even into a configured database"
+    )
     sub.add_parser("shell")
     sub.add_parser("prepare")
     args = parser.parse_args(argv)

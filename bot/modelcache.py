@@ -1,8 +1,9 @@
 """Train the Rasa model only when something that shapes it changed.
 
-The model's key is a hash of everything that shapes it: config.yml, domain.yml, the
-training data (data/nlu, data/rules.yml, data/stories.yml), the code and data files of
-our custom NLU components (bot/nlu/), and the pinned requirements (the Rasa version).
+The model's key is a hash of everything that shapes it: config.yml, the domain (domain/),
+the training data (data/, less the utility data that Rasa does not read), the code and
+data files of our custom NLU components (bot/nlu/), and the pinned requirements (the Rasa
+version).
 Rasa's own fingerprint does not see files read by custom components; this key does,
 and the components also add those files to Rasa's fingerprint (``fingerprint_addon``).
 
@@ -27,21 +28,21 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 
-MODEL_INPUTS = (
-    "config.yml",
-    "domain.yml",
-    "data/nlu",
-    "data/rules.yml",
-    "data/stories.yml",
-    "bot/nlu",
-    "requirements",
-)
+MODEL_INPUTS = ("config.yml", "domain", "data", "bot/nlu", "requirements")
+NOT_MODEL_INPUTS = ("data/demo", "data/tariffs.yml")
 IGNORED_SUFFIXES = (".pyc", ".pyo")
 
 
 def cache_dir() -> Path:
     base = os.environ.get("EVN_CACHE_DIR") or Path.home() / ".cache" / "evn-cskh"
     return Path(base) / "models"
+
+
+def _shapes_model(file: Path, root: Path) -> bool:
+    relative = file.relative_to(root).as_posix()
+    if any(relative == skip or relative.startswith(skip + "/") for skip in NOT_MODEL_INPUTS):
+        return False
+    return "__pycache__" not in file.parts and not file.name.endswith(IGNORED_SUFFIXES)
 
 
 def _input_files(root: Path) -> Iterable[Path]:
@@ -51,7 +52,7 @@ def _input_files(root: Path) -> Iterable[Path]:
             yield path
         elif path.is_dir():
             for file in sorted(path.rglob("*")):
-                if file.is_file() and "__pycache__" not in file.parts and not file.name.endswith(IGNORED_SUFFIXES):
+                if file.is_file() and _shapes_model(file, root):
                     yield file
 
 
@@ -89,6 +90,7 @@ def ensure_model(root: Path = PROJECT_ROOT) -> Path:
         subprocess.run(
             [
                 str(Path(sys.executable).parent / "rasa"), "train",
+                "--domain", "domain",
                 "--fixed-model-name", target.name.removesuffix(".tar.gz"),
                 "--out", out,
             ],

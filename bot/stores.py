@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-LOCK_KEY_PREFIX = "evn_cskh"
+LOCK_KEY_PREFIX = "evncskh"
 
 
 def lock_store_from_url(url: str | None) -> LockStore:

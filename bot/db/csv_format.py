@@ -21,6 +21,7 @@ time, so memory does not grow with the file.
 from __future__ import annotations
 
 import codecs
+import functools
 import csv
 import re
 from collections.abc import Iterable, Iterator
@@ -67,25 +68,19 @@ class RowError:
 
 @dataclass
 class RawRow:
-    """One data row as read: the line it starts on, the header names and the raw values."""
+    """One data row as read: the line it starts on, its raw values, and the header's
+    column positions (name -> index)."""
 
     line: int
     values: list[str]
-    header: list[str] = field(repr=False)
+    positions: dict[str, int] = field(repr=False)
 
     def get(self, column: str) -> str:
         """The stripped raw value of ``column`` ('' when the column is absent or empty)."""
-        index = _index(self.header, column)
+        index = self.positions.get(column)
         if index is None or index >= len(self.values):
             return ""
         return self.values[index].strip()
-
-
-def _index(header: list[str], column: str) -> int | None:
-    try:
-        return header.index(column)
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------- decoding
@@ -155,16 +150,16 @@ def decode_lines(stream: BinaryIO) -> Iterator[str]:
 
 
 def _not_utf8_reason(raw: bytes, exc: UnicodeDecodeError, line: int) -> str:
+    # The line itself is not echoed: it may hold a name or a phone number.
     byte = raw[exc.start]
     try:
-        sample = raw.decode("cp1258").strip()[:60]
+        raw.decode("cp1258")
         guess = "Windows-1258 (Vietnamese ANSI), Windows-1252 or latin-1"
     except UnicodeDecodeError:
-        sample = raw.decode("latin-1").strip()[:60]
         guess = "a legacy 8-bit code page (latin-1 or similar)"
     return (
         f"the file is not UTF-8: byte 0x{byte:02X} at line {line}, position {exc.start + 1} "
-        f"is not valid UTF-8 (the line reads {sample!r} in {guess}); {SAVE_AS_UTF8}"
+        f"is not valid UTF-8 (the file is probably {guess}); {SAVE_AS_UTF8}"
     )
 
 
@@ -251,6 +246,9 @@ def _check_header(names: list[str], required: list[str], optional: list[str]) ->
 
 def _rows(stream: BinaryIO, counted: _LineCounter, header: Header) -> Iterator[RawRow]:
     reader = csv.reader(counted, delimiter=header.delimiter, strict=True)
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header.names):
+        positions.setdefault(name, index)
     try:
         while True:
             start = counted.count + 1
@@ -262,7 +260,7 @@ def _rows(stream: BinaryIO, counted: _LineCounter, header: Header) -> Iterator[R
                 raise CsvFileError(f"line {start}: malformed CSV ({exc})") from None
             if not any(value.strip() for value in values):
                 continue
-            yield RawRow(line=start, values=values, header=header.names)
+            yield RawRow(line=start, values=values, positions=positions)
     finally:
         stream.close()
 
@@ -303,8 +301,8 @@ def text(value: str, *, max_length: int, required: bool = False) -> str | None:
         raise FieldError("contains control characters")
     if _MOJIBAKE.search(value):
         raise FieldError(
-            f"{value[:40]!r} looks double-encoded (UTF-8 read as Windows-1252/latin-1 and "
-            "saved again): fix the source text"
+            "looks double-encoded (UTF-8 text read as Windows-1252/latin-1 and saved "
+            "again, e.g. 'Tráº§n' for 'Trần'): fix the source text"
         )
     return value
 
@@ -314,17 +312,24 @@ def whole_number(value: str, *, minimum: int | None = 0, maximum: int | None = N
     value = value.strip()
     if not value:
         raise FieldError("is required")
-    try:
-        number = parse_vn_number(value)
-    except ValueError:
-        raise FieldError(
-            f"{value!r} is not a whole number (write 1234567 or 1.234.567)"
-        ) from None
+    if value.isascii() and value.isdigit():  # the common case, fast
+        number = int(value)
+    else:
+        number = _grouped_number(value)
     if minimum is not None and number < minimum:
         raise FieldError(f"{value} is below {minimum}")
     if maximum is not None and number > maximum:
         raise FieldError(f"{value} is above {maximum}")
     return number
+
+
+def _grouped_number(value: str) -> int:
+    try:
+        return parse_vn_number(value)
+    except ValueError:
+        raise FieldError(
+            f"{value!r} is not a whole number (write 1234567 or 1.234.567)"
+        ) from None
 
 
 def money(value: str) -> int:
@@ -337,6 +342,11 @@ def vn_date(value: str) -> date:
     value = value.strip()
     if not value:
         raise FieldError("is required")
+    return _vn_date(value)
+
+
+@functools.lru_cache(maxsize=8192)  # files repeat the same few dates many times
+def _vn_date(value: str) -> date:
     match = _DATE.fullmatch(value)
     if not match:
         raise FieldError(f"{value!r} is not a date in dd/mm/yyyy form")
@@ -379,7 +389,9 @@ CUSTOMER_CODE = re.compile(r"[A-Z]{2}\d{11}")
 
 def customer_code(value: str) -> str:
     """``pb 0501-0000001`` -> ``PB05010000001``; 2 letters + 11 digits."""
-    code = re.sub(r"[\s.\-]", "", value).upper()
+    code = value.strip()
+    if not CUSTOMER_CODE.fullmatch(code):
+        code = re.sub(r"[\s.\-]", "", value).upper()
     if not code:
         raise FieldError("is required")
     if not CUSTOMER_CODE.fullmatch(code):

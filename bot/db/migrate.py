@@ -11,12 +11,14 @@ switched off around them, as SQLite's docs require, and checked afterwards.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
+from bot.db.models import metadata
 from bot.db.session import is_sqlite, make_engine
 
 VERSION_TABLE = "utility_alembic_version"
@@ -25,6 +27,19 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 class MigrationError(RuntimeError):
     """A migration left the database inconsistent (e.g. broken foreign keys)."""
+
+
+def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    """Alembic filter: only tables of our metadata exist for us (not Rasa's ``events``)."""
+    if type_ == "table":
+        return name in metadata.tables
+    return True
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    if type_ == "table":
+        return name in metadata.tables
+    return True
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -48,13 +63,11 @@ def downgrade(database_url: str | None = None, revision: str = "base") -> None:
 def current(database_url: str | None = None) -> str | None:
     """The revision the database is at, or None if it was never migrated."""
     with make_engine(database_url).connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"version_table": VERSION_TABLE}
-        )
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
         return context.get_current_revision()
 
 
-def _run(database_url: str | None, step) -> None:  # noqa: ANN001 - alembic command
+def _run(database_url: str | None, step) -> None:
     engine = make_engine(database_url)
     sqlite = is_sqlite(engine)
     with engine.connect() as connection:

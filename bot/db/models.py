@@ -15,7 +15,7 @@ Every schema change needs a migration in ``bot/db/migrations/versions``.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -76,14 +76,14 @@ class AwareDateTime(TypeDecorator):
             raise TypeError(f"a timestamp needs a datetime, got {type(value).__name__}")
         if value.tzinfo is None:
             value = value.replace(tzinfo=VN_TZ)
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.astimezone(VN_TZ)
 
 
@@ -96,7 +96,7 @@ class Money(TypeDecorator):
     def process_bind_param(self, value: Any, dialect: Any) -> int | None:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
             raise TypeError(f"money needs int or Decimal, got {type(value).__name__}")
         if value != int(value):
             raise ValueError(f"money is whole đồng, got {value}")
@@ -299,9 +299,7 @@ class Customer(Base):
     notices_sent = Column(SmallInteger, nullable=False, default=0)  # payment notices for the current debt
 
     station = relationship("Station", back_populates="customers")
-    readings = relationship(
-        "MeterReading", back_populates="customer", order_by="MeterReading.reading_date"
-    )
+    readings = relationship("MeterReading", back_populates="customer", order_by="MeterReading.reading_date")
     invoices = relationship("Invoice", back_populates="customer", order_by="Invoice.period_end")
 
     @property
@@ -506,18 +504,14 @@ class PlannedOutage(Base):
     status = Column(String(20), nullable=False, default=OutageStatus.SCHEDULED.value)
 
     stations = relationship("Station", secondary=planned_outage_stations)
-    wards = relationship(
-        "PlannedOutageWard", cascade="all, delete-orphan", passive_deletes=True
-    )
+    wards = relationship("PlannedOutageWard", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class PlannedOutageWard(Base):
     __tablename__ = "planned_outage_wards"
     __table_args__ = (Index("ix_planned_outage_wards_province_ward", "province", "ward"),)
 
-    outage_id = Column(
-        ForeignKey("planned_outages.id", ondelete="CASCADE"), primary_key=True
-    )
+    outage_id = Column(ForeignKey("planned_outages.id", ondelete="CASCADE"), primary_key=True)
     province = Column(String(100), primary_key=True)
     ward = Column(String(100), primary_key=True)
 
@@ -636,9 +630,7 @@ class ChannelLink(Base):
     id = Column(Integer, primary_key=True)
     channel = Column(String(20), nullable=False)  # zalo, facebook, webchat...
     channel_user_id = Column(String(128), nullable=False)
-    customer_code = Column(
-        ForeignKey("customers.code", ondelete="CASCADE"), nullable=False, index=True
-    )
+    customer_code = Column(ForeignKey("customers.code", ondelete="CASCADE"), nullable=False, index=True)
     verified_at = Column(AwareDateTime, nullable=False, default=_now)
 
 

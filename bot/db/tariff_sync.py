@@ -10,6 +10,7 @@ date, and periods no longer in the file are removed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,10 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import TariffTier, TariffVersion, VatPeriod
 from bot.db.session import session_scope
+
+
+class TariffSyncError(ValueError):
+    """The schedule holds a value the tables cannot store exactly."""
 
 
 @dataclass
@@ -34,8 +39,7 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(
-            self.versions_added + self.versions_updated + self.vat_added
-            + self.vat_updated + self.vat_removed
+            self.versions_added + self.versions_updated + self.vat_added + self.vat_updated + self.vat_removed
         )
 
     def summary(self) -> str:
@@ -74,8 +78,7 @@ def run(database_url: str | None = None, path: Path | None = None) -> SyncReport
 def _sync_versions(session: Session, versions: list[Any], group: str, report: SyncReport) -> None:
     existing = {
         row.code: row
-        for row in session.execute(select(TariffVersion).where(TariffVersion.tariff_group == group))
-        .scalars()
+        for row in session.execute(select(TariffVersion).where(TariffVersion.tariff_group == group)).scalars()
     }
     for version in versions:
         row = existing.pop(version.code, None)
@@ -95,7 +98,7 @@ def _sync_versions(session: Session, versions: list[Any], group: str, report: Sy
             if getattr(row, name) != value:
                 setattr(row, name, value)
                 changed = True
-        tiers_changed = _sync_tiers(row, version.tiers)
+        tiers_changed = _sync_tiers(row, version.tiers, version.code)
         if row.id is not None:
             if changed or tiers_changed:
                 report.versions_updated += 1
@@ -104,17 +107,24 @@ def _sync_versions(session: Session, versions: list[Any], group: str, report: Sy
     report.versions_not_in_file = len(existing)
 
 
-def _sync_tiers(row: TariffVersion, tiers: list[Any]) -> bool:
+def _exact(value: Decimal, places: int, where: str) -> Decimal:
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        raise TariffSyncError(f"{where}: {value} has more than {places} decimal places")
+    return value
+
+
+def _sync_tiers(row: TariffVersion, tiers: list[Any], code: str) -> bool:
     """Update the tier rows in place (no delete + insert: (version, tier) is unique)."""
     changed = False
     current = {tier.tier: tier for tier in row.tiers}
     for number, tier in enumerate(tiers, start=1):
+        price = _exact(tier.price, 2, f"{code} tier {number} price")
         stored = current.pop(number, None)
         if stored is None:
-            row.tiers.append(TariffTier(tier=number, upper_kwh=tier.upper_kwh, price=tier.price))
+            row.tiers.append(TariffTier(tier=number, upper_kwh=tier.upper_kwh, price=price))
             changed = True
-        elif stored.upper_kwh != tier.upper_kwh or stored.price != tier.price:
-            stored.upper_kwh, stored.price = tier.upper_kwh, tier.price
+        elif stored.upper_kwh != tier.upper_kwh or stored.price != price:
+            stored.upper_kwh, stored.price = tier.upper_kwh, price
             changed = True
     for extra in current.values():
         row.tiers.remove(extra)  # delete-orphan
@@ -128,7 +138,7 @@ def _sync_vat_periods(session: Session, periods: list[Any], report: SyncReport) 
         row = existing.pop(period.start, None)
         values = {
             "end_date": period.end,
-            "rate": period.rate,
+            "rate": _exact(period.rate, 4, f"VAT period from {period.start:%d/%m/%Y} rate"),
             "basis": (getattr(period, "basis", "") or None),
         }
         if row is None:

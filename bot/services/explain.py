@@ -179,9 +179,7 @@ class Recheck:
     kind: ReasonKind = field(default=ReasonKind.RECHECK, init=False)
 
 
-Reason = (
-    UsageComparison | LongerPeriod | HigherTiers | PriceChange | VatChange | EstimatedReading | Recheck
-)
+Reason = UsageComparison | LongerPeriod | HigherTiers | PriceChange | VatChange | EstimatedReading | Recheck
 
 
 @dataclass(frozen=True)
@@ -225,12 +223,19 @@ def explain_bill(
     reasons.extend(_price_changes(current, previous, schedule))
     reasons.extend(_vat_changes(current, previous, schedule))
     if current.estimated_reading or (previous is not None and previous.estimated_reading):
-        reasons.append(EstimatedReading(current.estimated_reading, bool(previous and previous.estimated_reading)))
+        reasons.append(
+            EstimatedReading(current.estimated_reading, bool(previous and previous.estimated_reading))
+        )
     if same_period_last_year is not None:
         reasons.append(_compare(ReasonKind.CHANGE_VS_LAST_YEAR, current, same_period_last_year))
     if previous is not None and _is_recheck(previous.kwh, current.kwh):
         reasons.append(
-            Recheck(previous.kwh, current.kwh, _percent(current.kwh - previous.kwh, previous.kwh), RECHECK_THRESHOLD_PERCENT)
+            Recheck(
+                previous.kwh,
+                current.kwh,
+                _percent(current.kwh - previous.kwh, previous.kwh),
+                RECHECK_THRESHOLD_PERCENT,
+            )
         )
     return BillExplanation(current, previous, same_period_last_year, reasons)
 
@@ -340,9 +345,7 @@ def _price_changes(
     return changes
 
 
-def _vat_changes(
-    now: InvoiceFacts, before: InvoiceFacts | None, schedule: TariffSchedule
-) -> list[VatChange]:
+def _vat_changes(now: InvoiceFacts, before: InvoiceFacts | None, schedule: TariffSchedule) -> list[VatChange]:
     """VAT rate changes inside the current period or since the previous one began."""
     split = schedule.vat_split_policy is VatSplitPolicy.SPLIT_BY_DAYS
     changes = []

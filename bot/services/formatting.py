@@ -19,7 +19,7 @@ _FRACTION = re.compile(r"[0-9]+")
 
 
 def _as_decimal(value: Number) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise TypeError(f"expected an int or Decimal, got {value!r}")
     number = Decimal(value)
     if not number.is_finite():

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
@@ -162,14 +163,15 @@ class TariffSchedule:
             candidates.add(period.start)
             if period.end is not None:
                 candidates.add(period.end + timedelta(days=1))
-        changes = []
-        for day in sorted(d for d in candidates if start < d <= end):
-            before, after = day - timedelta(days=1), day
-            if self.vat_rate_on(before) != self.vat_rate_on(after) or _code_on(
-                self, before
-            ) != _code_on(self, after):
-                changes.append(day)
-        return changes
+        return [
+            day
+            for day in sorted(d for d in candidates if start < d <= end)
+            if _state_on(self, day - timedelta(days=1)) != _state_on(self, day)
+        ]
+
+
+def _state_on(schedule: TariffSchedule, day: date) -> tuple[str | None, Decimal]:
+    return _code_on(schedule, day), schedule.vat_rate_on(day)
 
 
 def _code_on(schedule: TariffSchedule, day: date) -> str | None:
@@ -193,7 +195,7 @@ def _validate_versions(versions: list[TariffVersion]) -> None:
         if version.effective_to is not None and version.effective_to < version.effective_from:
             raise TariffDataError(f"{where}: effective_to is before effective_from")
         _validate_tiers(where, version.tiers)
-    for earlier, later in zip(versions, versions[1:]):
+    for earlier, later in itertools.pairwise(versions):
         if earlier.effective_from == later.effective_from or (
             earlier.effective_to is not None and earlier.effective_to >= later.effective_from
         ):
@@ -210,7 +212,7 @@ def _validate_tiers(where: str, tiers: list[Tier]) -> None:
     for number, tier in enumerate(tiers, start=1):
         last = number == len(tiers)
         if not isinstance(tier.price, Decimal) or not tier.price.is_finite() or tier.price < 0:
-            raise TariffDataError(f"{where} tier {number}: price must be a Decimal ≥ 0")
+            raise TariffDataError(f"{where} tier {number}: price must be a number ≥ 0")
         if tier.upper_kwh is None:
             if not last:
                 raise TariffDataError(f"{where} tier {number}: only the last tier may be open")
@@ -236,7 +238,7 @@ def _validate_vat(periods: list[VatPeriod], default_rate: Decimal) -> None:
     for period in periods:
         if period.end is not None and period.end < period.start:
             raise TariffDataError(f"VAT period from {period.start:%d/%m/%Y}: end is before start")
-    for earlier, later in zip(periods, periods[1:]):
+    for earlier, later in itertools.pairwise(periods):
         if earlier.end is None or earlier.end >= later.start:
             raise TariffDataError(
                 f"VAT periods from {earlier.start:%d/%m/%Y} and {later.start:%d/%m/%Y} overlap"
@@ -258,7 +260,7 @@ def clear_schedule_cache() -> None:
     _load_cached.cache_clear()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_cached(path: Path) -> TariffSchedule:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -283,7 +285,9 @@ def schedule_from_dict(raw: Any) -> TariffSchedule:
     vat = raw.get("vat") or {}
     if not isinstance(vat, dict):
         raise TariffDataError("'vat' must be a mapping")
-    periods = [_parse_vat_period(item, f"vat.periods[{i}]") for i, item in enumerate(vat.get("periods") or [])]
+    periods = [
+        _parse_vat_period(item, f"vat.periods[{i}]") for i, item in enumerate(vat.get("periods") or [])
+    ]
     default_rate = _decimal(_require(vat, "default_rate", "vat"), "vat.default_rate")
     policy_value = (raw.get("policy") or {}).get("vat_change_in_period", VatSplitPolicy.SPLIT_BY_DAYS.value)
     try:
@@ -306,13 +310,13 @@ def _parse_version(item: Any, where: str) -> TariffVersion:
     if not isinstance(item, dict):
         raise TariffDataError(f"{where}: expected a mapping")
     code = str(_require(item, "code", where))
-    where = f"{where} ({code})"
+    where = f"version {code}"
     raw_tiers = _require(item, "tiers", where)
     if not isinstance(raw_tiers, list) or not raw_tiers:
         raise TariffDataError(f"{where}: 'tiers' must be a non-empty list")
     tiers = []
-    for i, raw_tier in enumerate(raw_tiers):
-        tier_where = f"{where} tiers[{i}]"
+    for number, raw_tier in enumerate(raw_tiers, start=1):
+        tier_where = f"{where} tier {number}"
         if not isinstance(raw_tier, dict):
             raise TariffDataError(f"{tier_where}: expected a mapping")
         if "upper_kwh" not in raw_tier:
@@ -354,7 +358,7 @@ def _decimal(value: Any, where: str) -> Decimal:
     if isinstance(value, bool):
         raise TariffDataError(f"{where}: expected a number, got {value!r}")
     try:
-        number = Decimal(str(value)) if isinstance(value, (int, float, str)) else None
+        number = Decimal(str(value)) if isinstance(value, int | float | str) else None
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
@@ -495,7 +499,7 @@ def compute_bill(
     }.get(schedule.vat_split_policy)
     lines: list[BillLine] = []
     segments: list[BillSegment] = []
-    for index, ((start, end), part_kwh) in enumerate(zip(spans, kwh_parts)):
+    for index, ((start, end), part_kwh) in enumerate(zip(spans, kwh_parts, strict=True)):
         version = schedule.version_on(start)
         days = (end - start).days + 1
         rate = fixed_rate if fixed_rate is not None else schedule.vat_rate_on(start)
@@ -546,8 +550,8 @@ def _check_bill_input(kwh: int, period_start: date, period_end: date, households
         raise ValueError(f"kWh cannot be negative, got {kwh}")
     if isinstance(households, bool) or not isinstance(households, int) or households < 1:
         raise ValueError(f"households must be a whole number ≥ 1, got {households!r}")
-    if not isinstance(period_start, date) or not isinstance(period_end, date):
-        raise ValueError("period_start and period_end must be dates")
+    if not all(isinstance(d, date) and not isinstance(d, datetime) for d in (period_start, period_end)):
+        raise ValueError("period_start and period_end must be dates (not datetimes or text)")
     if period_end < period_start:
         raise ValueError(
             f"billing period ends ({period_end:%d/%m/%Y}) before it starts ({period_start:%d/%m/%Y})"
@@ -579,7 +583,7 @@ def _fill_tiers(
 ) -> list[BillLine]:
     lines = []
     remaining = kwh
-    for number, (tier, width) in enumerate(zip(version.tiers, widths), start=1):
+    for number, (tier, width) in enumerate(zip(version.tiers, widths, strict=True), start=1):
         if remaining <= 0:
             break
         taken = remaining if width is None else min(remaining, width)

@@ -31,7 +31,7 @@ async def _timed(name: str, probe) -> PartHealth:
     try:
         detail = await asyncio.wait_for(probe(), CHECK_TIMEOUT_S)
         ok = True
-    except asyncio.TimeoutError:
+    except TimeoutError:
         ok, detail = False, f"no answer within {CHECK_TIMEOUT_S:.0f} s"
     except Exception as error:  # any failure of a part is reported, never raised
         ok, detail = False, f"{type(error).__name__}: {error}"[:300]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,7 +69,9 @@ def test_101_kwh_vat_is_rounded_half_up_to_the_dong(schedule):
     assert bill.vat_amount == D(16_326)
     assert bill.total == D(220_406)
     assert [(ln.tier, ln.kwh, ln.unit_price) for ln in bill.lines] == [
-        (1, 50, D(1984)), (2, 50, D(2050)), (3, 1, D(2380))
+        (1, 50, D(1984)),
+        (2, 50, D(2050)),
+        (3, 1, D(2380)),
     ]
 
 
@@ -118,10 +120,18 @@ def test_price_change_inside_the_period_splits_kwh_by_days(schedule):
     bill = compute_bill(300, date(2025, 4, 26), date(2025, 5, 25), schedule=schedule)
     old, new = bill.segments
     assert (old.start, old.end, old.days, old.kwh, old.tariff_code) == (
-        date(2025, 4, 26), date(2025, 5, 9), 14, 140, "QD2699-2024"
+        date(2025, 4, 26),
+        date(2025, 5, 9),
+        14,
+        140,
+        "QD2699-2024",
     )
     assert (new.start, new.end, new.days, new.kwh, new.tariff_code) == (
-        date(2025, 5, 10), date(2025, 5, 25), 16, 160, "QD1279-2025"
+        date(2025, 5, 10),
+        date(2025, 5, 25),
+        16,
+        160,
+        "QD1279-2025",
     )
     assert old.tier_widths == [23, 23, 47, 47, 47, None]  # 50×14/30 = 23,3; 100×14/30 = 46,7
     assert new.tier_widths == [27, 27, 53, 53, 53, None]  # 50×16/30 = 26,7; 100×16/30 = 53,3
@@ -169,14 +179,17 @@ def test_vat_change_inside_the_period_on_1_1_2023():
             "code": "TEST-2019",
             "name": "test table",
             "effective_from": date(2019, 3, 20),
-            "tiers": [{"upper_kwh": u, "price": p} for u, p in
-                      [(50, 1678), (100, 1734), (200, 2014), (300, 2536), (400, 2834), (None, 2927)]],
+            "tiers": [
+                {"upper_kwh": u, "price": p}
+                for u, p in [(50, 1678), (100, 1734), (200, 2014), (300, 2536), (400, 2834), (None, 2927)]
+            ],
         }
     ]
     test_schedule = schedule_from_dict(raw)
     bill = compute_bill(100, date(2022, 12, 16), date(2023, 1, 15), schedule=test_schedule)
     assert [(s.days, s.kwh, s.vat_rate) for s in bill.segments] == [
-        (16, 52, D("0.08")), (15, 48, D("0.10"))  # 100 × 16/31 = 51,6 -> 52
+        (16, 52, D("0.08")),
+        (15, 48, D("0.10")),  # 100 × 16/31 = 51,6 -> 52
     ]
     assert tier_kwh(bill, 0) == [26, 26] and tier_kwh(bill, 1) == [24, 24]
     # 26×1678 + 26×1734 = 88.712 -> VAT 7.096,96 -> 7.097; 24×1678 + 24×1734 = 81.888 -> 8.188,8 -> 8.189
@@ -230,6 +243,7 @@ def test_one_day_period(schedule):
         ((100, *REGULAR_2026, -2), "households"),
         ((Decimal("1.5"), *REGULAR_2026, 1), "whole number"),
         ((100, "2026-09-16", date(2026, 10, 15), 1), "dates"),
+        ((100, datetime(2026, 9, 16), date(2026, 10, 15), 1), "dates"),
     ],
 )
 def test_invalid_input_raises_value_error(schedule, args, message):
@@ -260,9 +274,14 @@ def test_versions_and_their_decisions(schedule):
 
 @pytest.mark.parametrize(
     ("day", "code"),
-    [(date(2023, 11, 9), "QD2941-2023"), (date(2024, 10, 10), "QD2941-2023"),
-     (date(2024, 10, 11), "QD2699-2024"), (date(2025, 5, 9), "QD2699-2024"),
-     (date(2025, 5, 10), "QD1279-2025"), (date(2030, 1, 1), "QD1279-2025")],
+    [
+        (date(2023, 11, 9), "QD2941-2023"),
+        (date(2024, 10, 10), "QD2941-2023"),
+        (date(2024, 10, 11), "QD2699-2024"),
+        (date(2025, 5, 9), "QD2699-2024"),
+        (date(2025, 5, 10), "QD1279-2025"),
+        (date(2030, 1, 1), "QD1279-2025"),
+    ],
 )
 def test_version_on(schedule, day, code):
     assert schedule.version_on(day).code == code
@@ -270,9 +289,16 @@ def test_version_on(schedule, day, code):
 
 @pytest.mark.parametrize(
     ("day", "rate"),
-    [(date(2022, 1, 31), "0.10"), (date(2022, 2, 1), "0.08"), (date(2022, 12, 31), "0.08"),
-     (date(2023, 1, 1), "0.10"), (date(2023, 6, 30), "0.10"), (date(2023, 7, 1), "0.08"),
-     (date(2026, 12, 31), "0.08"), (date(2027, 1, 1), "0.10")],
+    [
+        (date(2022, 1, 31), "0.10"),
+        (date(2022, 2, 1), "0.08"),
+        (date(2022, 12, 31), "0.08"),
+        (date(2023, 1, 1), "0.10"),
+        (date(2023, 6, 30), "0.10"),
+        (date(2023, 7, 1), "0.08"),
+        (date(2026, 12, 31), "0.08"),
+        (date(2027, 1, 1), "0.10"),
+    ],
 )
 def test_vat_rate_on(schedule, day, rate):
     assert schedule.vat_rate_on(day) == D(rate)
@@ -304,10 +330,18 @@ def test_split_kwh_by_days_is_cumulative():
 
 FIVE_TIERS = {
     "versions": [
-        {"code": "FIVE", "name": "test 5-tier table", "effective_from": "2024-01-01",
-         "tiers": [{"upper_kwh": 100, "price": 1900}, {"upper_kwh": 200, "price": 2300},
-                   {"upper_kwh": 400, "price": 2900}, {"upper_kwh": 700, "price": 3400},
-                   {"upper_kwh": None, "price": 3600}]},
+        {
+            "code": "FIVE",
+            "name": "test 5-tier table",
+            "effective_from": "2024-01-01",
+            "tiers": [
+                {"upper_kwh": 100, "price": 1900},
+                {"upper_kwh": 200, "price": 2300},
+                {"upper_kwh": 400, "price": 2900},
+                {"upper_kwh": 700, "price": 3400},
+                {"upper_kwh": None, "price": 3600},
+            ],
+        },
     ],
     "vat": {"default_rate": "0.10", "periods": []},
 }
@@ -327,7 +361,8 @@ def test_a_change_from_six_to_five_tiers_inside_a_period():
     raw["versions"].append(five)
     bill = compute_bill(800, *REGULAR_2026, schedule=schedule_from_dict(raw))
     assert [(s.tariff_code, s.days, s.kwh) for s in bill.segments] == [
-        ("QD1279-2025", 15, 400), ("FIVE", 15, 400)
+        ("QD1279-2025", 15, 400),
+        ("FIVE", 15, 400),
     ]
     assert max(ln.tier for ln in bill.lines if ln.segment == 0) == 6
     assert bill.segments[1].tier_widths == [50, 50, 100, 150, None]
@@ -338,7 +373,7 @@ def test_a_change_from_six_to_five_tiers_inside_a_period():
 
 def simple_bill_subtotal(kwh: int, prices: list[Decimal], widths: list[int | None], h: int) -> Decimal:
     total, remaining = D(0), kwh
-    for price, width in zip(prices, widths):
+    for price, width in zip(prices, widths, strict=True):
         take = remaining if width is None else min(remaining, width * h)
         total += take * price
         remaining -= take
@@ -399,7 +434,7 @@ def broken(change) -> dict:
         (lambda r: r["versions"][0].update(effective_to=date(2024, 12, 31)), "overlap"),
         (lambda r: r["versions"][2]["tiers"].insert(0, r["versions"][2]["tiers"].pop(1)), "sorted"),
         (lambda r: r["versions"][2]["tiers"][3].update(upper_kwh=150), "sorted"),
-        (lambda r: r["versions"][2]["tiers"][2].pop("price"), r"tiers\[2\]: missing 'price'"),
+        (lambda r: r["versions"][2]["tiers"][2].pop("price"), "version QD1279-2025 tier 3: missing 'price'"),
         (lambda r: r["versions"][2]["tiers"][2].update(price="abc"), "expected a number"),
         (lambda r: r["versions"][2]["tiers"][5].update(upper_kwh=500), "last tier must be open"),
         (lambda r: r["versions"][2]["tiers"][1].update(upper_kwh=None), "only the last tier"),

@@ -15,23 +15,11 @@ from typing import Any
 
 from alembic import context
 
-from bot.db.migrate import VERSION_TABLE
+from bot.db.migrate import VERSION_TABLE, include_name, include_object
 from bot.db.models import metadata
 from bot.db.session import make_engine
 
 config = context.config
-
-
-def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
-    if type_ == "table":
-        return name in metadata.tables
-    return True
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    if type_ == "table":
-        return name in metadata.tables
-    return True
 
 
 def _configure(**kwargs: Any) -> None:

@@ -11,11 +11,10 @@ import re
 import unicodedata
 
 from bot.nlu.core.aligned import AlignedText
-from bot.nlu.core.diacritics import normalise_tone
+from bot.nlu.core.diacritics import normalise_tone, strip_char
 
 WORD_RE = re.compile(r"[^\W\d_]+")
 TOKEN_RE = re.compile(r"\w+")
-_REPEATS_RE = re.compile(r"([^\W\d_])\1{2,}")
 # Look-alikes customers' keyboards produce for "Đ" / "đ".
 _LOOKALIKES = {"\u00d0": "đ", "\u0110": "đ", "\u0189": "đ"}
 
@@ -26,7 +25,8 @@ def _is_dropped(char: str) -> bool:
 
 
 def _is_space(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) in ("Cc", "Zs", "Zl", "Zp")
+    # U+200B (zero width space) separates words like a space does.
+    return char.isspace() or char == "\u200b" or unicodedata.category(char) in ("Cc", "Zs", "Zl", "Zp")
 
 
 def _canonical_cluster(cluster: str) -> str:
@@ -50,12 +50,12 @@ def clean(text: str) -> AlignedText:
             j += 1
         cluster = text[i:j]
         head = cluster[0]
-        if _is_dropped(head):
-            pass
-        elif _is_space(head):
+        if _is_space(head):
             if not previous_space:
                 pieces.append((" ", i, j))
             previous_space = True
+        elif _is_dropped(head):
+            pass
         else:
             pieces.append((_canonical_cluster(cluster), i, j))
             previous_space = False
@@ -72,8 +72,21 @@ def normalise_tones(aligned: AlignedText) -> AlignedText:
 
 
 def squeeze_repeats(aligned: AlignedText) -> AlignedText:
-    """A letter typed three or more times in a row counts once (``caooo``)."""
-    edits = [(m.start(), m.end(), m.group(1)) for m in _REPEATS_RE.finditer(aligned.text)]
+    """A letter typed three or more times in a row counts once (``caooo``,
+    ``quáaaa``: same letter whatever its marks; the marked one is kept)."""
+    text = aligned.text
+    edits = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        if text[i].isalpha():
+            base = strip_char(text[i])
+            while j < len(text) and text[j].isalpha() and strip_char(text[j]) == base:
+                j += 1
+        if j - i >= 3:
+            run = text[i:j]
+            edits.append((i, j, next((c for c in run if strip_char(c) != c), run[0])))
+        i = j
     return aligned.replace(edits) if edits else aligned
 
 

@@ -1,0 +1,95 @@
+"""Small helpers shared by the billing, meter, tariff and request actions.
+
+- :func:`in_db` runs a service call in a database session off the event loop
+  (``asyncio.to_thread``: the house rule for synchronous sessions).
+- :func:`requester` says who is asking (channel, sender id, signed web token).
+- :func:`button` / :func:`say` build quick replies and send answers, one message per
+  paragraph so long answers stay readable in Zalo and Messenger.
+- :data:`DB_ERRORS` and :func:`apologise` cover a database that is down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import load_settings
+from bot.db.session import session_scope
+from bot.services.verification import Requester, requester_for
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+DB_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, OSError)
+
+
+def hotline() -> str:
+    return load_settings().hotline
+
+
+def db_down_text() -> str:
+    return (
+        "Dạ, em xin lỗi, hệ thống tra cứu đang tạm gián đoạn nên em chưa lấy được thông tin "
+        f"cho anh/chị. Anh/chị thử lại sau ít phút hoặc gọi Tổng đài {hotline()} (24/7) nha."
+    )
+
+
+def _run_in_session(function: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    with session_scope() as session:
+        return function(session, *args, **kwargs)
+
+
+async def in_db(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``function(session, *args, **kwargs)`` in a unit of work, off the event loop."""
+    return await asyncio.to_thread(_run_in_session, function, args, kwargs)
+
+
+def apologise(dispatcher: CollectingDispatcher, error: BaseException) -> None:
+    log.error("database unavailable: %s", type(error).__name__, exc_info=error)
+    dispatcher.utter_message(text=db_down_text(), buttons=[button("Số tổng đài", "ask_contact")])
+
+
+def requester(tracker: Tracker) -> Requester:
+    """Who is asking: the latest message's channel and sender, and its signed web token."""
+    metadata = (tracker.latest_message or {}).get("metadata")
+    return requester_for(tracker.get_latest_input_channel(), tracker.sender_id, metadata)
+
+
+def latest_text(tracker: Tracker) -> str:
+    text = (tracker.latest_message or {}).get("text")
+    return text if isinstance(text, str) else ""
+
+
+def button(title: str, intent: str, entities: dict[str, Any] | None = None) -> dict[str, str]:
+    """A quick reply that sends ``/intent{"entity": "value"}`` (no NLU guesswork)."""
+    payload = f"/{intent}"
+    if entities:
+        payload += json.dumps(entities, ensure_ascii=False, separators=(",", ":"))
+    return {"title": title, "payload": payload}
+
+
+def say(dispatcher: CollectingDispatcher, text: str, buttons: Iterable[dict] | None = None) -> None:
+    """Send ``text`` as one message per paragraph (blank-line separated); the quick
+    replies go with the last one."""
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()] or [text]
+    for paragraph in paragraphs[:-1]:
+        dispatcher.utter_message(text=paragraph)
+    dispatcher.utter_message(text=paragraphs[-1], buttons=list(buttons or []))
+
+
+@dataclass(frozen=True)
+class TopicReply:
+    """A topic's answer as the customer reads it, with what to remember next."""
+
+    text: str
+    buttons: list[dict] = field(default_factory=list)
+    month_key: str | None = None  # the invoice shown ("2026-10"), for "chi tiết" / "phúc tra"
+    offer: str | None = None  # what a following "có" accepts (see action_accept_offer)

@@ -1,0 +1,302 @@
+"""Identify and verify the customer: the ``account_form`` and its helpers.
+
+The form collects ``customer_code`` (shared slot, accepted from any message) and
+``verify_answer`` (the last 4 phone digits). Whether a requester is verified lives in
+the database (bot/services/verification.py); the form only asks for what is missing:
+
+- no code yet: a code remembered for this user (Zalo/Messenger link, or verified in this
+  conversation) is used when there is exactly one, otherwise the customer is asked;
+- code verified, locked, or without a phone to check: nothing more is asked and the
+  form ends; ``action_account_answer`` then answers or explains why it cannot;
+- otherwise the 4 digits are asked, after a short privacy notice the first time.
+
+Bad codes get the reason in Vietnamese; three bad codes in a row end the form with the
+hotline. A database that is down ends the form with an apology.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import DB_ERRORS, apologise, button, hotline, in_db, latest_text, requester
+from bot.services import customers, verification
+from bot.services.verification import State
+
+FORM = "account_form"
+CODE = "customer_code"
+ANSWER = "verify_answer"
+VERIFIED_MARK = "verified"
+CODE_FAILURES = "code_failures"
+STOP = "account_stop"  # set to end the form early (message already given)
+NOTICE_SHOWN = "privacy_notice_shown"
+REQUESTED = "requested_slot"
+MAX_BAD_CODES = 3
+
+CHANNEL_ACCOUNTS = {
+    "zalo": "tài khoản Zalo của anh/chị",
+    "facebook": "tài khoản Messenger của anh/chị",
+    verification.WEB_CHANNEL: "tài khoản trên trang web của anh/chị",
+}
+_CODE_LIKE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[\s.:-]*\d[\d\s.-]{3,}\d|(?<!\d)\d{6,}(?!\d)")
+_PHONE_RE = re.compile(r"^(?:0|84)\d{9}$")
+
+PRIVACY_NOTICE = (
+    "Dạ, để bảo vệ thông tin khách hàng, trước khi cung cấp thông tin tài khoản em cần xác thực "
+    "anh/chị là chủ hợp đồng hoặc người nhà được phép tra cứu. Thông tin xác thực chỉ dùng cho "
+    "việc tra cứu này, em không hiển thị số điện thoại và họ tên đầy đủ của khách hàng."
+)
+
+
+def ask_code_text(several: bool) -> str:
+    if several:
+        return "Dạ, anh/chị muốn tra mã khách hàng nào ạ? Anh/chị chọn bên dưới hoặc nhắn mã khác nha."
+    return (
+        "Dạ, anh/chị cho em xin mã khách hàng (13 ký tự, in trên hóa đơn hoặc tin nhắn báo tiền "
+        "điện, ví dụ PB05010000001) nha."
+    )
+
+
+def ask_digits_text(code: str) -> str:
+    return f"Anh/chị vui lòng nhập 4 số cuối của số điện thoại đã đăng ký với mã {code} nha."
+
+
+def wrong_answer_text(remaining: int) -> str:
+    return (
+        f"Dạ, 4 số cuối chưa đúng với số điện thoại đã đăng ký. Anh/chị còn {remaining} lần thử; "
+        "nhập sai quá số lần cho phép thì mã sẽ tạm khóa xác thực 15 phút."
+    )
+
+
+def verified_text(status: verification.Status, channel: str) -> str:
+    text = (
+        f"Dạ, em đã xác thực xong mã {status.code} "
+        f"({verification.mask_name(status.customer.name if status.customer else '')})."
+    )
+    if status.just_linked:
+        where = CHANNEL_ACCOUNTS.get(channel, "tài khoản này")
+        text += (
+            f" Em đã ghi nhớ mã này cho {where}, lần sau không cần xác thực "
+            'lại; muốn bỏ ghi nhớ, anh/chị nhắn "hủy liên kết" nha.'
+        )
+    return text
+
+
+def code_like(tracker: Tracker) -> str | None:
+    """A code-shaped string the NLU did not accept (wrong length, prefix, or a phone)."""
+    malformed = (tracker.latest_message or {}).get("malformed_customer_code")
+    if isinstance(malformed, list) and malformed:
+        return str(malformed[0])
+    match = _CODE_LIKE_RE.search(latest_text(tracker)[:500])
+    return re.sub(r"[\s.:-]", "", match.group()).upper() if match else None
+
+
+class ValidateAccountForm(FormValidationAction):
+    def name(self) -> str:
+        return f"validate_{FORM}"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.slots.get(STOP):
+            return []
+        code = tracker.slots.get(CODE)
+        if not code or tracker.slots.get(ANSWER) == VERIFIED_MARK:
+            return domain_slots
+        try:
+            state = (await in_db(verification.status, code, requester(tracker))).state
+        except DB_ERRORS:
+            return domain_slots
+        if state in (State.VERIFIED, State.LOCKED, State.NO_PHONE):
+            return [CODE]  # nothing to ask: action_account_answer answers or explains
+        return domain_slots
+
+    async def extract_customer_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.slots.get(CODE):
+            return {}
+        if tracker.slots.get(REQUESTED) == CODE and (candidate := code_like(tracker)):
+            return {CODE: candidate}  # refused with its reason by validate_customer_code
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if tracker.slots.get(REQUESTED) is None and intent != "change_customer_code":
+            try:
+                codes = await in_db(verification.verified_codes, requester(tracker))
+            except DB_ERRORS:
+                return {}
+            if len(codes) == 1:
+                return {CODE: codes[0]}
+        return {}
+
+    async def validate_customer_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not value:
+            return {CODE: None}
+        try:
+            check = await in_db(customers.check_code, str(value))
+        except DB_ERRORS as error:
+            apologise(dispatcher, error)
+            return {CODE: None, STOP: True}
+        if check.ok:
+            return {CODE: check.code, CODE_FAILURES: None}
+        failures = int(tracker.slots.get(CODE_FAILURES) or 0) + 1
+        reason = check.reason_vi
+        if _PHONE_RE.match(check.code):
+            reason = "Dạ, đây có vẻ là số điện thoại, em cần mã khách hàng ạ. " + reason.removeprefix("Dạ, ")
+        dispatcher.utter_message(text=reason)
+        if failures >= MAX_BAD_CODES:
+            dispatcher.utter_message(
+                text=(
+                    "Dạ, em chưa tìm được mã khách hàng của anh/chị. Anh/chị xem mã trên hóa đơn hoặc "
+                    f"tin nhắn tiền điện rồi nhắn lại em, hoặc gọi Tổng đài {hotline()} (24/7) nha."
+                ),
+                buttons=[button("Số tổng đài", "ask_contact")],
+            )
+            return {CODE: None, CODE_FAILURES: None, STOP: True}
+        return {CODE: None, CODE_FAILURES: failures}
+
+    async def extract_verify_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.slots.get(REQUESTED) != ANSWER:
+            return {}
+        text = latest_text(tracker)
+        answer = verification.answer_digits(text)
+        if answer is not None:
+            return {ANSWER: answer}
+        if any(ch.isdigit() for ch in text[:200]) and not code_like(tracker):
+            return {ANSWER: "invalid"}  # digits, but not 4 of them: asked again, no try lost
+        return {}
+
+    async def validate_verify_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        code = tracker.slots.get(CODE)
+        if not code or value in (None, VERIFIED_MARK):
+            return {ANSWER: value if code else None}
+        who = requester(tracker)
+        try:
+            status = await in_db(verification.verify, code, who, str(value))
+        except DB_ERRORS as error:
+            apologise(dispatcher, error)
+            return {ANSWER: None, STOP: True}
+        if status.verified:
+            dispatcher.utter_message(text=verified_text(status, who.channel))
+            return {ANSWER: VERIFIED_MARK}
+        if status.state is State.NEEDS_ANSWER:
+            if verification.answer_digits(str(value)) is None:
+                dispatcher.utter_message(text="Dạ, anh/chị nhập đúng 4 chữ số cuối của số điện thoại giúp em nha.")
+            else:
+                dispatcher.utter_message(text=wrong_answer_text(status.remaining_tries))
+        return {ANSWER: None}  # locked: the form ends and action_account_answer explains
+
+
+class ActionAskCustomerCode(Action):
+    def name(self) -> str:
+        return f"action_ask_{FORM}_{CODE}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            codes = await in_db(verification.verified_codes, requester(tracker))
+        except DB_ERRORS:
+            codes = []
+        buttons = [button(code, "inform", {CODE: code}) for code in codes[:5]]
+        dispatcher.utter_message(text=ask_code_text(len(codes) > 1), buttons=buttons if len(codes) > 1 else [])
+        return []
+
+
+class ActionAskVerifyAnswer(Action):
+    def name(self) -> str:
+        return f"action_ask_{FORM}_{ANSWER}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        code = tracker.get_slot(CODE) or ""
+        if tracker.get_slot(NOTICE_SHOWN):
+            dispatcher.utter_message(text=ask_digits_text(code))
+            return []
+        dispatcher.utter_message(text=PRIVACY_NOTICE)
+        dispatcher.utter_message(text=ask_digits_text(code))
+        return [SlotSet(NOTICE_SHOWN, True)]
+
+
+class ActionChangeCode(Action):
+    """"đổi mã khác": forget the code in play (not its verification) and ask again."""
+
+    def name(self) -> str:
+        return "action_change_code"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events: list[EventType] = [SlotSet(ANSWER, None), SlotSet(CODE_FAILURES, None)]
+        if not list(tracker.get_latest_entity_values(CODE)):
+            events.append(SlotSet(CODE, None))
+        return events
+
+
+class ActionUnlinkAccount(Action):
+    """"hủy liên kết": this user's link / verification of the code is removed."""
+
+    def name(self) -> str:
+        return "action_unlink_account"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        who = requester(tracker)
+        code = tracker.get_slot(CODE)
+        try:
+            codes = [code] if code else await in_db(verification.verified_codes, who)
+            removed = [c for c in codes if await in_db(verification.unlink, c, who)]
+        except DB_ERRORS as error:
+            apologise(dispatcher, error)
+            return []
+        if removed:
+            where = CHANNEL_ACCOUNTS.get(who.channel, "cuộc trò chuyện này")
+            dispatcher.utter_message(
+                text=(
+                    f"Dạ, em đã hủy liên kết mã {', '.join(removed)} với {where}. Lần sau "
+                    "khi tra cứu, em sẽ hỏi lại mã khách hàng và xác thực nha."
+                )
+            )
+        else:
+            dispatcher.utter_message(text="Dạ, hiện tài khoản này không liên kết với mã khách hàng nào ạ.")
+        return [SlotSet(CODE, None), SlotSet(ANSWER, None)]
+
+
+def not_verified_text(status: verification.Status) -> str:
+    """Why account data cannot be shown (after the form ended without a verification)."""
+    if status.state is State.LOCKED and status.locked_until is not None:
+        until = status.locked_until
+        return (
+            f"Dạ, mã {status.code} đang tạm khóa xác thực đến {until:%H:%M} ngày {until:%d/%m/%Y} vì "
+            f"4 số cuối điện thoại đã bị nhập sai {verification.MAX_FAILURES} lần. Để bảo vệ thông tin "
+            f"khách hàng, anh/chị vui lòng thử lại sau thời gian này, hoặc gọi Tổng đài {hotline()} "
+            "(24/7) để tư vấn viên hỗ trợ nha."
+        )
+    if status.state is State.NO_PHONE:
+        return (
+            f"Dạ, mã {status.code} chưa có số điện thoại đăng ký nên em chưa xác thực được qua tin nhắn. "
+            f"Anh/chị gọi Tổng đài {hotline()} (24/7) hoặc đến phòng giao dịch Điện lực (mang căn cước) "
+            "để được hỗ trợ và cập nhật số điện thoại nha."
+        )
+    if status.state is State.NOT_FOUND:
+        return customers.REASONS_VI[customers.CodeProblem.NOT_FOUND]
+    return (
+        "Dạ, em cần xác thực trước khi cung cấp thông tin tài khoản. Anh/chị hỏi lại giúp em, em sẽ "
+        "hướng dẫn xác thực nha."
+    )

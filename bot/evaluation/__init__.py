@@ -1,0 +1,1 @@
+"""Offline evaluation of the assistant (NLU benchmark, held-out checks)."""

@@ -1,0 +1,1 @@
+"""Plain-Python Vietnamese text processing used by the Rasa components."""

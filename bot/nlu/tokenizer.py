@@ -1,0 +1,70 @@
+"""VietnameseTokenizer: protected spans, compound lexicon, underthesea; original offsets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu._shared import RESOURCES_DIR_KEY, analyzer_for, fingerprint, normalisation
+from bot.nlu.core.analysis import TOKENIZER_FILES
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False
+)
+class VietnameseTokenizer(Tokenizer):
+    """Tokens whose ``start``/``end`` index ``message.text`` and whose ``lemma`` is
+    the normalised word: ``hóa_đơn`` for a compound (typed ``hoa don`` too),
+    ``__code__``/``__phone__``/``__money__``/``__date__``/``__month__``/``__time__``/
+    ``__num__`` for protected spans."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+            RESOURCES_DIR_KEY: None,
+            # underthesea segments the words the lexicon did not (diacritic text only)
+            "use_underthesea": True,
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self._analyzer = analyzer_for(config)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> VietnameseTokenizer:
+        return cls(config)
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        return fingerprint(config, TOKENIZER_FILES)
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        text = message.get(attribute)
+        if not isinstance(text, str) or not text:
+            return []
+        norm = (
+            normalisation(message, text, self._analyzer)
+            if attribute == TEXT
+            else self._analyzer.normalise(text)
+        )
+        return [
+            Token(text[start:end], start, end, lemma=lemma)
+            for start, end, lemma in self._analyzer.tokens(text, norm)
+        ]

@@ -1,0 +1,1 @@
+"""Offline generators of the NLU data files (run by hand, output committed)."""
