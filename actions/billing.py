@@ -60,14 +60,21 @@ async def bill_topic(tracker: Tracker, code: str, who: Requester, months: list[M
     answers = [await in_db(billing.bill_answer, code, who, month) for month in (months or [None])]
     shown = [a for a in answers if a.month_key]
     key = shown[-1].month_key if shown else None
-    buttons = bill_buttons(key) if key else [button("Hóa đơn mới nhất", "ask_bill"), button("Nợ tiền điện", "ask_debt")]
+    buttons = (
+        bill_buttons(key)
+        if key
+        else [button("Hóa đơn mới nhất", "ask_bill"), button("Nợ tiền điện", "ask_debt")]
+    )
     return TopicReply("\n\n".join(a.text for a in answers), buttons, month_key=key)
 
 
 async def bill_detail_topic(tracker: Tracker, code: str, who: Requester, months: list[Month]) -> TopicReply:
     month = months[0] if months else shown_month(tracker)
     answer = await in_db(billing.bill_detail_answer, code, who, month)
-    buttons = [button("Vì sao tiền điện cao", "ask_bill_high"), button("Cách thanh toán", "ask_payment_methods")]
+    buttons = [
+        button("Vì sao tiền điện cao", "ask_bill_high"),
+        button("Cách thanh toán", "ask_payment_methods"),
+    ]
     return TopicReply(answer.text, buttons, month_key=answer.month_key)
 
 
@@ -85,7 +92,9 @@ async def bill_high_topic(tracker: Tracker, code: str, who: Requester, months: l
 
 async def debt_topic(tracker: Tracker, code: str, who: Requester, months: list[Month]) -> TopicReply:
     answer = await in_db(billing.debt_answer, code, who)
-    return TopicReply(answer.text, [button("Cách thanh toán", "ask_payment_methods"), button("Xem hóa đơn", "ask_bill")])
+    return TopicReply(
+        answer.text, [button("Cách thanh toán", "ask_payment_methods"), button("Xem hóa đơn", "ask_bill")]
+    )
 
 
 async def recheck_topic(tracker: Tracker, code: str, who: Requester, months: list[Month]) -> TopicReply:
@@ -136,7 +145,9 @@ class ActionAccountAnswer(Action):
         try:
             reply = await topic(tracker, code, requester(tracker), months_asked(tracker))
         except NotVerified as refused:
-            dispatcher.utter_message(text=not_verified_text(refused.status), buttons=[button("Số tổng đài", "ask_contact")])
+            dispatcher.utter_message(
+                text=not_verified_text(refused.status), buttons=[button("Số tổng đài", "ask_contact")]
+            )
             return events
         except DB_ERRORS as error:
             apologise(dispatcher, error)
@@ -157,5 +168,9 @@ class ActionPaymentMethods(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, billing.payment_methods_text(), [button("Nợ tiền điện", "ask_debt"), button("Xem hóa đơn", "ask_bill")])
+        say(
+            dispatcher,
+            billing.payment_methods_text(),
+            [button("Nợ tiền điện", "ask_debt"), button("Xem hóa đơn", "ask_bill")],
+        )
         return []

@@ -37,6 +37,21 @@ STOP = "account_stop"  # set to end the form early (message already given)
 NOTICE_SHOWN = "privacy_notice_shown"
 REQUESTED = "requested_slot"
 MAX_BAD_CODES = 3
+# Messages that are no answer to the form's question but must not interrupt it: another
+# account question (the topic changes, identification goes on), "ok", a bare "inform".
+REASK_INTENTS = frozenset(
+    {
+        "ask_bill",
+        "ask_bill_detail",
+        "ask_bill_high",
+        "ask_debt",
+        "request_recheck",
+        "ask_meter_reading",
+        "ask_reading_date",
+        "affirm",
+        "inform",
+    }
+)
 
 CHANNEL_ACCOUNTS = {
     "zalo": "tài khoản Zalo của anh/chị",
@@ -87,6 +102,10 @@ def verified_text(status: verification.Status, channel: str) -> str:
     return text
 
 
+def latest_intent(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
 def code_like(tracker: Tracker) -> str | None:
     """A code-shaped string the NLU did not accept (wrong length, prefix, or a phone)."""
     malformed = (tracker.latest_message or {}).get("malformed_customer_code")
@@ -125,9 +144,11 @@ class ValidateAccountForm(FormValidationAction):
     ) -> dict[str, Any]:
         if tracker.slots.get(CODE):
             return {}
-        if tracker.slots.get(REQUESTED) == CODE and (candidate := code_like(tracker)):
-            return {CODE: candidate}  # refused with its reason by validate_customer_code
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        intent = latest_intent(tracker)
+        if tracker.slots.get(REQUESTED) == CODE:
+            if candidate := code_like(tracker):
+                return {CODE: candidate}  # refused with its reason by validate_customer_code
+            return {CODE: None} if intent in REASK_INTENTS else {}
         if tracker.slots.get(REQUESTED) is None and intent != "change_customer_code":
             try:
                 codes = await in_db(verification.verified_codes, requester(tracker))
@@ -176,7 +197,7 @@ class ValidateAccountForm(FormValidationAction):
             return {ANSWER: answer}
         if any(ch.isdigit() for ch in text[:200]) and not code_like(tracker):
             return {ANSWER: "invalid"}  # digits, but not 4 of them: asked again, no try lost
-        return {}
+        return {ANSWER: None} if latest_intent(tracker) in REASK_INTENTS else {}
 
     async def validate_verify_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -195,7 +216,9 @@ class ValidateAccountForm(FormValidationAction):
             return {ANSWER: VERIFIED_MARK}
         if status.state is State.NEEDS_ANSWER:
             if verification.answer_digits(str(value)) is None:
-                dispatcher.utter_message(text="Dạ, anh/chị nhập đúng 4 chữ số cuối của số điện thoại giúp em nha.")
+                dispatcher.utter_message(
+                    text="Dạ, anh/chị nhập đúng 4 chữ số cuối của số điện thoại giúp em nha."
+                )
             else:
                 dispatcher.utter_message(text=wrong_answer_text(status.remaining_tries))
         return {ANSWER: None}  # locked: the form ends and action_account_answer explains
@@ -213,7 +236,9 @@ class ActionAskCustomerCode(Action):
         except DB_ERRORS:
             codes = []
         buttons = [button(code, "inform", {CODE: code}) for code in codes[:5]]
-        dispatcher.utter_message(text=ask_code_text(len(codes) > 1), buttons=buttons if len(codes) > 1 else [])
+        dispatcher.utter_message(
+            text=ask_code_text(len(codes) > 1), buttons=buttons if len(codes) > 1 else []
+        )
         return []
 
 
@@ -234,7 +259,7 @@ class ActionAskVerifyAnswer(Action):
 
 
 class ActionChangeCode(Action):
-    """"đổi mã khác": forget the code in play (not its verification) and ask again."""
+    """ "đổi mã khác": forget the code in play (not its verification) and ask again."""
 
     def name(self) -> str:
         return "action_change_code"
@@ -249,7 +274,7 @@ class ActionChangeCode(Action):
 
 
 class ActionUnlinkAccount(Action):
-    """"hủy liên kết": this user's link / verification of the code is removed."""
+    """ "hủy liên kết": this user's link / verification of the code is removed."""
 
     def name(self) -> str:
         return "action_unlink_account"

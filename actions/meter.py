@@ -18,7 +18,9 @@ async def reading_topic(tracker: Tracker, code: str, who: Requester, months: lis
 
 async def reading_date_topic(tracker: Tracker, code: str, who: Requester, months: list[Month]) -> TopicReply:
     answer = await in_db(meter.reading_date_answer, code, who)
-    return TopicReply(answer.text, [button("Chỉ số công tơ", "ask_meter_reading"), button("Xem hóa đơn", "ask_bill")])
+    return TopicReply(
+        answer.text, [button("Chỉ số công tơ", "ask_meter_reading"), button("Xem hóa đơn", "ask_bill")]
+    )
 
 
 TOPICS = {"meter_reading": reading_topic, "reading_date": reading_date_topic}

@@ -42,7 +42,7 @@ class ActionServiceRequest(Action):
 
 
 class ActionAcceptOffer(Action):
-    """"có" after an offer: open the re-check or the request ticket offered."""
+    """ "có" after an offer: open the re-check or the request ticket offered."""
 
     def name(self) -> str:
         return "action_accept_offer"
@@ -56,10 +56,14 @@ class ActionAcceptOffer(Action):
             if offer == OFFER_RECHECK and tracker.get_slot(CODE):
                 reply = await recheck_topic(tracker, tracker.get_slot(CODE), requester(tracker), [])
                 say(dispatcher, reply.text, reply.buttons)
-            elif offer.startswith(REQUEST_OFFER_PREFIX) and requests_info.get(offer[len(REQUEST_OFFER_PREFIX) :]):
+            elif offer.startswith(REQUEST_OFFER_PREFIX) and requests_info.get(
+                offer[len(REQUEST_OFFER_PREFIX) :]
+            ):
                 kind = offer[len(REQUEST_OFFER_PREFIX) :]
                 who = requester(tracker)
-                ticket = await in_db(requests_info.open_request_ticket, kind, tracker.get_slot(CODE), who.channel)
+                ticket = await in_db(
+                    requests_info.open_request_ticket, kind, tracker.get_slot(CODE), who.channel
+                )
                 dispatcher.utter_message(text=requests_info.ticket_text(ticket))
             else:
                 dispatcher.utter_message(text="Dạ vâng ạ. Anh/chị cần em hỗ trợ gì thêm cứ nhắn em nha.")

@@ -23,7 +23,9 @@ class ActionTariff(Action):
         residential = not request.business
         if residential and tracker.get_slot(CODE):
             try:
-                residential = await in_db(tariff_quote.residential_applies, tracker.get_slot(CODE), requester(tracker))
+                residential = await in_db(
+                    tariff_quote.residential_applies, tracker.get_slot(CODE), requester(tracker)
+                )
             except DB_ERRORS:
                 residential = True  # prices come from the tariff file, not the database
         buttons = [button("Xem hóa đơn của tôi", "ask_bill"), button("Vì sao tiền điện cao", "ask_bill_high")]
@@ -35,7 +37,11 @@ class ActionTariff(Action):
             bill = tariff_quote.quote(request.kwh, request.households)
             say(dispatcher, tariff_quote.quote_text(bill, table), buttons)
         elif request.households > 1:
-            say(dispatcher, tariff_quote.table_text(table) + "\n\n" + tariff_quote.HOUSEHOLDS_RULE_TEXT, buttons)
+            say(
+                dispatcher,
+                tariff_quote.table_text(table) + "\n\n" + tariff_quote.HOUSEHOLDS_RULE_TEXT,
+                buttons,
+            )
         else:
             say(dispatcher, tariff_quote.table_text(table), buttons)
         return []

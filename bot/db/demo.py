@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import functools
+import itertools
 import logging
 import random
 import sys
@@ -36,14 +37,14 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.db.demo_fixtures import FIXTURE_PHONES, FIXTURES, FixtureCustomer, PinnedPeriod
 from bot.db.demo_people import mobile_number, person_name
-from bot.db.demo_places import HAMLETS, PB_PROVINCES, STREETS, FIXTURE_PLACES, Place, southern_places
+from bot.db.demo_places import FIXTURE_PLACES, HAMLETS, PB_PROVINCES, STREETS, Place, southern_places
 from bot.db.importer import PAYMENT_TERM_DAYS, bulk_insert, invoice_line_rows
 from bot.db.models import (
     Customer,
@@ -79,8 +80,25 @@ FIRST_GENERATED_SEQUENCE = 100  # codes ...0000001-...0000099 are left to fixtur
 
 # Share of the customers per PB province (roughly by households served).
 PROVINCE_WEIGHTS = {
-    "01": 5, "02": 6, "03": 6, "04": 9, "05": 6, "06": 7, "07": 6, "08": 7, "09": 5,
-    "10": 4, "11": 6, "12": 7, "13": 6, "14": 5, "15": 5, "16": 4, "17": 4, "18": 3, "19": 3,
+    "01": 5,
+    "02": 6,
+    "03": 6,
+    "04": 9,
+    "05": 6,
+    "06": 7,
+    "07": 6,
+    "08": 7,
+    "09": 5,
+    "10": 4,
+    "11": 6,
+    "12": 7,
+    "13": 6,
+    "14": 5,
+    "15": 5,
+    "16": 4,
+    "17": 4,
+    "18": 3,
+    "19": 3,
 }
 DISTRICTS_PER_PROVINCE = 3
 PLACES_PER_DISTRICT = 3
@@ -90,11 +108,30 @@ FEEDERS_PER_DISTRICT = 2
 FIXED_UNITS = {(f.place.pb, f.place.old_district): int(f.code[4:6]) for f in FIXTURES}
 
 # Monthly usage factor by calendar month: hot season March to June (39-42 °C).
-SEASON = {1: 0.92, 2: 0.95, 3: 1.12, 4: 1.32, 5: 1.38, 6: 1.22, 7: 1.05, 8: 1.0, 9: 0.98,
-          10: 0.96, 11: 0.94, 12: 0.92}
+SEASON = {
+    1: 0.92,
+    2: 0.95,
+    3: 1.12,
+    4: 1.32,
+    5: 1.38,
+    6: 1.22,
+    7: 1.05,
+    8: 1.0,
+    9: 0.98,
+    10: 0.96,
+    11: 0.94,
+    12: 0.92,
+}
 CHANNELS = (
-    ("bank", 20), ("momo", 20), ("zalopay", 10), ("vnpay", 8), ("viettelmoney", 5),
-    ("shopeepay", 3), ("app", 8), ("collection_point", 14), ("counter", 6),
+    ("bank", 20),
+    ("momo", 20),
+    ("zalopay", 10),
+    ("vnpay", 8),
+    ("viettelmoney", 5),
+    ("shopeepay", 3),
+    ("app", 8),
+    ("collection_point", 14),
+    ("counter", 6),
 )
 PROFILES = (("auto", 22), ("prompt", 56), ("late", 16), ("debtor", 6))
 OUTAGE_REASONS = (
@@ -427,6 +464,7 @@ class BillCache:
             if period.end is not None:
                 changes.add(period.end + timedelta(days=1))
         self._changes = sorted(changes)
+        self.first_day = self._schedule.versions[0].effective_from  # no price before it
         self._in_force: dict[date, tuple[str, Any]] = {}
         self._t_by_end: dict[date, int] = {}
         self._bills: dict[tuple, Any] = {}
@@ -506,9 +544,11 @@ def build_history(plan: CustomerPlan, config: DemoConfig, ids: IdCounter, bills:
     readings, invoices, lines = [], [], []
     unpaid_overdue: list[dict[str, Any]] = []
     late_payments: list[dict[str, Any]] = []
-    periods = list(zip(dates, dates[1:], strict=False))
+    periods = list(itertools.pairwise(dates))
     for number, (previous, end) in enumerate(periods):
         start = previous + timedelta(days=1)
+        if start < bills.first_day:
+            continue  # before the first price table in data/tariffs.yml: cannot be billed
         pin = pins.get(end)
         kwh = _usage(rng, plan, start, end)
         if pin is not None:
@@ -683,8 +723,14 @@ def build_events(rng: random.Random, network: Network, today: date) -> Events:
         daily[start.date()] += 1
         return f"KH{start:%y%m%d}{daily[start.date()]:02d}"
 
-    def add_outage(stations: list[StationInfo], start: datetime, end: datetime, reason: str,
-                   announced: datetime, status: str) -> None:
+    def add_outage(
+        stations: list[StationInfo],
+        start: datetime,
+        end: datetime,
+        reason: str,
+        announced: datetime,
+        status: str,
+    ) -> None:
         if start - announced < timedelta(days=5):
             raise AssertionError("a planned outage must be announced at least 5 days ahead")
         outage_id = len(events.outages) + 1
@@ -714,8 +760,14 @@ def build_events(rng: random.Random, network: Network, today: date) -> Events:
         day = today + timedelta(days=spec.days_after_today)
         start = datetime.combine(day, spec.start, tzinfo=clock.VN_TZ)
         end = datetime.combine(day, spec.end, tzinfo=clock.VN_TZ)
-        add_outage([network.fixture_station[fixture.code]], start, end, spec.reason, now,
-                   OutageStatus.SCHEDULED.value)
+        add_outage(
+            [network.fixture_station[fixture.code]],
+            start,
+            end,
+            spec.reason,
+            now,
+            OutageStatus.SCHEDULED.value,
+        )
 
     for offset in range(-90, 15):
         day = today + timedelta(days=offset)
@@ -736,8 +788,9 @@ def build_events(rng: random.Random, network: Network, today: date) -> Events:
                 status = OutageStatus.CANCELLED.value if rng.random() < 0.04 else OutageStatus.SCHEDULED.value
             add_outage(stations, start, end, rng.choice(OUTAGE_REASONS), announced, status)
 
-    def add_incident(station: StationInfo, started: datetime, restored: datetime | None,
-                     expected: datetime, cause: str) -> None:
+    def add_incident(
+        station: StationInfo, started: datetime, restored: datetime | None, expected: datetime, cause: str
+    ) -> None:
         incident_id = len(events.incidents) + 1
         events.incidents.append(
             {
@@ -761,17 +814,32 @@ def build_events(rng: random.Random, network: Network, today: date) -> Events:
         day = today - timedelta(days=rng.randint(1, 60))
         started = _at(day, rng.randint(0, 22), rng.randrange(0, 60, 5))
         duration = timedelta(minutes=rng.randint(40, 420))
-        add_incident(rng.choice(ordinary), started, started + duration,
-                     started + timedelta(hours=rng.choice((2, 3, 4))), rng.choice(INCIDENT_CAUSES))
+        add_incident(
+            rng.choice(ordinary),
+            started,
+            started + duration,
+            started + timedelta(hours=rng.choice((2, 3, 4))),
+            rng.choice(INCIDENT_CAUSES),
+        )
     for fixture in FIXTURES:  # the fixture's open incident, started this morning
         if fixture.open_incident:
             started = now - timedelta(hours=1, minutes=35)
-            add_incident(network.fixture_station[fixture.code], started, None,
-                         started + timedelta(hours=5), "sự cố đường dây trung thế (cây ngã vào đường dây)")
+            add_incident(
+                network.fixture_station[fixture.code],
+                started,
+                None,
+                started + timedelta(hours=5),
+                "sự cố đường dây trung thế (cây ngã vào đường dây)",
+            )
     for station in rng.sample(ordinary, 3):  # a few other open incidents
         started = now - timedelta(minutes=rng.randint(30, 300))
-        add_incident(station, started, None, started + timedelta(hours=rng.choice((3, 4, 6))),
-                     rng.choice(INCIDENT_CAUSES))
+        add_incident(
+            station,
+            started,
+            None,
+            started + timedelta(hours=rng.choice((3, 4, 6))),
+            rng.choice(INCIDENT_CAUSES),
+        )
     return events
 
 
@@ -795,7 +863,9 @@ def generate(config: DemoConfig) -> Iterator[Batch]:
     ids = IdCounter()
     bills = BillCache()
     for start in range(0, len(plans), CUSTOMER_BATCH):
-        histories = [build_history(plan, config, ids, bills) for plan in plans[start : start + CUSTOMER_BATCH]]
+        histories = [
+            build_history(plan, config, ids, bills) for plan in plans[start : start + CUSTOMER_BATCH]
+        ]
         yield Batch(
             {
                 "customers": [h.customer for h in histories],
@@ -971,7 +1041,9 @@ def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
     if args is None or not isinstance(args, argparse.Namespace):
         args = build_parser().parse_args(None if args is None else list(args))
     try:
-        today = args.today if isinstance(args.today, date) else (parse_day(args.today) if args.today else None)
+        today = (
+            args.today if isinstance(args.today, date) else (parse_day(args.today) if args.today else None)
+        )
     except argparse.ArgumentTypeError as exc:
         print(f"error: --today: {exc}", file=sys.stderr)
         return 2

@@ -94,7 +94,11 @@ FIXTURES: tuple[FixtureCustomer, ...] = (
         reading_day=8,
         pins=(
             PinnedPeriod(
-                date(2026, 9, 9), date(2026, 10, 8), 120, 269_244, paid=True,
+                date(2026, 9, 9),
+                date(2026, 10, 8),
+                120,
+                269_244,
+                paid=True,
                 payment_date=date(2026, 10, 12),
             ),
         ),
@@ -115,11 +119,7 @@ FIXTURES: tuple[FixtureCustomer, ...] = (
         address="47 Đường Lý Thường Kiệt, Khóm 2",
         households=2,
         reading_day=10,
-        pins=(
-            PinnedPeriod(
-                date(2026, 9, 11), date(2026, 10, 10), 450, 1_111_644, paid=False, reminders=1
-            ),
-        ),
+        pins=(PinnedPeriod(date(2026, 9, 11), date(2026, 10, 10), 450, 1_111_644, paid=False, reminders=1),),
         later="unpaid",
         notices_sent=1,
         max_reminders=1,

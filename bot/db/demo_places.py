@@ -76,9 +76,7 @@ class Place:
 # The fixture customers' places (issue 3, DOMAIN.md "Places and time").
 FIXTURE_PLACES: dict[str, Place] = {
     "05": Place("05", "Tây Ninh", "Thành phố Tây Ninh", "Phường 1", "Tây Ninh", "Phường Tân Ninh"),
-    "11": Place(
-        "11", "Cần Thơ", "Quận Ninh Kiều", "Phường An Khánh", "Thành phố Cần Thơ", "Phường Tân An"
-    ),
+    "11": Place("11", "Cần Thơ", "Quận Ninh Kiều", "Phường An Khánh", "Thành phố Cần Thơ", "Phường Tân An"),
     "14": Place("14", "Cà Mau", "Thành phố Cà Mau", "Phường 5", "Cà Mau", "Phường Tân Thành"),
 }
 
@@ -113,9 +111,7 @@ def southern_places() -> dict[str, tuple[Place, ...]]:
 
     wards = current_wards()
     by_bare = {_bare(province): province for province in wards}
-    wanted = {
-        _MAPPING_PROVINCE_ALIASES.get(name, name): pb for pb, name in PB_PROVINCES.items()
-    }
+    wanted = {_MAPPING_PROVINCE_ALIASES.get(name, name): pb for pb, name in PB_PROVINCES.items()}
     places: dict[str, set[Place]] = defaultdict(set)
     for row in DEFAULT_DATA["mapping"]["rows"]:
         old, new = row["old"], row["new"]

@@ -29,7 +29,8 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +201,9 @@ def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
         yield values[start : start + size]
 
 
-def _select_in(session: Session, statement_for: Callable[[Sequence[Any]], Any], values: Iterable[Any]) -> list[Any]:
+def _select_in(
+    session: Session, statement_for: Callable[[Sequence[Any]], Any], values: Iterable[Any]
+) -> list[Any]:
     """Run ``statement_for(part)`` for parts of ``values`` (bounded IN lists)."""
     values = sorted(set(values))
     rows: list[Any] = []
@@ -239,8 +242,7 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
     if set(order) != set(rows[0]):
         raise ValueError(f"unexpected columns for {table.name}: {sorted(set(rows[0]) ^ set(order))}")
     processors = [
-        (name, _memoised(table.c[name].type.dialect_impl(dialect).bind_processor(dialect)))
-        for name in order
+        (name, _memoised(table.c[name].type.dialect_impl(dialect).bind_processor(dialect))) for name in order
     ]
     sql = str(compiled)
     for start in range(0, len(rows), BULK_CHUNK):
@@ -389,7 +391,9 @@ class _Customers(_Kind):
         rec["feeder_code"] = _field(item, "feeder_code", fmt.text, max_length=32)
         rec["feeder_name"] = _field(item, "feeder_name", fmt.text, max_length=200)
         rec["households"] = _optional(item, "households", fmt.whole_number, minimum=1, maximum=99) or 1
-        rec["meter_multiplier"] = _optional(item, "meter_multiplier", fmt.whole_number, minimum=1, maximum=100_000) or 1
+        rec["meter_multiplier"] = (
+            _optional(item, "meter_multiplier", fmt.whole_number, minimum=1, maximum=100_000) or 1
+        )
         rec["reading_day"] = _field(item, "reading_day", fmt.whole_number, minimum=1, maximum=31)
         rec["tariff_group"] = _field(
             item, "tariff_group", fmt.choice, TARIFF_GROUPS, default=TariffGroup.RESIDENTIAL.value
@@ -573,7 +577,9 @@ class _Readings(_Kind):
         for item in items:
             customer = customers.get(item.rec["code"])
             if customer is None:
-                item.fail("customer_code", f"unknown customer {item.rec['code']} (import the customers first)")
+                item.fail(
+                    "customer_code", f"unknown customer {item.rec['code']} (import the customers first)"
+                )
                 continue
             kwh = (item.rec["new_index"] - item.rec["old_index"]) * customer.meter_multiplier
             if item.rec["kwh"] is not None and item.rec["kwh"] != kwh:
@@ -636,7 +642,9 @@ class _Readings(_Kind):
             }
             current = existing.get((rec["customer_id"], rec["reading_date"]))
             if current is None:
-                inserts.append({"customer_id": rec["customer_id"], "reading_date": rec["reading_date"], **values})
+                inserts.append(
+                    {"customer_id": rec["customer_id"], "reading_date": rec["reading_date"], **values}
+                )
                 continue
             if not ctx.has("source"):
                 values.pop("source")
@@ -719,7 +727,9 @@ class _Invoices(_Kind):
             rec[column] = _optional(item, column, fmt.money)
         rec["payment_date"] = _optional(item, "payment_date", fmt.vn_date)
         rec["payment_channel"] = _optional(item, "payment_channel", fmt.choice, PAYMENT_CHANNELS)
-        rec["reminders_sent"] = _optional(item, "reminders_sent", fmt.whole_number, minimum=0, maximum=99) or 0
+        rec["reminders_sent"] = (
+            _optional(item, "reminders_sent", fmt.whole_number, minimum=0, maximum=99) or 0
+        )
         start, end, issue = rec["period_start"], rec["period_end"], rec["issue_date"]
         if start and end and end < start:
             item.fail("period_end", "is before period_start")
@@ -788,9 +798,7 @@ class _Invoices(_Kind):
             session,
             lambda part: select(
                 MeterReading.id, MeterReading.customer_id, MeterReading.reading_date, MeterReading.kwh
-            ).where(
-                MeterReading.customer_id.in_(part), MeterReading.reading_date.between(first, last)
-            ),
+            ).where(MeterReading.customer_id.in_(part), MeterReading.reading_date.between(first, last)),
             ids,
         )
         by_date = {(row.customer_id, row.reading_date): row for row in readings}
@@ -868,7 +876,11 @@ class _Invoices(_Kind):
                 ),
                 {customer_id for customer_id, _ in keys},
             )
-            new_ids = {(row.customer_id, row.period_end): row.id for row in rows if (row.customer_id, row.period_end) in keys}
+            new_ids = {
+                (row.customer_id, row.period_end): row.id
+                for row in rows
+                if (row.customer_id, row.period_end) in keys
+            }
         lines: list[dict[str, Any]] = []
         for item in items:
             key = (item.rec["customer_id"], item.rec["period_end"])
@@ -934,7 +946,9 @@ class _Outages(_Kind):
         rec["wards"] = _field(item, "wards", fmt.code_list, max_length=100) or []
         rec["stations"] = _field(item, "stations", fmt.code_list, max_length=32) or []
         rec["announced_at"] = _optional(item, "announced_at", fmt.vn_datetime)
-        rec["status"] = _field(item, "status", fmt.choice, OUTAGE_STATUSES, default=OutageStatus.SCHEDULED.value)
+        rec["status"] = _field(
+            item, "status", fmt.choice, OUTAGE_STATUSES, default=OutageStatus.SCHEDULED.value
+        )
         starts, ends, announced = rec["starts_at"], rec["ends_at"], rec["announced_at"]
         if starts and ends and ends <= starts:
             item.fail("ends_at", "is not after starts_at")
@@ -979,9 +993,7 @@ class _Outages(_Kind):
         ids = [row.id for row in existing]
         links = _select_in(
             session,
-            lambda part: select(planned_outage_stations).where(
-                planned_outage_stations.c.outage_id.in_(part)
-            ),
+            lambda part: select(planned_outage_stations).where(planned_outage_stations.c.outage_id.in_(part)),
             ids,
         )
         wards = _select_in(
@@ -1019,9 +1031,10 @@ class _Outages(_Kind):
                 inserts.append({"code": rec["code"], **values})
                 continue
             changes = _changes(current, values)
-            links_changed = station_sets.get(current.id, set()) != set(rec["station_ids"]) or ward_sets.get(
-                current.id, set()
-            ) != wards
+            links_changed = (
+                station_sets.get(current.id, set()) != set(rec["station_ids"])
+                or ward_sets.get(current.id, set()) != wards
+            )
             if changes:
                 updates.append({"_id": current.id, **changes})
             if links_changed:
@@ -1049,7 +1062,9 @@ class _Outages(_Kind):
                     delete(planned_outage_stations).where(planned_outage_stations.c.outage_id.in_(part))
                 )
                 session.execute(
-                    delete(PlannedOutageWard.__table__).where(PlannedOutageWard.__table__.c.outage_id.in_(part))
+                    delete(PlannedOutageWard.__table__).where(
+                        PlannedOutageWard.__table__.c.outage_id.in_(part)
+                    )
                 )
             _executemany(
                 session,

@@ -17,7 +17,11 @@ RESOURCES_DIR_KEY = "resources_dir"
 
 
 def analyzer_for(config: dict[str, Any]) -> Analyzer:
-    return get_analyzer(resources_dir(config), bool(config.get("use_underthesea", True)))
+    return get_analyzer(
+        resources_dir(config),
+        bool(config.get("use_underthesea", True)),
+        bool(config.get("when_placeholders", True)),
+    )
 
 
 def fingerprint(config: dict[str, Any], names: tuple[str, ...]) -> str:

@@ -35,6 +35,9 @@ class VietnameseTokenizer(Tokenizer):
             RESOURCES_DIR_KEY: None,
             # underthesea segments the words the lexicon did not (diacritic text only)
             "use_underthesea": True,
+            # time words become one token each: __this_day__, __past_day__,
+            # __next_day__, __this_month__, __past_month__, __next_month__, __time__
+            "when_placeholders": True,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:

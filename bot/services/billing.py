@@ -112,9 +112,8 @@ def status_text(invoice: Invoice, customer: Customer, today: date) -> str:
         return _paid_text(invoice)
     if status is InvoiceStatus.UNPAID:
         return f"chưa thanh toán, hạn thanh toán ngày {format_date(invoice.due_date)}."
-    return (
-        f"chưa thanh toán, đã quá hạn (hạn ngày {format_date(invoice.due_date)}). "
-        + overdue_next_steps(customer, [invoice])
+    return f"chưa thanh toán, đã quá hạn (hạn ngày {format_date(invoice.due_date)}). " + overdue_next_steps(
+        customer, [invoice]
     )
 
 
@@ -282,10 +281,9 @@ def debt_answer(session: Session, code: str, requester: Requester, today: date |
         )
         if state is InvoiceStatus.OVERDUE:
             overdue.append(invoice)
-        lines.append(
-            f"- Tháng {invoice_month(invoice).label} (kỳ "
-            f"{format_period(invoice.period_start, invoice.period_end)}): {format_money(invoice.total)}, {when}"
-        )
+        period = format_period(invoice.period_start, invoice.period_end)
+        month = invoice_month(invoice).label
+        lines.append(f"- Tháng {month} (kỳ {period}): {format_money(invoice.total)}, {when}")
     lines.append(f"Tổng cộng: {format_money(sum(i.total for i in unpaid))}.")
     if overdue:
         lines.append(overdue_next_steps(customer, overdue))
@@ -302,9 +300,12 @@ def _facts(invoice: Invoice, households: int) -> explain.InvoiceFacts:
         kwh=invoice.kwh,
         total=invoice.total,
         households=households,
-        estimated_reading=invoice.reading is not None and invoice.reading.source == ReadingSource.ESTIMATED.value,
+        estimated_reading=invoice.reading is not None
+        and invoice.reading.source == ReadingSource.ESTIMATED.value,
         lines=tuple(
-            explain.InvoiceLine(line.tier, line.kwh, line.unit_price, line.amount, line.tariff_code, line.part)
+            explain.InvoiceLine(
+                line.tier, line.kwh, line.unit_price, line.amount, line.tariff_code, line.part
+            )
             for line in invoice.lines
         ),
         vat_rate=invoice.vat_rate,

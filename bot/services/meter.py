@@ -80,7 +80,9 @@ def reading_answer(
     label = account_label(customer)
     if reading is None:
         if not readings:
-            return Answer(f"Dạ, em chưa thấy chỉ số công tơ nào của {label}. {as_of_text(today)}", found=False)
+            return Answer(
+                f"Dạ, em chưa thấy chỉ số công tơ nào của {label}. {as_of_text(today)}", found=False
+            )
         asked = f"tháng {month.label}" if month else "kỳ này"
         newest = readings[0].reading_date
         return Answer(
@@ -101,14 +103,18 @@ def reading_date_answer(
     today = today or clock.today()
     latest = queries.latest_reading(session, customer.code)
     upcoming = next_reading_date(customer.reading_day, today, latest.reading_date if latest else None)
-    queries.record_disclosure(session, customer.code, requester.channel, requester.user_id, "reading schedule")
+    queries.record_disclosure(
+        session, customer.code, requester.channel, requester.user_id, "reading schedule"
+    )
     day = customer.reading_day
     lines = [
         f"Dạ, công tơ của {account_label(customer)} được ghi chỉ số vào ngày {day} hằng tháng"
         + (" (tháng nào ít ngày hơn thì ghi vào ngày cuối tháng)." if day > 28 else ".")
     ]
     if latest is not None:
-        lines.append(f"- Lần ghi gần nhất: ngày {format_date(latest.reading_date)} ({format_kwh(latest.kwh)}).")
+        lines.append(
+            f"- Lần ghi gần nhất: ngày {format_date(latest.reading_date)} ({format_kwh(latest.kwh)})."
+        )
     when = "hôm nay" if upcoming == today else f"ngày {format_date(upcoming)}"
     lines.append(f"- Lần ghi tiếp theo dự kiến: {when}.")
     lines.append(

@@ -31,9 +31,17 @@ from bot.nlu.core.diacritics import normalise_tone, strip_diacritics
 # The current provinces of the southern corporation's area (the old southern provinces
 # were all merged into these in 2025), spelled as in vietnam-provinces.
 SOUTHERN_PROVINCES = (
-    "Khánh Hòa", "Lâm Đồng", "Đồng Nai", "Thành phố Hồ Chí Minh", "Tây Ninh", "Đồng Tháp",
-    "Vĩnh Long", "An Giang", "Thành phố Cần Thơ", "Cà Mau",
-)  # fmt: skip
+    "Khánh Hòa",
+    "Lâm Đồng",
+    "Đồng Nai",
+    "Thành phố Hồ Chí Minh",
+    "Tây Ninh",
+    "Đồng Tháp",
+    "Vĩnh Long",
+    "An Giang",
+    "Thành phố Cần Thơ",
+    "Cà Mau",
+)
 
 PROVINCE, DISTRICT, WARD = "province", "district", "ward"
 _LEVEL_RANK = {WARD: 0, DISTRICT: 1, PROVINCE: 2}
@@ -42,16 +50,33 @@ MAX_QUERY_WORDS = 14
 
 # Type words as written in names (longest first), and the level they name.
 _NAME_KINDS = (
-    ("Thành phố", DISTRICT), ("Thị trấn", WARD), ("Thị xã", DISTRICT), ("Đặc khu", WARD),
-    ("Phường", WARD), ("Quận", DISTRICT), ("Huyện", DISTRICT), ("Tỉnh", PROVINCE), ("Xã", WARD),
-)  # fmt: skip
+    ("Thành phố", DISTRICT),
+    ("Thị trấn", WARD),
+    ("Thị xã", DISTRICT),
+    ("Đặc khu", WARD),
+    ("Phường", WARD),
+    ("Quận", DISTRICT),
+    ("Huyện", DISTRICT),
+    ("Tỉnh", PROVINCE),
+    ("Xã", WARD),
+)
 # Type words customers type (diacritic-free keys), and the levels they may name.
-_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("thanh pho", (DISTRICT, PROVINCE)), ("thi tran", (WARD,)), ("thi xa", (DISTRICT,)),
-    ("dac khu", (WARD,)), ("phuong", (WARD,)), ("quan", (DISTRICT,)), ("huyen", (DISTRICT,)),
-    ("tinh", (PROVINCE,)), ("tp", (DISTRICT, PROVINCE)), ("tx", (DISTRICT,)), ("tt", (WARD,)),
-    ("xa", (WARD,)), ("p", (WARD,)), ("q", (DISTRICT,)),
-)  # fmt: skip
+_HINTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("thanh pho", (DISTRICT, PROVINCE), "Thành phố"),
+    ("thi tran", (WARD,), "Thị trấn"),
+    ("thi xa", (DISTRICT,), "Thị xã"),
+    ("dac khu", (WARD,), "Đặc khu"),
+    ("phuong", (WARD,), "Phường"),
+    ("quan", (DISTRICT,), "Quận"),
+    ("huyen", (DISTRICT,), "Huyện"),
+    ("tinh", (PROVINCE,), ""),
+    ("tp", (DISTRICT, PROVINCE), "Thành phố"),
+    ("tx", (DISTRICT,), "Thị xã"),
+    ("tt", (WARD,), "Thị trấn"),
+    ("xa", (WARD,), "Xã"),
+    ("p", (WARD,), "Phường"),
+    ("q", (DISTRICT,), "Quận"),
+)
 _FILLER_START = re.compile(
     r"^(?:(?:da|vang|ad|ad oi|em|anh|chi|tui|toi|minh|nha tui|nha toi|nha minh|nha em|nha|"
     r"o|tai|khu vuc|khu|thuoc|dia chi|dc|la)\s+)+"
@@ -74,6 +99,7 @@ def name_key(text: str) -> str:
     return strip_diacritics(accent_key(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def split_kind(name: str) -> tuple[str, str]:
     """``"Phường An Khánh"`` -> (``"Phường"``, ``"An Khánh"``); case-insensitive."""
     for kind, _ in _NAME_KINDS:
@@ -110,6 +136,7 @@ class Area:
     path: str  # text that resolves back to exactly this area
     title: str = ""  # a short button title, set among candidates
     whole_province: bool = False
+    group: str = ""  # the (old) province customers know it by, to narrow long lists
 
     @property
     def single_ward(self) -> str | None:
@@ -148,12 +175,14 @@ class _Unit:
     context: tuple[tuple[str, int], ...]
     path: str
     label: str
-    district: str = ""  # old district, for titles
-    old_province: str = ""
+    district: str = ""  # old district (old wards)
+    old_province: str = ""  # old province (old wards and districts)
+    key: str = field(init=False)
+    accent: str = field(init=False)
 
-    @property
-    def key(self) -> str:
-        return name_key(self.name)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", name_key(self.name))
+        object.__setattr__(self, "accent", accent_key(self.name))
 
     @property
     def typed_key(self) -> str:
@@ -175,6 +204,11 @@ class _Gazetteer:
 # ------------------------------------------------------------------------ building
 
 
+def warm_up() -> None:
+    """Build the gazetteer now (about 2 s) rather than on the first question."""
+    _gazetteer()
+
+
 @functools.lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
     from vietnam_address_converter.data import DEFAULT_DATA
@@ -190,7 +224,7 @@ def _gazetteer() -> _Gazetteer:
     gaz = _Gazetteer()
     gaz.province_wards = {p: frozenset(w) for p, w in wards.items()}
     new_ward_context: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)
-    old_districts: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (old prov, district, new prov)
+    old_districts: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     old_wards: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
     old_provinces: dict[tuple[str, str], set[str]] = defaultdict(set)
 
@@ -210,52 +244,113 @@ def _gazetteer() -> _Gazetteer:
         if split_kind(old_ward)[1]:
             old_wards[(old_province, district, old_ward, province)].add(ward)
         new_ward_context[(province, ward)].update(
-            {(f"{DISTRICT}:{name_key(split_kind(district)[1])}", 2),
-             (f"{PROVINCE}:{name_key(old_province)}", 2)}
-        )  # fmt: skip
+            # Where a current ward came from tells less than an old unit's own names.
+            {(f"{DISTRICT}:{name_key(split_kind(district)[1])}", 1), (f"{PROVINCE}:{name_key(old_province)}", 1)}
+        )
 
     for province, items in gaz.province_wards.items():
         bare = short_province(province)
-        gaz.add(_Unit(PROVINCE, "new", split_kind(province)[0] or "Tỉnh", bare, province, items, (),
-                      path=province, label=_province_label(province)))  # fmt: skip
+        kind = split_kind(province)[0] or "Tỉnh"
+        gaz.add(
+            _Unit(
+                PROVINCE,
+                "new",
+                kind,
+                bare,
+                province,
+                items,
+                (),
+                province,
+                _province_label(province),
+                old_province=bare,
+            )
+        )
         own = (f"{PROVINCE}:{name_key(bare)}", 2)
         for ward in items:
             kind, name = split_kind(ward)
-            context = {own, *new_ward_context[(province, ward)]}
-            gaz.add(_Unit(WARD, "new", kind, name, province, frozenset({ward}), tuple(sorted(context)),
-                          path=f"{ward}, {province}", label=f"{ward}, {province}"))  # fmt: skip
+            context = tuple(sorted({own, *new_ward_context[(province, ward)]}))
+            path = f"{ward}, {province}"
+            gaz.add(
+                _Unit(
+                    WARD,
+                    "new",
+                    kind,
+                    name,
+                    province,
+                    frozenset({ward}),
+                    context,
+                    path,
+                    _tidy(path),
+                    old_province=bare,
+                )
+            )
 
     for (old_province, province), items in old_provinces.items():
         if name_key(old_province) == name_key(short_province(province)):
             continue  # the same name as the current province: the current one is meant
-        gaz.add(_Unit(PROVINCE, "old", "Tỉnh", old_province, province, frozenset(items),
-                      ((f"{PROVINCE}:{name_key(short_province(province))}", 1),),
-                      path=f"Tỉnh {old_province}",
-                      label=f"tỉnh {old_province} cũ (nay thuộc {_province_label(province)})"))  # fmt: skip
+        context = ((f"{PROVINCE}:{name_key(short_province(province))}", 1),)
+        label = f"tỉnh {old_province} cũ (nay thuộc {_province_label(province)})"
+        gaz.add(
+            _Unit(
+                PROVINCE,
+                "old",
+                "Tỉnh",
+                old_province,
+                province,
+                frozenset(items),
+                context,
+                f"Tỉnh {old_province}",
+                label,
+                old_province=old_province,
+            )
+        )
 
     for (old_province, district, province), items in old_districts.items():
         kind, name = split_kind(district)
-        gaz.add(_Unit(DISTRICT, "old", kind, name, province, frozenset(items),
-                      _old_context(old_province, province),
-                      path=f"{district}, {old_province}",
-                      label=f"{district} cũ, {old_province} (nay thuộc {_province_label(province)})",
-                      old_province=old_province))  # fmt: skip
+        label = f"{district} cũ, {old_province} (nay thuộc {_province_label(province)})"
+        gaz.add(
+            _Unit(
+                DISTRICT,
+                "old",
+                kind,
+                name,
+                province,
+                frozenset(items),
+                _old_context(old_province, province),
+                f"{district}, {old_province}",
+                label,
+                district=district,
+                old_province=old_province,
+            )
+        )
 
     for (old_province, district, old_ward, province), items in old_wards.items():
         kind, name = split_kind(old_ward)
-        context = (*_old_context(old_province, province), (f"{DISTRICT}:{name_key(split_kind(district)[1])}", 2))
-        gaz.add(_Unit(WARD, "old", kind, name, province, frozenset(items), context,
-                      path=f"{old_ward}, {district}, {old_province}",
-                      label=f"{old_ward}, {district} cũ (nay là {_wards_label(items, province)})",
-                      district=district, old_province=old_province))  # fmt: skip
+        district_key = (f"{DISTRICT}:{name_key(split_kind(district)[1])}", 2)
+        label = f"{old_ward}, {district} cũ (nay là {_wards_label(items, province)})"
+        gaz.add(
+            _Unit(
+                WARD,
+                "old",
+                kind,
+                name,
+                province,
+                frozenset(items),
+                (*_old_context(old_province, province), district_key),
+                f"{old_ward}, {district}, {old_province}",
+                label,
+                district=district,
+                old_province=old_province,
+            )
+        )
     return gaz
 
 
 def _current_ward(name: str, wards: frozenset[str]) -> str | None:
     if name in wards:
         return name
-    lowered = name.lower()
-    return next((w for w in wards if w.lower() == lowered), None)
+    lowered = " ".join(name.lower().split())
+    return next((w for w in wards if " ".join(w.lower().split()) == lowered), None)
 
 
 def _old_context(old_province: str, province: str) -> tuple[tuple[str, int], ...]:
@@ -264,12 +359,16 @@ def _old_context(old_province: str, province: str) -> tuple[tuple[str, int], ...
     return ((own, 2),) if own == current else ((own, 2), (current, 1))
 
 
+def _tidy(text: str) -> str:
+    return " ".join(text.split())  # the package spells a few names with double spaces
+
+
 def _province_label(province: str) -> str:
     return province if province.startswith("Thành phố") else f"tỉnh {province}"
 
 
 def _wards_label(wards: Iterable[str], province: str) -> str:
-    items = sorted(wards)
+    items = sorted(_tidy(w) for w in wards)
     if len(items) <= 2:
         return f"{' và '.join(items)}, {province}"
     return f"một phần {len(items)} phường/xã của {_province_label(province)}"
@@ -285,7 +384,8 @@ def province_wards(province: str) -> frozenset[str]:
 
 def area_of_ward(province: str, ward: str) -> Area:
     """The area of one current ward (e.g. a customer's own ward)."""
-    return Area(province, (ward,), WARD, f"{ward}, {province}", f"{ward}, {province}")
+    path = f"{ward}, {province}"
+    return Area(province, (ward,), WARD, _tidy(path), path, group=short_province(province))
 
 
 def resolve(text: str | None) -> Lookup:
@@ -300,30 +400,57 @@ def resolve(text: str | None) -> Lookup:
     return Lookup(query, ())
 
 
-def _readings(query: str) -> Iterable[list[tuple[tuple[str, ...] | None, str, str]]]:
-    """Ways to cut the query into components: (levels hinted, key, accent key).
+def narrow(previous: str, answer: str) -> Lookup:
+    """The customer was asked which ``previous`` (an ambiguous name) they meant and
+    answered ``answer`` ("Tây Ninh", "TP Cà Mau"): the two together when that still
+    matches, otherwise the answer alone."""
+    combined = resolve(f"{previous}, {answer}")
+    if not combined.unknown:
+        return combined
+    return resolve(answer)
+
+
+def groups(areas: Iterable[Area]) -> list[tuple[str, str]]:
+    """(title, path) per (old) province of the candidates, to narrow a long list."""
+    seen: dict[str, str] = {}
+    for area in areas:
+        seen.setdefault(area.group, area.group)
+    return sorted(seen.items())
+
+
+Component = tuple["Hint | None", str, str]  # (type word typed, key, accent key)
+
+
+@dataclass(frozen=True)
+class Hint:
+    levels: tuple[str, ...]
+    kind: str  # "Phường", "Xã"...: preferred when names of several kinds match
+
+
+def _readings(query: str) -> Iterable[list[Component]]:
+    """Ways to cut the query into components.
 
     As typed first; then without filler words ("nhà tui ở ...", "... ạ"); then, for
     free text without commas ("tan an can tho"), split before a trailing place name.
     """
     parts = [p for p in re.split(r"[,;\n]+", query) if p.strip()]
-    seen = []
+    seen: list[list[Component]] = []
     for strip_fillers in (False, True):
         components = [c for part in parts for c in _split_part(part, strip_fillers)]
         if components and components not in seen:
             seen.append(components)
             yield components
     if len(parts) == 1 and seen and len(seen[-1]) == 1:
-        hints, key, accent = seen[-1][0]
+        hint, key, accent = seen[-1][0]
         words, accents = key.split(), accent.split()
         for cut in range(len(words) - 1, 0, -1):
             tail = " ".join(words[cut:])
             if tail in _gazetteer().by_key:
-                head = (hints, " ".join(words[:cut]), " ".join(accents[:cut]))
+                head = (hint, " ".join(words[:cut]), " ".join(accents[:cut]))
                 yield [head, (None, tail, " ".join(accents[cut:]))]
 
 
-def _split_part(part: str, strip_fillers: bool) -> list[tuple[tuple[str, ...] | None, str, str]]:
+def _split_part(part: str, strip_fillers: bool) -> list[Component]:
     """One comma-separated part -> components, cut before each type word."""
     accents = _compact_numbers(accent_key(part).split())
     words = _compact_numbers(name_key(part).split())
@@ -333,21 +460,21 @@ def _split_part(part: str, strip_fillers: bool) -> list[tuple[tuple[str, ...] | 
         words = key.split()
     if not words or len(words) > MAX_QUERY_WORDS:
         return []
-    pieces: list[tuple[tuple[str, ...] | None, list[int]]] = []
+    pieces: list[tuple[Hint | None, list[int]]] = []
     i = 0
     while i < len(words):
-        hint = _hint_at(words, i)
-        if hint is not None and i + hint[0] < len(words):
-            pieces.append((hint[1], []))
-            i += hint[0]
+        found = _hint_at(words, i)
+        if found is not None and i + found[0] < len(words):
+            pieces.append((found[1], []))
+            i += found[0]
             continue
         if not pieces:
             pieces.append((None, []))
         pieces[-1][1].append(i)
         i += 1
     return [
-        (levels, " ".join(words[j] for j in indexes), " ".join(accents[j] for j in indexes))
-        for levels, indexes in pieces
+        (hint, " ".join(words[j] for j in indexes), " ".join(accents[j] for j in indexes))
+        for hint, indexes in pieces
         if indexes
     ]
 
@@ -357,67 +484,79 @@ def _compact_numbers(words: list[str]) -> list[str]:
     result = []
     for word in words:
         m = re.fullmatch(r"([pq])0*(\d{1,2})", word)
-        result.extend([m.group(1), m.group(2)] if m else [word])
+        result.extend([m.group(1), str(int(m.group(2)))] if m else [word])
     return result
 
 
 def _align(accent_words: list[str], key_words: list[str]) -> list[str]:
     """The accented word for each key word (fillers were cut from the front or end)."""
-    plain = [name_key(w) for w in accent_words]
+    plain = [strip_diacritics(w) for w in accent_words]
     for start in range(len(plain) - len(key_words) + 1):
         if plain[start : start + len(key_words)] == key_words:
             return accent_words[start : start + len(key_words)]
     return key_words
 
 
-def _hint_at(words: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
-    for hint, levels in _HINTS:
-        parts = hint.split()
+def _hint_at(words: list[str], i: int) -> tuple[int, Hint] | None:
+    for typed, levels, kind in _HINTS:
+        parts = typed.split()
         if words[i : i + len(parts)] == parts:
-            return len(parts), levels
+            return len(parts), Hint(levels, kind)
     return None
 
 
-def _candidates(levels: tuple[str, ...] | None, key: str, accent: str) -> list[_Unit]:
+def _candidates(hint: Hint | None, key: str, accent: str) -> list[_Unit]:
     units = _gazetteer().by_key.get(key, [])
-    if levels is None:
+    if hint is None:
         provinces = [u for u in units if u.level == PROVINCE]
         units = provinces or units  # a bare "Tây Ninh" is the province, not the old city
-    elif levels == (DISTRICT, PROVINCE):
+    elif hint.levels == (DISTRICT, PROVINCE):
         cities = [u for u in units if u.level == DISTRICT and u.kind == "Thành phố"]
         units = cities or [u for u in units if u.level == PROVINCE]
     else:
-        units = [u for u in units if u.level in levels]
+        units = [u for u in units if u.level in hint.levels]
+        same_kind = [u for u in units if u.kind == hint.kind]
+        units = same_kind or units  # "xã X" that is a phường now still matches
     if accent and accent != key:  # typed with diacritics: prefer the exact spelling
-        exact = [u for u in units if accent_key(u.name) == accent]
+        exact = [u for u in units if u.accent == accent]
         units = exact or units
     return units
 
 
-def _match(components: list[tuple[tuple[str, ...] | None, str, str]]) -> list[_Unit]:
+def _match(components: list[Component]) -> list[_Unit]:
     candidates = [_candidates(*c) for c in components]
     if not all(candidates):
         return []
-    # The primary component: the most specific one (a ward before a district...).
+    # The primary component is the most specific one (a ward before a district...);
+    # every other component must name a place that contains it.
     primary = min(range(len(components)), key=lambda i: (min(_LEVEL_RANK[u.level] for u in candidates[i]), i))
     scored = []
     for unit in candidates[primary]:
-        score = 0
+        score, by_district = 0, False
         for j, others in enumerate(candidates):
             if j == primary:
                 continue
-            best = max((unit.context_score(other.typed_key) for other in others), default=0)
+            keys = [other.typed_key for other in others]
+            best = max((unit.context_score(key) for key in keys), default=0)
             if best == 0:
                 break
             score += best
+            by_district = by_district or any(k.startswith(DISTRICT) and unit.context_score(k) for k in keys)
         else:
-            scored.append((score, unit))
+            scored.append((score, by_district, unit))
     if not scored:
         return []
-    top = max(score for score, _ in scored)
-    units = [unit for score, unit in scored if score == top]
-    new_provinces = {u.key for u in units if u.level == PROVINCE and u.era == "new"}
-    return [u for u in units if not (u.level == PROVINCE and u.era == "old" and u.key in new_provinces)]
+    top = max(score for score, _, _ in scored)
+    best = [(by_district, unit) for score, by_district, unit in scored if score == top]
+    units = [unit for _, unit in best]
+    current = {u.key for u in units if u.level == PROVINCE and u.era == "new"}
+    units = [u for u in units if not (u.level == PROVINCE and u.era == "old" and u.key in current)]
+    if len(components) > 1 and not any(by_district for by_district, _ in best):
+        # "Phường Tân An, Cần Thơ": a ward of that name exists now in that province, so
+        # the current one is meant (the old one is named with its district).
+        new_wards = [u for u in units if u.level == WARD and u.era == "new"]
+        units = new_wards or units
+    return units
 
 
 def _as_areas(units: list[_Unit]) -> tuple[Area, ...]:
@@ -436,31 +575,40 @@ def _as_areas(units: list[_Unit]) -> tuple[Area, ...]:
             path=u.path,
             title=title,
             whole_province=u.wards == gaz.province_wards.get(u.province),
+            group=u.old_province or short_province(u.province),
         )
         for u, title in zip(chosen, titles, strict=True)
     ]
-    return tuple(sorted(areas, key=lambda a: (a.title or a.label)))
+    return tuple(sorted(areas, key=lambda a: a.title or a.label))
 
 
 def _titles(units: list[_Unit]) -> list[str]:
     """Short, distinct button titles: the name plus the least context that tells them apart."""
-    def name(u: _Unit) -> str:
-        return f"{u.kind} {u.name}".strip() + (" (cũ)" if u.era == "old" and u.level != PROVINCE else "")
 
-    options = (
-        lambda u: short_province(u.province),
-        lambda u: split_kind(u.district)[1] if u.district else short_province(u.province),
-        lambda u: f"{_short_district(u.district)}, {short_province(u.province)}" if u.district
-        else short_province(u.province),
-    )
-    for option in options:
-        titles = [f"{name(u)} – {option(u)}" for u in units]
+    def name(u: _Unit) -> str:
+        old = u.era == "old" and u.level != PROVINCE
+        return _tidy(f"{u.kind} {u.name}") + (" cũ" if old else "")
+
+    def near(u: _Unit) -> str:
+        if u.level == WARD and u.era == "old":
+            return _short_district(u.district)
+        if u.level == DISTRICT:
+            return u.old_province
+        return short_province(u.province) if u.level == WARD else ""
+
+    def wide(u: _Unit) -> str:
+        inner = near(u)
+        outer = short_province(u.province)
+        return f"{inner}, {outer}" if inner and inner != outer else outer
+
+    for where in (near, wide):
+        titles = [f"{name(u)} – {where(u)}" if where(u) else name(u) for u in units]
         if len(set(titles)) == len(titles):
             return titles
-    return [u.path for u in units]
+    return [_tidy(u.path) for u in units]
 
 
 def _short_district(district: str) -> str:
     kind, name = split_kind(district)
-    short = {"Thành phố": "TP", "Thị xã": "TX", "Quận": "Q.", "Huyện": "H."}.get(kind, kind)
+    short = {"Thành phố": "TP", "Thị xã": "TX", "Quận": "Quận", "Huyện": "H."}.get(kind, kind)
     return f"{short} {name}".strip()

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from bot.db import queries
 from bot.db.models import Ticket, TicketKind, TicketPriority
-from bot.services.formatting import format_date
 from bot.nlu.core.diacritics import strip_diacritics
+from bot.services.formatting import format_date
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 SERVICE_REQUESTS_FILE = RESOURCES / "service_requests.yml"
@@ -72,13 +72,24 @@ def get(kind: str | None) -> ServiceRequest | None:
     return catalogue().requests.get(kind or "")
 
 
+def _matches(keyword: str, plain: str) -> bool:
+    """``"dong ho ... chay nhanh"``: the phrases in order, anything between them."""
+    position = 0
+    for phrase in keyword.split(" ... "):
+        found = plain.find(f" {phrase} ", position)
+        if found < 0:
+            return False
+        position = found + len(phrase) + 1
+    return True
+
+
 def kind_from_text(text: str | None) -> str | None:
     """The request a message is about, from its keywords (longest match wins)."""
     plain = f" {plain_text(text or '')} "
     best: tuple[int, str] | None = None
     for request in catalogue().requests.values():
         for keyword in request.keywords:
-            if f" {keyword} " in plain and (best is None or len(keyword) > best[0]):
+            if _matches(keyword, plain) and (best is None or len(keyword) > best[0]):
                 best = (len(keyword), request.kind)
     return best[1] if best else None
 
@@ -98,12 +109,12 @@ def instructions_text(kind: str) -> str:
 
 def menu_text() -> str:
     titles = "; ".join(r.title.lower() for r in catalogue().requests.values())
-    return (
-        "Dạ, em hướng dẫn được các thủ tục: " + titles + ". Anh/chị cần làm thủ tục nào ạ?"
-    )
+    return "Dạ, em hướng dẫn được các thủ tục: " + titles + ". Anh/chị cần làm thủ tục nào ạ?"
 
 
-def open_request_ticket(session: Session, kind: str, customer_code: str | None, channel: str | None) -> Ticket:
+def open_request_ticket(
+    session: Session, kind: str, customer_code: str | None, channel: str | None
+) -> Ticket:
     """A ticket so an agent calls the customer back about this request."""
     request = get(kind)
     if request is None:

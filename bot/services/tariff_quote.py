@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.db.models import TariffGroup
-from bot.services import verification
 from bot.nlu.core.diacritics import strip_diacritics
+from bot.services import verification
 from bot.services.formatting import format_date, format_kwh, format_money, format_number, format_rate
 from bot.services.tariff import (
     Bill,

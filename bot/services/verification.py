@@ -236,7 +236,9 @@ def status(session: Session, code: str, requester: Requester, now: datetime | No
         return Status(State.VERIFIED, code, customer=customer)
     window = _code_window(session, code, now)
     if window.locked_until is not None:
-        return Status(State.LOCKED, code, locked_until=window.locked_until, remaining_tries=0, customer=customer)
+        return Status(
+            State.LOCKED, code, locked_until=window.locked_until, remaining_tries=0, customer=customer
+        )
     if len(_phone_digits(customer.phone)) < ANSWER_DIGITS:
         return Status(State.NO_PHONE, code, customer=customer)
     return Status(State.NEEDS_ANSWER, code, remaining_tries=MAX_FAILURES - window.failures, customer=customer)
@@ -290,7 +292,9 @@ def verify(
     if success:
         if requester.persistent:
             queries.link_channel(session, requester.channel, requester.user_id, current.code)
-        return Status(State.VERIFIED, current.code, customer=current.customer, just_linked=requester.persistent)
+        return Status(
+            State.VERIFIED, current.code, customer=current.customer, just_linked=requester.persistent
+        )
     return status(session, current.code, requester, now)
 
 
@@ -335,5 +339,7 @@ def mask_name(name: str | None) -> str:
     """``"Trần Thị Bích"`` -> ``"Tr*** T*** B***"``: two letters of the family name, one
     of every other word."""
     words = str(name or "").split()
-    masked = [(word[:2] if index == 0 and len(word) > 2 else word[:1]) + "***" for index, word in enumerate(words)]
+    masked = [
+        (word[:2] if index == 0 and len(word) > 2 else word[:1]) + "***" for index, word in enumerate(words)
+    ]
     return " ".join(masked)

@@ -60,8 +60,7 @@ def count(url: str, table: object) -> int:
 
 def load_samples(url: str) -> list[ImportReport]:
     return [
-        run(kind, SAMPLES / f"{kind}.csv", url)
-        for kind in ("customers", "readings", "invoices", "outages")
+        run(kind, SAMPLES / f"{kind}.csv", url) for kind in ("customers", "readings", "invoices", "outages")
     ]
 
 
@@ -105,10 +104,18 @@ def test_sample_rows_are_stored_as_documented(clean_db_url: str) -> None:
         lan = session.execute(select(Customer).where(Customer.code == "PB11190000903")).scalar_one()
         assert lan.phone == "0901234503"  # spaces removed
         assert lan.tariff_group == "residential"  # "sinh hoạt"
-        assert (lan.old_district, lan.old_ward, lan.ward) == ("Quận Ninh Kiều", "Phường Tân An", "Phường Ninh Kiều")
+        assert (lan.old_district, lan.old_ward, lan.ward) == (
+            "Quận Ninh Kiều",
+            "Phường Tân An",
+            "Phường Ninh Kiều",
+        )
         assert lan.managing_unit == "PB1119"
         station = session.get(Station, lan.station_id)
-        assert (station.code, station.name, station.ward) == ("PB1119-T901", "TBA Ninh Kiều 9", "Phường Ninh Kiều")
+        assert (station.code, station.name, station.ward) == (
+            "PB1119-T901",
+            "TBA Ninh Kiều 9",
+            "Phường Ninh Kiều",
+        )
         assert session.get(Feeder, station.feeder_id).code == "PB1119-473"
 
         reading = session.execute(
@@ -118,7 +125,10 @@ def test_sample_rows_are_stored_as_documented(clean_db_url: str) -> None:
         ).scalar_one()
         # No previous reading: the period starts the day after the same day a month before.
         assert (reading.period_start, reading.old_index, reading.new_index, reading.kwh) == (
-            date(2026, 8, 9), 3012, 3130, 118
+            date(2026, 8, 9),
+            3012,
+            3130,
+            118,
         )
         later = session.execute(
             select(MeterReading).where(
@@ -131,20 +141,32 @@ def test_sample_rows_are_stored_as_documented(clean_db_url: str) -> None:
             select(Invoice).where(Invoice.customer_id == lan.id, Invoice.period_end == date(2026, 11, 8))
         ).scalar_one()
         bill = compute_bill(126, date(2026, 10, 9), date(2026, 11, 8))
-        assert (invoice.total, invoice.subtotal, invoice.vat_amount) == (bill.total, bill.subtotal, bill.vat_amount)
+        assert (invoice.total, invoice.subtotal, invoice.vat_amount) == (
+            bill.total,
+            bill.subtotal,
+            bill.vat_amount,
+        )
         assert invoice.reading_id is not None and invoice.payment_channel == "bank"
-        lines = session.execute(
-            select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.tier)
-        ).scalars().all()
+        lines = (
+            session.execute(
+                select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.tier)
+            )
+            .scalars()
+            .all()
+        )
         assert [(line.tier, line.kwh, line.unit_price, line.tariff_code) for line in lines] == [
             (line.tier, line.kwh, line.unit_price, line.tariff_code) for line in bill.lines
         ]
         assert sum(line.amount for line in lines) == invoice.subtotal
 
-        outage = session.execute(select(PlannedOutage).where(PlannedOutage.code == "KH-MAU-0003")).scalar_one()
-        wards = session.execute(
-            select(PlannedOutageWard.ward).where(PlannedOutageWard.outage_id == outage.id)
-        ).scalars().all()
+        outage = session.execute(
+            select(PlannedOutage).where(PlannedOutage.code == "KH-MAU-0003")
+        ).scalar_one()
+        wards = (
+            session.execute(select(PlannedOutageWard.ward).where(PlannedOutageWard.outage_id == outage.id))
+            .scalars()
+            .all()
+        )
         assert sorted(wards) == ["Phường An Xuyên", "Phường Tân Thành"]
         assert outage.starts_at.hour == 7 and outage.starts_at.utcoffset().total_seconds() == 7 * 3600
 
@@ -197,7 +219,9 @@ def test_a_bad_byte_deep_in_the_file_loads_nothing_even_with_skip_bad(
     path = tmp_path / "c.csv"
     path.write_bytes((CUSTOMERS_HEADER + "\n").encode() + good + bad)
     report = run("customers", path, clean_db_url, skip_bad=True, rejects_path=tmp_path / "r.csv")
-    assert report.file_error and "line 2502" in report.file_error and "nothing was loaded" in report.file_error
+    assert (
+        report.file_error and "line 2502" in report.file_error and "nothing was loaded" in report.file_error
+    )
     assert count(clean_db_url, Customer) == 0  # the first chunks were rolled back
 
 
@@ -300,15 +324,16 @@ def test_sql_looking_text_is_stored_verbatim(tmp_path: Path, clean_db_url: str) 
         writer = csv.writer(handle)
         writer.writerow(["customer_code", "name", "address", "province", "ward", "reading_day"])
         writer.writerow(["PB05010000011", name, address, "Tây Ninh", "Phường Tân Ninh", "15"])
-        writer.writerow(["PB05010000012", "=HYPERLINK(\"x\")", "", "Tây Ninh", "Phường Tân Ninh", "15"])
+        writer.writerow(["PB05010000012", '=HYPERLINK("x")', "", "Tây Ninh", "Phường Tân Ninh", "15"])
     report = run("customers", path, clean_db_url)
     assert report.ok and report.inserted == 2
     with session_scope(clean_db_url) as session:
         stored = dict(session.execute(select(Customer.code, Customer.name)).all())
         assert stored == {"PB05010000011": name, "PB05010000012": '=HYPERLINK("x")'}
-        assert session.execute(
-            select(Customer.address).where(Customer.code == "PB05010000011")
-        ).scalar_one() == address
+        assert (
+            session.execute(select(Customer.address).where(Customer.code == "PB05010000011")).scalar_one()
+            == address
+        )
 
 
 def test_reimport_with_changes_updates_only_what_changed(tmp_path: Path, clean_db_url: str) -> None:
@@ -326,7 +351,8 @@ def test_reimport_with_changes_updates_only_what_changed(tmp_path: Path, clean_d
     # A file without the phone column leaves phones alone.
     partial = write(
         tmp_path / "names.csv",
-        "customer_code,name,province,ward,reading_day\nPB05010000011,Phạm Thị Hoa,Tây Ninh,Phường Tân Ninh,15\n",
+        "customer_code,name,province,ward,reading_day\n"
+        "PB05010000011,Phạm Thị Hoa,Tây Ninh,Phường Tân Ninh,15\n",
     )
     assert run("customers", partial, clean_db_url).unchanged == 1
     with session_scope(clean_db_url) as session:
@@ -354,7 +380,9 @@ def test_invoice_totals_are_checked_against_the_tariff_engine(tmp_path: Path, cl
     report = run("invoices", path, clean_db_url, skip_bad=True, rejects_path=tmp_path / "bad.csv")
     assert (report.inserted, report.rejected) == (2, 2)
     with session_scope(clean_db_url) as session:
-        rows = session.execute(select(Invoice.kwh, Invoice.total, Invoice.due_date).order_by(Invoice.id)).all()
+        rows = session.execute(
+            select(Invoice.kwh, Invoice.total, Invoice.due_date).order_by(Invoice.id)
+        ).all()
     two_households = compute_bill(300, date(2026, 10, 16), date(2026, 11, 15), households=2).total
     assert rows == [(300, 798_660, date(2026, 10, 21)), (300, two_households, date(2026, 11, 21))]
 
@@ -380,7 +408,8 @@ def test_outages_check_stations_and_notice_and_relink_on_change(tmp_path: Path, 
     path = write(
         tmp_path / "o.csv",
         header
-        + "KH01,03/12/2026 07:30,03/12/2026 16:00,bảo trì,Tây Ninh,Phường Tân Ninh,PB0501-T901,25/11/2026 09:00\n"
+        + "KH01,03/12/2026 07:30,03/12/2026 16:00,bảo trì,Tây Ninh,Phường Tân Ninh,PB0501-T901,"
+        + "25/11/2026 09:00\n"
         + "KH02,01/12/2026 07:30,01/12/2026 16:00,thay máy biến áp,,,PB0501-T901,27/11/2026 08:00\n"
         + "KH03,01/12/2026 07:30,01/12/2026 06:00,x,,,PB0501-T999,\n",
     )
@@ -422,8 +451,12 @@ def test_cli_import_reports_counts_and_exit_codes(
     assert cli.main(["import", "readings", str(bad), "--skip-bad"]) == 1  # nothing good to load
     assert (tmp_path / "r.rejects.csv").exists()
 
-    mixed = write(tmp_path / "m.csv", READINGS_HEADER + "\nPB05190000901,15/11/2026,1,9\nPB05190000901,x,1,2\n")
-    assert cli.main(["import", "readings", str(mixed), "--skip-bad", "--rejects", str(tmp_path / "x.csv")]) == 2
+    mixed = write(
+        tmp_path / "m.csv", READINGS_HEADER + "\nPB05190000901,15/11/2026,1,9\nPB05190000901,x,1,2\n"
+    )
+    assert (
+        cli.main(["import", "readings", str(mixed), "--skip-bad", "--rejects", str(tmp_path / "x.csv")]) == 2
+    )
     assert "1 rejected row(s) written to" in capsys.readouterr().out
 
     latin = write(tmp_path / "l.csv", READINGS_HEADER + "\nPB05190000901,15/11/2026,1,9 đ\n", "cp1258")
@@ -475,10 +508,34 @@ def test_a_100k_row_readings_file_streams_in_chunks(tmp_path: Path, clean_db_url
     print(f"re-import (all unchanged): {time.perf_counter() - started:.1f} s")
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 100_000)
     with session_scope(clean_db_url) as session:
-        starts = session.execute(
-            select(MeterReading.period_start)
-            .join(Customer)
-            .where(Customer.code == "PB05010000007")
-            .order_by(MeterReading.reading_date)
-        ).scalars().all()
+        starts = (
+            session.execute(
+                select(MeterReading.period_start)
+                .join(Customer)
+                .where(Customer.code == "PB05010000007")
+                .order_by(MeterReading.reading_date)
+            )
+            .scalars()
+            .all()
+        )
     assert starts[:2] == [date(2025, 3, 11), date(2025, 4, 11)]  # chained within the file
+
+
+def test_a_corrected_invoice_replaces_its_lines(tmp_path: Path, clean_db_url: str) -> None:
+    two_customers(tmp_path, clean_db_url)
+    header = "customer_code,period_start,period_end,kwh,issue_date,payment_date,payment_channel\n"
+    first = write(tmp_path / "i1.csv", header + "PB05010000011,16/09/2026,15/10/2026,200,16/10/2026,,\n")
+    assert run("invoices", first, clean_db_url).inserted == 1
+    corrected = write(
+        tmp_path / "i2.csv", header + "PB05010000011,16/09/2026,15/10/2026,300,16/10/2026,18/10/2026,momo\n"
+    )
+    report = run("invoices", corrected, clean_db_url)
+    assert (report.inserted, report.updated, report.unchanged) == (0, 1, 0)
+    with session_scope(clean_db_url) as session:
+        invoice = session.execute(select(Invoice)).scalar_one()
+        lines = (
+            session.execute(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).scalars().all()
+        )
+    assert (invoice.kwh, invoice.total, invoice.payment_channel) == (300, 798_660, "momo")
+    assert sorted(line.tier for line in lines) == [1, 2, 3, 4]
+    assert sum(line.amount for line in lines) == invoice.subtotal

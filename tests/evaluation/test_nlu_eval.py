@@ -187,6 +187,21 @@ def test_lint_data_reports_counts_and_problems(monkeypatch: pytest.MonkeyPatch):
     assert "total" in nlu.format_data_report(report)
 
 
+def test_lint_data_requires_only_the_required_intents(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(nlu, "MIN_TRAIN_PER_INTENT", 1)
+    monkeypatch.setattr(nlu, "MIN_EVAL_PER_INTENT", 1)
+    training = [ex("alo ad oi"), ex("chi tiet", "ask_bill_detail")]
+    held_out = [ex("hello dien luc")]
+    report = nlu.lint_data(training, held_out, ["greet", "ask_bill_detail"], [], required=["greet"])
+    assert report.ok
+    assert report.notes == [
+        "ask_bill_detail: 1 training examples, 0 held-out (not one of the required intents)"
+    ]
+    assert "note: ask_bill_detail" in nlu.format_data_report(report)
+    report = nlu.lint_data(training, held_out, ["greet"], [])
+    assert "intent 'ask_bill_detail' is not in the domain" in report.problems
+
+
 # --- metrics ---------------------------------------------------------------------------
 
 
@@ -197,6 +212,25 @@ def test_intent_scores_count_fallback_as_a_miss():
     assert scores["deny"].f1 == 1.0
     assert nlu.macro_f1(scores) == pytest.approx((2 / 3 + 1.0) / 2)
     assert nlu.intent_scores([], []) == {}
+
+
+def test_intent_scores_agree_with_sklearn():
+    import random
+
+    from sklearn.metrics import precision_recall_fscore_support
+
+    rng = random.Random(4)
+    labels = ["greet", "deny", "ask_bill", "report_outage"]
+    y_true = [rng.choice(labels) for _ in range(300)]
+    y_pred = [t if rng.random() < 0.7 else rng.choice([*labels, "nlu_fallback"]) for t in y_true]
+    scores = nlu.intent_scores(y_true, y_pred)
+    order = sorted(labels)
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=order, zero_division=0)
+    for i, label in enumerate(order):
+        assert scores[label].precision == pytest.approx(p[i])
+        assert scores[label].recall == pytest.approx(r[i])
+        assert scores[label].f1 == pytest.approx(f[i])
+        assert scores[label].support == s[i]
 
 
 def test_trim_span():

@@ -159,6 +159,8 @@ def test_period(extractor, text: str, surface: str, value: str) -> None:
         ("ngày 5/12/2026", "day:5/12/2026"),
         ("ngày 5 tháng 12", "day:5/12"),
         ("ngày 5", "day:5"),
+        ("mot co cat dien hok", "relative_day:+2"),
+        ("từ tối qua tới giờ", "relative_day:-1"),
     ],
 )
 def test_date_values_stay_relative(extractor, text: str, value: str) -> None:
@@ -166,7 +168,11 @@ def test_date_values_stay_relative(extractor, text: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["mai mốt có điện không", "tiền điện ngày một tăng", "tôi qua phòng giao dịch", "cái nay"]
+    "text",
+    [
+        "mai mốt có điện không", "tiền điện ngày một tăng", "tôi qua phòng giao dịch", "cái nay",
+        "mấy bữa nay cúp hoài", "dây điện sát mai nhà", "lắp điện mặt trời áp mai", "tổng đài trực 24/7",
+    ],
 )
 def test_no_date_in_ordinary_words(extractor, text: str) -> None:
     assert not [e for e in extract(extractor, text) if e[0] == "date"]
@@ -183,6 +189,9 @@ def test_no_date_in_ordinary_words(extractor, text: str) -> None:
         ("hồi sáng", ["part:morning"]),
         ("chiều nay", ["part:afternoon"]),
         ("từ 8h đến 11h", ["08:00", "11:00"]),
+        ("mat dien tu hoi toi", ["part:evening"]),
+        ("7g30", ["07:30"]),
+        ("đăng ký 4G", []),
     ],
 )
 def test_time(extractor, text: str, values: list[str]) -> None:
@@ -209,13 +218,19 @@ def test_part_of_day_and_day_word_are_two_entities(extractor) -> None:
         ("lịch cúp ở Sài Gòn", "Sài Gòn", "Hồ Chí Minh"),
         ("xã Tân Thành", "xã Tân Thành", "Xã Tân Thành"),
         ("ở khu vực Ninh Kiều", "Ninh Kiều", "Ninh Kiều"),
+        ("Long Xuyên nha", "Long Xuyên", "Long Xuyên"),  # a bare name as the whole answer
+        ("điện lực Ninh Kiều ở đâu", "Ninh Kiều", "Ninh Kiều"),
+        ("xa tan phu dong thap", "xa tan phu dong thap", "Xã Tân Phú, Đồng Tháp"),
     ],
 )
 def test_area(extractor, text: str, surface: str, value: str) -> None:
     assert [(e[1], e[2]) for e in extract(extractor, text) if e[0] == "area"] == [(surface, value)]
 
 
-@pytest.mark.parametrize("text", ["chúc mừng thành công", "hòa bình", "ở xa quá", "tôi ở nhà"])
+@pytest.mark.parametrize(
+    "text",
+    ["chúc mừng thành công", "mong hòa bình mãi", "ở xa quá", "tôi ở nhà", "dong ho ghi bao nhieu kw"],
+)
 def test_no_area_in_ordinary_words(extractor, text: str) -> None:
     assert not [e for e in extract(extractor, text) if e[0] == "area"]
 

@@ -35,6 +35,7 @@ EXTRACTOR_FILES = (TEENCODE_FILE, CODES_FILE, PLACES_FILE, PLACE_ALIASES_FILE)
 HAZARD_FILES = (TEENCODE_FILE, HAZARDS_FILE)
 
 AREA = "area"
+WHEN = "when"
 ENTITY_KINDS = {
     patterns.CODE: "customer_code",
     patterns.PHONE: "phone",
@@ -59,7 +60,9 @@ class Entity:
 
 
 class Analyzer:
-    def __init__(self, directory: Path, use_underthesea: bool = True) -> None:
+    def __init__(
+        self, directory: Path, use_underthesea: bool = True, when_placeholders: bool = True
+    ) -> None:
         self.directory = directory
         self._teencode = load_teencode(directory)
         codes = load_yaml(directory, CODES_FILE)
@@ -67,6 +70,7 @@ class Analyzer:
         self._code_length = int(codes.get("digits", 11))
         self._segmenter: Segmenter | None = None
         self._use_underthesea = use_underthesea
+        self._when_placeholders = when_placeholders
 
     # --- normalisation ------------------------------------------------------------
 
@@ -86,8 +90,12 @@ class Analyzer:
             model = underthesea_word_tokenize if self._use_underthesea else None
             self._segmenter = Segmenter(load_lexicon(self.directory), word_tokenize=model)
         spans = self.spans(norm)
-        areas = self._area_spans(norm, spans)
-        spans = [s for s in spans if not any(a.start < s.end and s.start < a.end for a in areas)] + areas
+        protected = self._area_spans(norm, spans)
+        if self._when_placeholders:
+            protected += self._when_spans(norm, spans + protected)
+        spans = [
+            s for s in spans if not any(a.start < s.end and s.start < a.end for a in protected)
+        ] + protected
         segments = self._segmenter.segment(norm.text, spans, has_diacritics(text))
         result = []
         for segment in segments:
@@ -107,6 +115,13 @@ class Analyzer:
             Span(AREA, start, end, value)
             for start, end, value in gazetteer.find(words_of(norm.text), norm.text, numeric)
         ]
+
+    def _when_spans(self, norm: AlignedText, taken: list[Span]) -> list[Span]:
+        """Time words as protected spans whose placeholder keeps the direction in time
+        (``hôm qua`` -> ``__past_day__``, ``thứ 7`` -> ``__future_day__``)."""
+        numeric = [s for s in taken if s.kind != patterns.NUMBER]
+        found = find_when(words_of(norm.text), strip_diacritics(norm.text), numeric)
+        return [Span(WHEN, s.start, s.end, when_placeholder(s)) for s in found]
 
     # --- entities -------------------------------------------------------------------
 
@@ -152,12 +167,32 @@ class Analyzer:
         return [m.phrase for m in load_hazards(self.directory).find(words_of(norm.text))]
 
 
-_ANALYZERS: dict[tuple[str, bool], Analyzer] = {}
+def when_placeholder(span: Span) -> str:
+    """The token lemma of a time expression: its kind and its direction in time."""
+    value = span.value
+    if span.kind == patterns.TIME:
+        return "__time__"
+    if value.startswith(("relative:", "relative_day:", "week:")):
+        sign = value.split(":", 1)[1].split(",")[0]
+        unit = "month" if span.kind == patterns.PERIOD else "day"
+        if sign.startswith("-"):
+            return f"__past_{unit}__"
+        if sign.startswith("+"):
+            return f"__next_{unit}__"
+        return f"__this_{unit}__"
+    if value.startswith("weekday:"):
+        return "__next_day__"
+    return "__month__" if span.kind == patterns.PERIOD else "__date__"
 
 
-def get_analyzer(directory: Path, use_underthesea: bool = True) -> Analyzer:
-    """A shared analyzer per resources directory (the tables are read once)."""
-    key = (str(directory), use_underthesea)
+_ANALYZERS: dict[tuple[str, bool, bool], Analyzer] = {}
+
+
+def get_analyzer(
+    directory: Path, use_underthesea: bool = True, when_placeholders: bool = True
+) -> Analyzer:
+    """A shared analyzer per resources directory and options (tables read once)."""
+    key = (str(directory), use_underthesea, when_placeholders)
     if key not in _ANALYZERS:
-        _ANALYZERS[key] = Analyzer(directory, use_underthesea)
+        _ANALYZERS[key] = Analyzer(directory, use_underthesea, when_placeholders)
     return _ANALYZERS[key]

@@ -66,6 +66,7 @@ class Segmenter:
         words = words_of(text)
         segments: list[Segment] = [
             Segment(s.start, s.end, PLACEHOLDERS.get(s.kind, s.value)) for s in spans
+            if s.end > s.start
         ]
         run: list[Word] = []
         i = 0

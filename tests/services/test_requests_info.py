@@ -1,0 +1,51 @@
+"""Requests the bot cannot complete: which one, what to do, and a ticket."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import Ticket, TicketKind
+from bot.db.session import session_scope
+from bot.services import requests_info as r
+from tests.actions.billing_fixtures import BICH, demo_db, demo_db_url  # noqa: F401
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("muốn gắn điện cho nhà mới xây", "new_connection"),
+        ("xin lap dong ho dien moi", "new_connection"),
+        ("mua nhà rồi, muốn sang tên hợp đồng điện", "change_owner"),
+        ("đồng hồ điện nhà tui chạy nhanh quá", "meter_inspection"),
+        ("dien ke chay nhanh, kiem dinh giup", "meter_inspection"),
+        ("lấy bản sao hóa đơn điện tử tháng 9", "einvoice_copy"),
+        ("đã đóng tiền rồi mà chưa có điện, đóng điện lại giùm", "reconnection"),
+        ("xin chào", None),
+        ("", None),
+    ],
+)
+def test_kind_from_text(text: str, kind: str | None) -> None:
+    assert r.kind_from_text(text) == kind
+
+
+def test_every_request_says_what_where_and_which_papers() -> None:
+    assert set(r.kinds()) == {"new_connection", "change_owner", "meter_inspection", "einvoice_copy", "reconnection"}
+    for kind in r.kinds():
+        text = r.instructions_text(kind)
+        assert text.startswith("Dạ, về việc ")
+        assert "Giấy tờ cần chuẩn bị:\n- " in text
+        assert "phòng giao dịch" in text and "19001006" in text
+
+
+def test_request_ticket_for_agents(demo_db: str) -> None:
+    with session_scope(demo_db) as s:
+        ticket = r.open_request_ticket(s, "meter_inspection", BICH, "zalo")
+        text = r.ticket_text(ticket)
+        anonymous = r.ticket_text(r.open_request_ticket(s, "new_connection", None, "rest"))
+    assert ticket.number.startswith("SC261127") and ticket.number in text
+    assert "số điện thoại đã đăng ký với mã PB05010000001" in text
+    assert "đọc số yêu cầu" in anonymous
+    with session_scope(demo_db) as s:
+        kinds = s.execute(select(Ticket.kind)).scalars().all()
+    assert kinds == [TicketKind.REQUEST.value] * 2
