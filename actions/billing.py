@@ -33,13 +33,39 @@ MAX_MONTHS = 3
 Topic = Callable[[Tracker, str, Requester, list[Month]], Awaitable[TopicReply]]
 
 
+ACCOUNT_INTENTS = frozenset(
+    {
+        "ask_bill",
+        "ask_bill_detail",
+        "ask_bill_high",
+        "ask_debt",
+        "request_recheck",
+        "ask_meter_reading",
+        "ask_reading_date",
+    }
+)
+
+
 def months_asked(tracker: Tracker) -> list[Month]:
-    """The months in the ``period`` slot (a list: "tháng 7 với tháng 8"), resolved today."""
-    values = tracker.get_slot(PERIOD) or []
-    if isinstance(values, str):
-        values = [values]
+    """The months named since the question being answered ("tháng 7 với tháng 8", then
+    maybe "à tháng 9" while identifying), resolved with today's date.
+
+    Read from the messages, not from a slot, so months said in other conversations (an
+    outage schedule "tháng sau") never leak into a bill.
+    """
+    values: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == ActionAccountAnswer.NAME:
+            break
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        found = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == PERIOD]
+        values = [v for v in found if isinstance(v, str)] + values
+        if ((parse.get("intent") or {}).get("name")) in ACCOUNT_INTENTS:
+            break
     today = clock.today()
-    months = [m for m in (periods.resolve(v, today) for v in values if isinstance(v, str)) if m]
+    months = [m for m in (periods.resolve(v, today) for v in values) if m]
     return list(dict.fromkeys(months))[:MAX_MONTHS]
 
 
@@ -128,20 +154,23 @@ TOPICS: dict[str, Topic] = {
 class ActionAccountAnswer(Action):
     """Answer the account question once ``account_form`` has ended."""
 
+    NAME = "action_account_answer"
+
     def name(self) -> str:
-        return "action_account_answer"
+        return self.NAME
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events: list[EventType] = [SlotSet(PERIOD, None), SlotSet(ANSWER, None), SlotSet(CODE_FAILURES, None)]
+        events: list[EventType] = [SlotSet(ANSWER, None), SlotSet(CODE_FAILURES, None)]
         if tracker.get_slot(STOP):  # the form already said why it stopped
             return [*events, SlotSet(STOP, None)]
         code = tracker.get_slot(CODE)
         if not code:
             dispatcher.utter_message(text="Dạ, khi có mã khách hàng anh/chị nhắn em để em tra cứu nha.")
             return events
-        topic = TOPICS.get(tracker.get_slot(TOPIC) or "", menu_topic)
+        topic_name = tracker.get_slot(TOPIC) or ""
+        topic = TOPICS.get(topic_name, menu_topic)
         try:
             reply = await topic(tracker, code, requester(tracker), months_asked(tracker))
         except NotVerified as refused:
@@ -154,6 +183,8 @@ class ActionAccountAnswer(Action):
             return events
         say(dispatcher, reply.text, reply.buttons)
         events.append(SlotSet(OFFER, reply.offer))
+        if topic_name == "recheck":  # "còn tháng trước?" after a re-check asks for a bill
+            events.append(SlotSet(TOPIC, "bill"))
         if reply.month_key:
             events.append(SlotSet(SHOWN_MONTH, reply.month_key))
         return events

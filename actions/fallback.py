@@ -2,8 +2,9 @@
 
 Replaces Rasa's two-stage fallback (whose affirmation question is English). The first
 time, one clarifying question with quick replies: the likeliest intents from the NLU
-ranking (or the main menu for out-of-scope). When the customer's previous message was
-not understood either, the hotline is offered (until the agent handoff exists).
+ranking (or the main menu for out-of-scope); a bare "có" / "không" to it gets the menu.
+When the customer's previous message was not understood either, the hotline is offered
+(until the agent handoff exists).
 
 Inside a form the fallback never takes a short answer ("1321"): the form fills its
 slots first and only a message it cannot use reaches this action (rasa's loop
@@ -72,6 +73,12 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intents = user_intents(tracker)
+        if intents and intents[0] in ("affirm", "deny"):  # "có" / "không" to the question
+            dispatcher.utter_message(
+                text="Dạ, anh/chị bấm chọn một mục bên dưới hoặc nhắn cụ thể việc cần hỗ trợ giúp em nha.",
+                buttons=[button(LABELS[name], name) for name in MENU],
+            )
+            return []
         if len(intents) > 1 and intents[1] in MISSED:
             dispatcher.utter_message(
                 text=(

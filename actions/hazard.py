@@ -62,9 +62,7 @@ class ActionReportHazard(Action):
             dispatcher.utter_message(text=wording.hazard_ticket_failed())
             return [*events, SlotSet(HAZARD_PLACE, SKIPPED)]
         ask_place = not places and not ticket.added_to_existing
-        dispatcher.utter_message(
-            text=wording.hazard_ticket_reply(ticket.number, ticket.added_to_existing, ask_place)
-        )
+        dispatcher.utter_message(text=wording.hazard_ticket_reply(ticket.number, ticket.added_to_existing))
         return [
             *events,
             SlotSet(HAZARD_TICKET, ticket.number),
@@ -102,20 +100,13 @@ class ValidateHazardForm(FormValidationAction):
 
 
 class ActionAskHazardPlace(Action):
-    """The ticket reply already asked where; asked again only after an interruption."""
-
     def name(self) -> str:
         return "action_ask_hazard_place"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if tracker.latest_action_name == "action_report_hazard":
-            return []
-        dispatcher.utter_message(
-            text="Dạ, anh/chị nhắn giúp em địa chỉ chỗ nguy hiểm (số nhà, tên đường, phường/xã) để đội xử lý "
-            "tìm đến nhanh nhất nha."
-        )
+        dispatcher.utter_message(text=wording.HAZARD_PLACE_QUESTION)
         return []
 
 

@@ -58,7 +58,7 @@ CHANNEL_ACCOUNTS = {
     "facebook": "tài khoản Messenger của anh/chị",
     verification.WEB_CHANNEL: "tài khoản trên trang web của anh/chị",
 }
-_CODE_LIKE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[\s.:-]*\d[\d\s.-]{3,}\d|(?<!\d)\d{6,}(?!\d)")
+_CODE_LIKE_RE = re.compile(r"(?<!\w)[A-Za-z]{2}[\s.:-]*\d[\d\s.-]{3,}\d(?!\w)|(?<!\d)\d{6,}(?!\d)")
 _PHONE_RE = re.compile(r"^(?:0|84)\d{9}$")
 
 PRIVACY_NOTICE = (
@@ -106,11 +106,19 @@ def latest_intent(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
 
 
-def code_like(tracker: Tracker) -> str | None:
-    """A code-shaped string the NLU did not accept (wrong length, prefix, or a phone)."""
+def malformed_code(tracker: Tracker) -> str | None:
+    """A code-like string of the wrong length or prefix, as the NLU reported it."""
     malformed = (tracker.latest_message or {}).get("malformed_customer_code")
     if isinstance(malformed, list) and malformed:
         return str(malformed[0])
+    return None
+
+
+def code_like(tracker: Tracker) -> str | None:
+    """Whatever looks like a code in an answer to "mã khách hàng": the NLU's malformed
+    codes, two letters and digits, or a long run of digits (a phone number)."""
+    if candidate := malformed_code(tracker):
+        return candidate
     match = _CODE_LIKE_RE.search(latest_text(tracker)[:500])
     return re.sub(r"[\s.:-]", "", match.group()).upper() if match else None
 
@@ -145,17 +153,21 @@ class ValidateAccountForm(FormValidationAction):
         if tracker.slots.get(CODE):
             return {}
         intent = latest_intent(tracker)
-        if tracker.slots.get(REQUESTED) == CODE:
+        requested = tracker.slots.get(REQUESTED)
+        if requested == CODE:
             if candidate := code_like(tracker):
                 return {CODE: candidate}  # refused with its reason by validate_customer_code
             return {CODE: None} if intent in REASK_INTENTS else {}
-        if tracker.slots.get(REQUESTED) is None and intent != "change_customer_code":
-            try:
-                codes = await in_db(verification.verified_codes, requester(tracker))
-            except DB_ERRORS:
-                return {}
-            if len(codes) == 1:
-                return {CODE: codes[0]}
+        if requested is None:  # activation: the question itself
+            if candidate := malformed_code(tracker):
+                return {CODE: candidate}
+            if intent != "change_customer_code":
+                try:
+                    codes = await in_db(verification.verified_codes, requester(tracker))
+                except DB_ERRORS:
+                    return {}
+                if len(codes) == 1:  # remembered for this user (link or this conversation)
+                    return {CODE: codes[0]}
         return {}
 
     async def validate_customer_code(
@@ -325,3 +337,38 @@ def not_verified_text(status: verification.Status) -> str:
         "Dạ, em cần xác thực trước khi cung cấp thông tin tài khoản. Anh/chị hỏi lại giúp em, em sẽ "
         "hướng dẫn xác thực nha."
     )
+
+
+class ActionCodeReceived(Action):
+    """A customer code on its own, outside any question: check it, ask what is needed.
+
+    Nothing about the account is shown, so nothing is verified yet: the quick replies
+    lead to the flows, and the account ones verify first.
+    """
+
+    def name(self) -> str:
+        return "action_code_received"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        code = next(iter(tracker.get_latest_entity_values(CODE)), None) or tracker.get_slot(CODE)
+        try:
+            check = await in_db(customers.check_code, code)
+        except DB_ERRORS as error:
+            apologise(dispatcher, error)
+            return []
+        if not check.ok:
+            dispatcher.utter_message(text=check.reason_vi)
+            return [SlotSet(CODE, None)]
+        dispatcher.utter_message(
+            text=f"Dạ, em đã nhận mã khách hàng {check.code}. Anh/chị cần em hỗ trợ gì ạ?",
+            buttons=[
+                button("Xem hóa đơn", "ask_bill"),
+                button("Nợ tiền điện", "ask_debt"),
+                button("Chỉ số công tơ", "ask_meter_reading"),
+                button("Lịch cúp điện", "ask_outage_schedule"),
+                button("Báo mất điện", "report_outage"),
+            ],
+        )
+        return [SlotSet(CODE, check.code)]

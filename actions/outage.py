@@ -15,14 +15,15 @@ from actions.outage_common import (
     ERROR,
     LOCATION,
     PENDING,
-    PROMPTED,
     STOPPED,
     TICKET,
     VERDICT,
     OutageLocationForm,
     apologise,
+    bot_spoke_this_turn,
     in_session,
     is_verified,
+    latest_entities,
     latest_text,
     location_area,
     location_code,
@@ -56,13 +57,16 @@ class ValidateOutageRestoreForm(OutageLocationForm):
     ) -> list[str]:
         if tracker.get_slot(VERDICT) in (STOPPED, ERROR):
             return []
-        if tracker.get_slot(TICKET) or restore.find_ticket_number(latest_text(tracker)):
-            return []  # the ticket this conversation opened (or the one quoted) is enough
+        if restore.find_ticket_number(latest_text(tracker)):
+            return []  # the ticket quoted is enough
+        names_a_place = latest_entities(tracker, "customer_code") or latest_entities(tracker, "area")
+        if tracker.get_slot(TICKET) and not names_a_place:
+            return []  # the ticket this conversation opened is enough
         return [LOCATION]
 
 
 class ActionAskOutageLocation(Action):
-    """Ask for a customer code or a place, unless the last check already asked."""
+    """Ask for a customer code or a place, unless the check of the last answer already asked."""
 
     def name(self) -> str:
         return "action_ask_outage_location"
@@ -70,8 +74,8 @@ class ActionAskOutageLocation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if tracker.get_slot(PROMPTED):
-            return [SlotSet(PROMPTED, False)]
+        if bot_spoke_this_turn(tracker):
+            return []  # the check of the last answer already asked (wrong code, which place...)
         dispatcher.utter_message(
             text=wording.ask_location(FLOWS.get(tracker.active_loop_name or "", "schedule"))
         )
@@ -85,7 +89,7 @@ class ActionOutageSchedule(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events = reset_events(VERDICT, PENDING, PROMPTED, WHEN)
+        events = reset_events(VERDICT, PENDING, WHEN)
         if tracker.get_slot(VERDICT) in (STOPPED, ERROR):
             return events
         dates = outage.resolve_range(tracker.get_slot(WHEN))
@@ -117,7 +121,7 @@ class ActionRestoreTime(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events = reset_events(VERDICT, PENDING, PROMPTED)
+        events = reset_events(VERDICT, PENDING)
         if tracker.get_slot(VERDICT) in (STOPPED, ERROR):
             return events
         location = tracker.get_slot(LOCATION)
@@ -154,8 +158,10 @@ def _restore_status(
     if code:
         return restore.for_customer(session, code), code
     area = location_area(location)
+    if area is not None:
+        status = restore.for_area(session, area)
+        if status.status != restore.Status.NOTHING or not own_ticket:
+            return status, None
     if own_ticket:
         return restore.for_ticket(session, own_ticket), None
-    if area is not None:
-        return restore.for_area(session, area), None
     return None, None

@@ -33,7 +33,6 @@ T = TypeVar("T")
 
 LOCATION = "outage_location"
 PENDING = "outage_area_pending"
-PROMPTED = "outage_prompted"
 VERDICT = "outage_verdict"
 TICKET = "outage_ticket"
 # Values of outage_verdict that end a form early.
@@ -117,6 +116,17 @@ def is_button_payload(text: str) -> bool:
     return text.startswith("/")
 
 
+def bot_spoke_this_turn(tracker: Tracker) -> bool:
+    """Whether the bot already said something since the customer's latest message (a
+    form's check that asked its own question, for example)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
+
+
 # ----------------------------------------------------------------- checked places
 
 
@@ -165,8 +175,9 @@ class OutageLocationForm(FormValidationAction):
         asked = tracker.get_slot("requested_slot") == LOCATION
         text = latest_text(tracker)
         codes = latest_entities(tracker, "customer_code")
-        if codes:
-            return {LOCATION: f"code:{codes[-1]}"}
+        malformed = (tracker.latest_message or {}).get("malformed_customer_code") or []
+        if codes or malformed:  # a code of the wrong length is refused with its reason
+            return {LOCATION: f"code:{(codes or malformed)[-1]}"}
         if self.accepts_tickets and (number := restore.find_ticket_number(text)):
             return {LOCATION: f"ticket:{number}"}
         areas = latest_entities(tracker, "area")
@@ -194,7 +205,7 @@ class OutageLocationForm(FormValidationAction):
             if value == "linked":
                 code = await in_session(outage.known_code, requester(tracker))
                 if not code:
-                    return {LOCATION: None}
+                    return {LOCATION: None, PENDING: None}
                 kind, rest = "code", code
             if kind == "code":
                 return await self._check_code(rest, dispatcher, tracker)
@@ -215,7 +226,7 @@ class OutageLocationForm(FormValidationAction):
             check = await in_session(_checked_code, raw)
         if not check.ok:
             dispatcher.utter_message(text=check.reason_vi)
-            return {LOCATION: None, PROMPTED: True}
+            return {LOCATION: None}
         location = f"code:{check.code}"
         return {
             LOCATION: location,
@@ -233,25 +244,26 @@ class OutageLocationForm(FormValidationAction):
                 return {LOCATION: None, VERDICT: STOPPED}
             if answers.says_no_code(text):
                 dispatcher.utter_message(text=wording.no_code_ask_place())
-                return {LOCATION: None, PROMPTED: True, PENDING: None}
-        pending = tracker.get_slot(PENDING)
+                return {LOCATION: None, PENDING: None}
+        # An ambiguous name asked back earlier is narrowed by this answer (only when it answers).
+        pending = tracker.get_slot(PENDING) if tracker.get_slot("requested_slot") == LOCATION else None
         lookup = places.narrow(pending, text) if pending else places.resolve(text)
         if lookup.unknown:
             unclear = kind == "text" and not pending
             dispatcher.utter_message(
                 text=wording.location_not_understood() if unclear else wording.place_not_found(text)
             )
-            return {LOCATION: None, PROMPTED: True}
+            return {LOCATION: None}
         if lookup.ambiguous:
             question, buttons = wording.place_ambiguous(_shown(lookup.query), lookup.areas)
             dispatcher.utter_message(text=question, buttons=buttons)
-            return {LOCATION: None, PROMPTED: True, PENDING: lookup.query}
+            return {LOCATION: None, PENDING: lookup.query}
         area = lookup.found
         assert area is not None
         if self.needs_one_ward and area.single_ward is None:
             question, buttons = wording.place_too_broad(area)
             dispatcher.utter_message(text=question, buttons=buttons)
-            return {LOCATION: None, PROMPTED: True, PENDING: area.path}
+            return {LOCATION: None, PENDING: area.path}
         location = f"area:{area.path}"
         return {LOCATION: location, PENDING: None, **await self.after_location(location, dispatcher, tracker)}
 

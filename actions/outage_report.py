@@ -21,7 +21,6 @@ from actions.outage_common import (
     INTERRUPTING_INTENTS,
     LOCATION,
     PENDING,
-    PROMPTED,
     STOPPED,
     TICKET,
     VERDICT,
@@ -44,7 +43,7 @@ from bot.services import outage_wording as wording
 from bot.services.outage_reports import Breaker, Outcome, Report, Scope, Target, Verdict
 
 SCOPE, BREAKER, SINCE = "outage_scope", "outage_breaker", "outage_since"
-REPORT_SLOTS = (VERDICT, PENDING, PROMPTED, SCOPE, BREAKER, SINCE, "outage_when")
+REPORT_SLOTS = (VERDICT, PENDING, SCOPE, BREAKER, SINCE, "outage_when")
 KNOWN_VERDICTS = {v.value for v in (Verdict.SUSPENDED, Verdict.PLANNED, Verdict.INCIDENT, Verdict.REPORTED)}
 NOT_UNDERSTOOD = "Dạ, em chưa hiểu ý anh/chị ạ."
 

@@ -81,12 +81,17 @@ def build_world(url: str) -> None:
             ("PB11020000002", "PB1102-T001", CAN_THO, "Phường Tân An", {}),
             ("PB14030000003", "PB1403-T001", CA_MAU, "Phường Tân Thành", {}),
             ("PB11020000102", "PB1102-T002", CAN_THO, "Phường Tân An", {}),
-            ("PB05010000104", "PB0501-T001", TAY_NINH, "Phường Tân Ninh",
-             {"supply_status": "suspended", "suspended_at": at(20, 9), "notices_sent": 2}),
+            (
+                "PB05010000104",
+                "PB0501-T001",
+                TAY_NINH,
+                "Phường Tân Ninh",
+                {"supply_status": "suspended", "suspended_at": at(20, 9), "notices_sent": 2},
+            ),
             ("PB05010000105", "PB0501-T001", TAY_NINH, "Phường Tân Ninh", {}),
             ("PB11020000106", None, CAN_THO, "Phường Tân An", {}),
             ("PB11020000103", "PB1102-T002", CAN_THO, "Phường Tân An", {}),
-        )  # fmt: skip
+        )
         for n, (code, station, province, ward, extra) in enumerate(people):
             session.add(
                 Customer(
@@ -102,23 +107,72 @@ def build_world(url: str) -> None:
                     **extra,
                 )
             )
-        _planned(session, "KH26120301", [stations["PB1102-T001"]], at(3, 7, 30, 12), at(3, 16, 0, 12),
-                 "bảo trì, sửa chữa lưới điện", "Một phần Phường Tân An: khách hàng sau TBA Tân An 1")  # fmt: skip
-        _planned(session, "KH26112901", [stations["PB1102-T001"]], at(29, 8), at(29, 12),
-                 "thay máy biến áp", "TBA Tân An 1", status=OutageStatus.CANCELLED.value)  # fmt: skip
-        _planned(session, "KH26112701", [stations["PB0501-T001"]], at(27, 7, 30), at(27, 16),
-                 "thay máy biến áp", "Một phần Phường Tân Ninh: TBA Tân Ninh 1")  # fmt: skip
-        _planned(session, "KH26121001", [stations["PB1102-T002"]], at(10, 8, 0, 12), at(10, 11, 0, 12),
-                 "chặt, tỉa cây trong hành lang an toàn lưới điện", "TBA Tân An 2")  # fmt: skip
-        _incident(session, "SC-261127-0001", stations["PB1403-T001"], at(27, 7, 25), at(27, 12, 25),
-                  "cây ngã vào đường dây trung thế")  # fmt: skip
-        _incident(session, "SC-261127-0002", stations["PB1102-T001"], at(27, 6, 0), at(27, 8, 0),
-                  "sự cố cáp ngầm", restored_at=at(27, 8, 10))  # fmt: skip
+        _planned(
+            session,
+            "KH26120301",
+            [stations["PB1102-T001"]],
+            at(3, 7, 30, 12),
+            at(3, 16, 0, 12),
+            "bảo trì, sửa chữa lưới điện",
+            "Một phần Phường Tân An: khách hàng sau TBA Tân An 1",
+        )
+        _planned(
+            session,
+            "KH26112901",
+            [stations["PB1102-T001"]],
+            at(29, 8),
+            at(29, 12),
+            "thay máy biến áp",
+            "TBA Tân An 1",
+            status=OutageStatus.CANCELLED.value,
+        )
+        _planned(
+            session,
+            "KH26112701",
+            [stations["PB0501-T001"]],
+            at(27, 7, 30),
+            at(27, 16),
+            "thay máy biến áp",
+            "Một phần Phường Tân Ninh: TBA Tân Ninh 1",
+        )
+        _planned(
+            session,
+            "KH26121001",
+            [stations["PB1102-T002"]],
+            at(10, 8, 0, 12),
+            at(10, 11, 0, 12),
+            "chặt, tỉa cây trong hành lang an toàn lưới điện",
+            "TBA Tân An 2",
+        )
+        _incident(
+            session,
+            "SC-261127-0001",
+            stations["PB1403-T001"],
+            at(27, 7, 25),
+            at(27, 12, 25),
+            "cây ngã vào đường dây trung thế",
+        )
+        _incident(
+            session,
+            "SC-261127-0002",
+            stations["PB1102-T001"],
+            at(27, 6, 0),
+            at(27, 8, 0),
+            "sự cố cáp ngầm",
+            restored_at=at(27, 8, 10),
+        )
 
 
 def _planned(session, code, stations, start, end, reason, area, status=OutageStatus.SCHEDULED.value) -> None:
-    outage = PlannedOutage(code=code, starts_at=start, ends_at=end, reason=reason, area=area,
-                           announced_at=at(20, 9), status=status)  # fmt: skip
+    outage = PlannedOutage(
+        code=code,
+        starts_at=start,
+        ends_at=end,
+        reason=reason,
+        area=area,
+        announced_at=at(20, 9),
+        status=status,
+    )
     outage.stations.extend(stations)
     for province, ward in dict.fromkeys((s.province, s.ward) for s in stations):
         outage.wards.append(PlannedOutageWard(province=province, ward=ward))
@@ -201,3 +255,76 @@ def outage_db_any(request: pytest.FixtureRequest, frozen_now: datetime) -> Itera
     build_world(url)
     yield url
     empty(url)
+
+
+# ---------------------------------------------------------------------- actions
+
+DOWN_DATABASE_URL = "postgresql+psycopg2://nobody@127.0.0.1:1/nowhere?connect_timeout=2"
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict:
+    """The bot's real domain (every file of domain/), as the action server receives it."""
+    from rasa.shared.core.domain import Domain
+
+    from bot.config import PROJECT_ROOT
+
+    return Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
+
+
+@pytest.fixture
+def action_db(outage_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The outage world as the actions' default database (DATABASE_URL)."""
+    monkeypatch.setenv("DATABASE_URL", outage_db)
+    return outage_db
+
+
+def entity(name: str, value: str, text: str = "") -> dict:
+    return {"entity": name, "value": value, "text": text}
+
+
+def make_tracker(
+    text: str = "",
+    intent: str = "inform",
+    entities: list[dict] | None = None,
+    slots: dict | None = None,
+    active_loop: str | None = None,
+    requested_slot: str | None = None,
+    sender: str = "outage-test-user",
+    channel: str = "rest",
+    latest_action: str = "action_listen",
+    bot_said: tuple[str, ...] = (),
+):
+    """A rasa_sdk Tracker whose latest message is ``text``, as a form validation action
+    or a custom action receives it (the form's SlotSet(requested_slot) and its
+    ActionExecuted come after the user message when a form is active)."""
+    from rasa_sdk import Tracker
+
+    found = []
+    for item in entities or []:
+        start = text.find(item.get("text") or item["value"])
+        end = start + len(item.get("text") or item["value"]) if start >= 0 else 0
+        found.append({"entity": item["entity"], "value": item["value"], "start": max(start, 0), "end": end})
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": found}
+    values = {"requested_slot": requested_slot, **(slots or {})}
+    events: list[dict] = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": channel},
+    ]
+    if active_loop:
+        events += [
+            {"event": "slot", "name": "requested_slot", "value": requested_slot},
+            {"event": "action", "name": active_loop},
+        ]
+    events += [{"event": "bot", "text": said} for said in bot_said]
+    loop = {"name": active_loop} if active_loop else {}
+    return Tracker(sender, values, latest, events, False, None, loop, latest_action)
+
+
+def slot_events(events: list[dict]) -> dict:
+    """The slots an action set, last value wins."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def texts(dispatcher) -> list[str]:
+    return [m.get("text") or "" for m in dispatcher.messages]

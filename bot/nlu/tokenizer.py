@@ -43,6 +43,8 @@ class VietnameseTokenizer(Tokenizer):
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self._analyzer = analyzer_for(config)
+        # Load underthesea's model now, not on the first customer's message.
+        self._analyzer.tokens("xin chào điện lực")
 
     @classmethod
     def create(
@@ -57,6 +59,10 @@ class VietnameseTokenizer(Tokenizer):
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str:
         return fingerprint(config, TOKENIZER_FILES)
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["underthesea"]
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -368,7 +368,7 @@ def bill_high_answer(
 class RecheckResult:
     ticket_number: str
     created: bool  # False: an open re-check of the same bill already existed
-    answer_by: object  # datetime: the promised answer time
+    answer_by: datetime  # the promised answer time
     text: str
 
 
@@ -398,6 +398,7 @@ def open_recheck(
     if invoice is None:
         return Answer(_no_invoice_text(customer, month, invoices, today), found=False)
     label = invoice_month(invoice).label
+    _disclose(session, customer, requester, f"recheck {invoice_month(invoice).key}")
     summary = f"Phúc tra hóa đơn tháng {label} ({format_kwh(invoice.kwh)}, {format_money(invoice.total)})"
     ticket = _open_recheck(session, customer.code, summary)
     created = ticket is None

@@ -209,7 +209,7 @@ def _items(outages: Iterable[PlannedOutage]) -> tuple[OutageItem, ...]:
 def schedule_for_customer(session: Session, customer: Customer, dates: DateRange) -> Schedule:
     """Planned outages cutting the customer's station (their ward when the station is unknown)."""
     start, end = dates.bounds()
-    where = f"khu vực của mã khách hàng {customer.code}"
+    where = f"khu vực mã khách hàng {customer.code}"
     if customer.station is not None:
         outages = queries.planned_outages_for_station(session, customer.station.code, start, end)
     else:

@@ -24,6 +24,7 @@ Button = dict[str, str]
 OTHER_HOTLINE = "19009000"
 MAX_SCHEDULE_ITEMS = 8
 MAX_PLACE_BUTTONS = 8
+MAX_GROUP_BUTTONS = 13  # Messenger shows at most 13 quick replies
 TIME_DASH = "–"
 
 
@@ -135,7 +136,7 @@ def place_ambiguous(query: str, areas: tuple[places.Area, ...]) -> tuple[str, li
         buttons = [{"title": a.title or a.label, "payload": inform_payload("area", a.path)} for a in areas]
         return f'Dạ, "{query}" có ở nhiều nơi ạ. Anh/chị ở nơi nào dưới đây?', buttons
     groups = places.groups(areas)
-    if len(groups) <= MAX_PLACE_BUTTONS + 4:
+    if len(groups) <= MAX_GROUP_BUTTONS:
         buttons = [
             {"title": title, "payload": inform_payload("area", f"{query}, {path}")} for title, path in groups
         ]
@@ -413,21 +414,20 @@ def restore_reply(
 # ---------------------------------------------------------------------------- hazard
 
 
-def hazard_ticket_reply(number: str, added: bool, ask_place: bool) -> str:
+HAZARD_PLACE_QUESTION = (
+    "Dạ, anh/chị nhắn giúp em địa chỉ chỗ nguy hiểm (số nhà, tên đường, phường/xã, tỉnh) để đội xử lý "
+    "tìm đến nhanh nhất nha."
+)
+
+
+def hazard_ticket_reply(number: str, added: bool) -> str:
     if added:
-        text = f"Dạ, em đã bổ sung thông tin vào phiếu KHẨN số {number} ạ."
-    else:
-        text = (
-            f"Em đã tạo phiếu KHẨN số {number} và chuyển ngay lên đầu hàng chờ của Điện lực để cử "
-            "người xử lý. "
-            f"Trong lúc chờ, anh/chị gọi Tổng đài {hotlines()} (24/7) để được hỗ trợ trực tiếp nha."
-        )
-    if ask_place:
-        text += (
-            " Anh/chị nhắn giúp em địa chỉ chỗ nguy hiểm (số nhà, tên đường, phường/xã, tỉnh) "
-            "để đội xử lý tìm đến nhanh nhất nha."
-        )
-    return text
+        return f"Dạ, em đã bổ sung thông tin vào phiếu KHẨN số {number} ạ."
+    return (
+        f"Dạ, em đã tạo phiếu KHẨN số {number} và chuyển ngay lên đầu hàng chờ của Điện lực để cử "
+        "người xử lý. "
+        f"Trong lúc chờ, anh/chị gọi Tổng đài {hotlines()} (24/7) để được hỗ trợ trực tiếp nha."
+    )
 
 
 def hazard_place_added(number: str) -> str:

@@ -243,10 +243,9 @@ def _gazetteer() -> _Gazetteer:
         old_districts[(old_province, district, province)].add(ward)
         if split_kind(old_ward)[1]:
             old_wards[(old_province, district, old_ward, province)].add(ward)
-        new_ward_context[(province, ward)].update(
-            # Where a current ward came from tells less than an old unit's own names.
-            {(f"{DISTRICT}:{name_key(split_kind(district)[1])}", 1), (f"{PROVINCE}:{name_key(old_province)}", 1)}
-        )
+        # Where a current ward came from tells less than an old unit's own names (1, not 2).
+        came_from = f"{DISTRICT}:{name_key(split_kind(district)[1])}", f"{PROVINCE}:{name_key(old_province)}"
+        new_ward_context[(province, ward)].update((key, 1) for key in came_from)
 
     for province, items in gaz.province_wards.items():
         bare = short_province(province)

@@ -120,7 +120,7 @@ def for_customer(session: Session, code: str, now: datetime | None = None) -> Re
         return RestoreStatus(
             Status.RESTORED, incident=incident_info(restored), restored_at=restored.restored_at
         )
-    return RestoreStatus(Status.NOTHING, where=f"khu vực của mã khách hàng {customer.code}")
+    return RestoreStatus(Status.NOTHING, where=f"khu vực mã khách hàng {customer.code}")
 
 
 def for_area(session: Session, area: places.Area, now: datetime | None = None) -> RestoreStatus:

@@ -1,7 +1,8 @@
 """Shared fixtures for the billing tests: a demo database and real rasa-sdk trackers.
 
-Import the fixtures into a test module (``from tests.actions.billing_fixtures import
-demo_db, demo_db_url  # noqa: F401``). The demo data is made once per session for
+Import the fixture functions into a test module (``from tests.actions.billing_fixtures
+import demo_db_fixture, demo_db_url_fixture  # noqa: F401``); tests ask for them by
+name (``demo_db``, ``demo_db_url``, ``domain``). The demo data is made once per session for
 today = 27/11/2026 (the e2e clock) with a few generated customers besides the three
 fixture customers; each test runs with the clock frozen at 27/11/2026 09:00 and the
 identity, ticket and audit tables emptied afterwards.
@@ -31,8 +32,8 @@ DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
 IDENTITY_TABLES = (VerificationAttempt, ChannelLink, DisclosureAudit, Ticket, TicketCounter)
 
 
-@pytest.fixture(scope="session")
-def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+@pytest.fixture(scope="session", name="demo_db_url")
+def demo_db_url_fixture(tmp_path_factory: pytest.TempPathFactory) -> str:
     from bot.db.demo import load_demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('billing-demo') / 'utility.db'}"
@@ -47,8 +48,8 @@ def reset_identity(url: str) -> None:
             session.execute(delete(table))
 
 
-@pytest.fixture
-def demo_db(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+@pytest.fixture(name="demo_db")
+def demo_db_fixture(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The demo database as the configured one (actions open their own sessions)."""
     monkeypatch.setenv("DATABASE_URL", demo_db_url)
     reset_identity(demo_db_url)
@@ -57,8 +58,8 @@ def demo_db(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     reset_identity(demo_db_url)
 
 
-@pytest.fixture(scope="session")
-def domain() -> dict[str, Any]:
+@pytest.fixture(scope="session", name="domain")
+def domain_fixture() -> dict[str, Any]:
     from rasa.shared.core.domain import Domain
 
     return Domain.load(str(DOMAIN_DIR)).as_dict()

@@ -5,7 +5,12 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionFallback
-from tests.actions.billing_fixtures import buttons, domain, make_tracker, texts  # noqa: F401
+from tests.actions.billing_fixtures import (
+    buttons,
+    domain_fixture,  # noqa: F401 (fixtures)
+    make_tracker,
+    texts,
+)
 
 
 def earlier_user(intent: str) -> list[dict]:
@@ -21,12 +26,18 @@ async def test_first_miss_asks_with_the_likely_intents(domain: dict) -> None:
     tracker = make_tracker(
         "cái tiền đó sao rồi",
         "nlu_fallback",
-        ranking=[("nlu_fallback", 0.5), ("ask_bill", 0.3), ("ask_debt", 0.2), ("greet", 0.1), ("ask_tariff", 0.01)],
+        ranking=[
+            ("nlu_fallback", 0.5),
+            ("ask_bill", 0.3),
+            ("ask_debt", 0.2),
+            ("greet", 0.1),
+            ("ask_tariff", 0.01),
+        ],
     )
     await ActionFallback().run(dispatcher, tracker, domain)
     assert texts(dispatcher).startswith("Dạ, em chưa hiểu rõ")
     assert [b["payload"] for b in buttons(dispatcher)] == ["/ask_bill", "/ask_debt"]
-    assert all(b["title"] and b["title"].isascii() is False for b in buttons(dispatcher))  # Vietnamese labels
+    assert [b["title"] for b in buttons(dispatcher)] == ["Xem hóa đơn tiền điện", "Kiểm tra nợ tiền điện"]
 
 
 async def test_second_miss_offers_the_hotline(domain: dict) -> None:
@@ -56,3 +67,11 @@ async def test_odd_input_never_crashes(domain: dict) -> None:
         dispatcher = CollectingDispatcher()
         await ActionFallback().run(dispatcher, make_tracker(text, "nlu_fallback", ranking=[]), domain)
         assert dispatcher.messages
+
+
+async def test_yes_or_no_to_the_question_gets_the_menu(domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionFallback().run(
+        dispatcher, make_tracker("có", "affirm", history=earlier_user("nlu_fallback")), domain
+    )
+    assert "bấm chọn một mục" in texts(dispatcher) and "19001006" not in texts(dispatcher)

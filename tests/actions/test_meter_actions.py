@@ -8,13 +8,14 @@ from actions.billing import ActionAccountAnswer
 from bot.db.session import session_scope
 from bot.services import verification
 from bot.services.verification import Requester
-from tests.actions.billing_fixtures import (  # noqa: F401
+from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
     BICH,
     CUONG,
     buttons,
-    demo_db,
-    demo_db_url,
-    domain,
+    demo_db_fixture,
+    demo_db_url_fixture,
+    domain_fixture,
+    entity,
     make_tracker,
     slot_sets,
     texts,
@@ -25,15 +26,24 @@ async def ask(domain: dict, topic: str, code: str, digits: str, **slots: object)
     with session_scope() as s:
         assert verification.verify(s, code, Requester("zalo", "meter-user", True), digits).verified
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("chỉ số", channel="zalo", sender="meter-user", slots={"customer_code": code, "last_topic": topic, **slots})
+    tracker = make_tracker(
+        "chỉ số tháng 10",
+        "ask_meter_reading",
+        entities=[entity("period", "2026-10")],
+        channel="zalo",
+        sender="meter-user",
+        slots={"customer_code": code, "last_topic": topic, **slots},
+    )
     await ActionAccountAnswer().run(dispatcher, tracker, domain)
     return dispatcher
 
 
 async def test_meter_reading_of_a_month(demo_db: str, domain: dict) -> None:
-    dispatcher = await ask(domain, "meter_reading", BICH, "1321", period=["2026-10"])
+    dispatcher = await ask(domain, "meter_reading", BICH, "1321")
     said = texts(dispatcher)
-    assert "ghi ngày 15/10/2026" in said and "Chỉ số cũ:" in said and "Chỉ số mới:" in said and "300 kWh" in said
+    assert (
+        "ghi ngày 15/10/2026" in said and "Chỉ số cũ:" in said and "Chỉ số mới:" in said and "300 kWh" in said
+    )
     assert buttons(dispatcher)[0]["payload"] == '/ask_bill{"period":"2026-10"}'
 
 

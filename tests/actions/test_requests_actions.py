@@ -8,12 +8,12 @@ from sqlalchemy import select
 from actions.requests import ActionAcceptOffer, ActionServiceRequest
 from bot.db.models import Ticket
 from bot.db.session import session_scope
-from tests.actions.billing_fixtures import (  # noqa: F401
+from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
     BICH,
     buttons,
-    demo_db,
-    demo_db_url,
-    domain,
+    demo_db_fixture,
+    demo_db_url_fixture,
+    domain_fixture,
     entity,
     make_tracker,
     slot_sets,
@@ -41,7 +41,8 @@ async def test_meter_inspection_instructions_and_ticket(demo_db: str, domain: di
 async def test_kind_from_a_quick_reply(demo_db: str, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
-        '/request_service{"service_kind":"reconnection"}', "request_service",
+        '/request_service{"service_kind":"reconnection"}',
+        "request_service",
         entities=[entity("service_kind", "reconnection")],
     )
     await ActionServiceRequest().run(dispatcher, tracker, domain)
@@ -50,7 +51,9 @@ async def test_kind_from_a_quick_reply(demo_db: str, domain: dict) -> None:
 
 async def test_unclear_request_gets_the_menu(demo_db: str, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
-    events = await ActionServiceRequest().run(dispatcher, make_tracker("làm thủ tục ở đâu", "request_service"), domain)
+    events = await ActionServiceRequest().run(
+        dispatcher, make_tracker("làm thủ tục ở đâu", "request_service"), domain
+    )
     assert len(buttons(dispatcher)) == 5 and slot_sets(events) == {"pending_offer": None}
     assert buttons(dispatcher)[0]["payload"] == '/request_service{"service_kind":"new_connection"}'
 

@@ -10,7 +10,14 @@ from bot.db.models import Customer
 from bot.db.session import session_scope
 from bot.services import verification
 from bot.services.verification import Requester
-from tests.actions.billing_fixtures import BICH, demo_db, demo_db_url, domain, make_tracker, texts  # noqa: F401
+from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
+    BICH,
+    demo_db_fixture,
+    demo_db_url_fixture,
+    domain_fixture,
+    make_tracker,
+    texts,
+)
 
 
 async def tariff(domain: dict, text: str, **kw: object) -> str:

@@ -30,6 +30,16 @@ def test_editing_a_resource_changes_the_fingerprint(resources_copy, component, n
     assert component.fingerprint_addon(config) != before
 
 
+def test_rasa_fingerprint_key_includes_the_addon(resources_copy) -> None:
+    from rasa.engine.training.fingerprinting import calculate_fingerprint_key
+
+    config = {"resources_dir": str(resources_copy)}
+    before = calculate_fingerprint_key(VietnameseNormaliser, config, {})
+    path = resources_copy / "teencode.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert calculate_fingerprint_key(VietnameseNormaliser, config, {}) != before
+
+
 def test_unrelated_file_does_not_change_the_normaliser(resources_copy) -> None:
     config = {"resources_dir": str(resources_copy)}
     before = VietnameseNormaliser.fingerprint_addon(config)

@@ -40,8 +40,8 @@ def test_customer_code_is_one_token(tokenizer, text: str) -> None:
 
 
 def test_compounds_share_a_lemma_with_and_without_diacritics(tokenizer) -> None:
-    assert lemmas(tokenizer, "hóa đơn tiền điện tháng này") == ["hóa_đơn_tiền_điện", "tháng_này"]
-    assert lemmas(tokenizer, "hoa don tien dien thang nay") == ["hóa_đơn_tiền_điện", "tháng_này"]
+    assert lemmas(tokenizer, "hóa đơn tiền điện nhà tui") == ["hóa_đơn_tiền_điện", "nhà", "tui"]
+    assert lemmas(tokenizer, "hoa don tien dien nha tui") == ["hóa_đơn_tiền_điện", "nha", "tui"]
     assert lemmas(tokenizer, "HOÁ ĐƠN") == ["hóa_đơn"]
     assert "cúp_điện" in lemmas(tokenizer, "nhà em bị cup dien")
     assert "đồng_hồ_điện" in lemmas(tokenizer, "dong ho dien chay nhanh")
@@ -60,6 +60,27 @@ def test_protected_spans_get_placeholders(tokenizer) -> None:
     assert lemmas(tokenizer, "từ 7h30 sáng") == ["từ", "__time__"]
     assert lemmas(tokenizer, "ngày 5/12") == ["__date__"]
     assert lemmas(tokenizer, "1321") == ["__num__"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tiền điện tháng này", ["tiền_điện", "__this_month__"]),
+        ("tien dien thang truoc", ["tiền_điện", "__past_month__"]),
+        ("hôm qua cúp điện", ["__past_day__", "cúp_điện"]),
+        ("thu 7 co cup ko", ["__next_day__", "co", "cup", "không"]),
+        ("sáng nay mất điện", ["__time__", "__this_day__", "mất_điện"]),
+        ("nhà em ở Phường An Khánh, Quận Ninh Kiều", ["nhà", "em", "ở", "__area__"]),
+    ],
+)
+def test_time_words_and_places_become_placeholders(tokenizer, text: str, expected: list[str]) -> None:
+    assert lemmas(tokenizer, text) == expected
+
+
+def test_time_words_stay_words_when_configured(tokenizer) -> None:
+    config = {**VietnameseTokenizer.get_default_config(), "when_placeholders": False}
+    words = VietnameseTokenizer.create(config, None, None, None)
+    assert lemmas(words, "tiền điện tháng này") == ["tiền_điện", "tháng_này"]
 
 
 def test_teencode_reaches_the_lemma(tokenizer) -> None:

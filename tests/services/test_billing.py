@@ -14,7 +14,15 @@ from bot.db.session import session_scope
 from bot.services import billing, verification
 from bot.services.periods import Month
 from bot.services.verification import NotVerified, Requester, State
-from tests.actions.billing_fixtures import BICH, CUONG, DIGITS, DUNG, PHONES, demo_db, demo_db_url  # noqa: F401
+from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
+    BICH,
+    CUONG,
+    DIGITS,
+    DUNG,
+    PHONES,
+    demo_db_fixture,
+    demo_db_url_fixture,
+)
 
 WHO = Requester("rest", "billing-test")
 MONEY = re.compile(r"\d[\d.]* đ(?!\w)")
@@ -103,7 +111,9 @@ def test_month_without_invoice_and_a_future_month(demo_db: str) -> None:
 def test_a_customer_without_any_invoice(demo_db: str) -> None:
     verified(demo_db, BICH)
     with session_scope(demo_db) as s:
-        for invoice in s.execute(select(Invoice).where(Invoice.customer_id == queries.get_customer(s, BICH).id)).scalars():
+        for invoice in s.execute(
+            select(Invoice).where(Invoice.customer_id == queries.get_customer(s, BICH).id)
+        ).scalars():
             s.delete(invoice)
         s.flush()
         answer = billing.bill_answer(s, BICH, WHO)

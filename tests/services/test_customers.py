@@ -7,7 +7,7 @@ import pytest
 from bot.db.session import session_scope
 from bot.services import customers
 from bot.services.customers import CodeProblem
-from tests.actions.billing_fixtures import BICH, demo_db, demo_db_url  # noqa: F401
+from tests.actions.billing_fixtures import BICH, demo_db_fixture, demo_db_url_fixture  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize(

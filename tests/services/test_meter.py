@@ -13,7 +13,13 @@ from bot.db.session import session_scope
 from bot.services import meter, verification
 from bot.services.periods import Month
 from bot.services.verification import NotVerified, Requester
-from tests.actions.billing_fixtures import BICH, CUONG, DIGITS, demo_db, demo_db_url  # noqa: F401
+from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
+    BICH,
+    CUONG,
+    DIGITS,
+    demo_db_fixture,
+    demo_db_url_fixture,
+)
 
 WHO = Requester("rest", "meter-test")
 

@@ -1,5 +1,7 @@
 """Planned-outage schedules: date ranges from the NLU's relative values, and the lookups."""
 
+# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
+
 from __future__ import annotations
 
 from datetime import date

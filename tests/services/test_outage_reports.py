@@ -1,6 +1,8 @@
 """ "No power" reports: the checks in order, matching known incidents, no duplicates,
 the breaker first for one house, and several reports on one station becoming one incident."""
 
+# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
+
 from __future__ import annotations
 
 import threading

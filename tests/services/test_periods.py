@@ -35,7 +35,9 @@ def test_january_looks_back_across_the_year() -> None:
     assert resolve("month:12", date(2027, 1, 5)) == Month(2026, 12)
 
 
-@pytest.mark.parametrize("value", [None, "", "month:13", "month:0", "2026-13", "weekday:6", "tháng 9", 9, "relative:x"])
+@pytest.mark.parametrize(
+    "value", [None, "", "month:13", "month:0", "2026-13", "weekday:6", "tháng 9", 9, "relative:x"]
+)
 def test_anything_else_is_not_a_month(value: object) -> None:
     assert resolve(value, TODAY) is None  # type: ignore[arg-type]
 

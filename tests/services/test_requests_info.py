@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.db.models import Ticket, TicketKind
 from bot.db.session import session_scope
 from bot.services import requests_info as r
-from tests.actions.billing_fixtures import BICH, demo_db, demo_db_url  # noqa: F401
+from tests.actions.billing_fixtures import BICH, demo_db_fixture, demo_db_url_fixture  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,13 @@ def test_kind_from_text(text: str, kind: str | None) -> None:
 
 
 def test_every_request_says_what_where_and_which_papers() -> None:
-    assert set(r.kinds()) == {"new_connection", "change_owner", "meter_inspection", "einvoice_copy", "reconnection"}
+    assert set(r.kinds()) == {
+        "new_connection",
+        "change_owner",
+        "meter_inspection",
+        "einvoice_copy",
+        "reconnection",
+    }
     for kind in r.kinds():
         text = r.instructions_text(kind)
         assert text.startswith("Dạ, về việc ")

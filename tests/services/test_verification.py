@@ -14,7 +14,12 @@ from bot.db.models import ChannelLink, VerificationAttempt
 from bot.db.session import session_scope
 from bot.services import verification as v
 from bot.services.verification import Requester, State
-from tests.actions.billing_fixtures import BICH, CUONG, demo_db, demo_db_url  # noqa: F401
+from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
+    BICH,
+    CUONG,
+    demo_db_fixture,
+    demo_db_url_fixture,
+)
 
 REST_A = Requester("rest", "sender-a")
 REST_B = Requester("rest", "sender-b")

@@ -30,13 +30,21 @@ def resources_dir(config: dict[str, Any] | None = None) -> Path:
     return Path(configured) if configured else DEFAULT_RESOURCES_DIR
 
 
+CORE_DIR = Path(__file__).resolve().parent
+
+
 def files_fingerprint(directory: Path, names: tuple[str, ...]) -> str:
-    """A hash of the named files' names and contents (a missing file counts too)."""
+    """A hash of the named files' names and contents (a missing file counts too), and
+    of the code in bot/nlu/core: Rasa fingerprints only the component class's own
+    source, so a change in the text processing it calls must show up here."""
     digest = hashlib.sha256()
     for name in sorted(names):
         path = directory / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    for source in sorted(CORE_DIR.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
     return digest.hexdigest()
 
 
