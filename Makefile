@@ -60,7 +60,7 @@ eval-nlu: setup
 	$(PY) -m bot.evaluation.nlu
 
 bench: setup
-	$(PY) -m bot.bench
+	$(PY) -m bot.evaluation.bench
 
 clean:
 	rm -rf models var .pytest_cache .ruff_cache

@@ -44,7 +44,7 @@ class VietnameseTokenizer(Tokenizer):
         super().__init__(config)
         self._analyzer = analyzer_for(config)
         # Load underthesea's model now, not on the first customer's message.
-        self._analyzer.tokens("xin chào điện lực")
+        self._analyzer.tokens("nhà em hỏi giùm ạ")
 
     @classmethod
     def create(

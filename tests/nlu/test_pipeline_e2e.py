@@ -47,7 +47,7 @@ def trained_model(tmp_path_factory) -> Path:
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
     for component in config["pipeline"]:
         if component["name"] == "DIETClassifier":
-            component["epochs"] = 40
+            component["epochs"] = 20
     config.pop("policies", None)
     (workdir / "config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     (workdir / "nlu.yml").write_text(TINY_NLU, encoding="utf-8")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.nlu.core import patterns
 from bot.nlu.core.aligned import AlignedText
+from bot.nlu.core.coverage import Coverage
 from bot.nlu.core.diacritics import has_diacritics, strip_diacritics
 from bot.nlu.core.hazard import load_hazards
 from bot.nlu.core.normalise import load_teencode, normalise
@@ -46,9 +47,9 @@ ENTITY_KINDS = {
 }
 # A 4-digit number followed by one of these is a quantity, not a verification answer.
 _UNIT_AFTER_RE = re.compile(
-    r"^ ?(so|ky|kwh|kw|ki|dong|d|k|nghin|ngan|trieu|tr|gio|h|phut|ngay|thang|nam|lan|ho|nguoi|m|met|w|v)\b"
+    r" ?(so|ky|kwh|kw|ki|dong|d|k|nghin|ngan|trieu|tr|gio|h|phut|ngay|thang|nam|lan|ho|nguoi|m|met|w|v)\b"
 )
-_YEAR_BEFORE_RE = re.compile(r"\b(nam|/|-)\s?$")
+_YEAR_BEFORE_RE = re.compile(r"(\bnam|/|-)\s?$")
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,8 @@ class Analyzer:
         protected = self._area_spans(norm, spans)
         if self._when_placeholders:
             protected += self._when_spans(norm, spans + protected)
-        spans = [
-            s for s in spans if not any(a.start < s.end and s.start < a.end for a in protected)
-        ] + protected
+        covered = Coverage(len(norm.text), ((p.start, p.end) for p in protected))
+        spans = [s for s in spans if not covered.overlaps(s.start, s.end)] + protected
         segments = self._segmenter.segment(norm.text, spans, has_diacritics(text))
         result = []
         for segment in segments:
@@ -156,9 +156,9 @@ class Analyzer:
     def _is_digits_answer(span: Span, plain: str) -> bool:
         if not (len(span.value) == 4 and span.value.isdigit()):
             return False
-        if _UNIT_AFTER_RE.match(plain[span.end :]):
+        if _UNIT_AFTER_RE.match(plain, span.end):
             return False
-        return not _YEAR_BEFORE_RE.search(plain[: span.start])
+        return not _YEAR_BEFORE_RE.search(plain[max(0, span.start - 6) : span.start])
 
     # --- hazard ---------------------------------------------------------------------
 

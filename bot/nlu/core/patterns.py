@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.nlu.core.coverage import Coverage
+
 CODE = "customer_code"
 MALFORMED_CODE = "malformed_customer_code"
 PHONE = "phone"
@@ -31,7 +33,7 @@ class Span:
 
 # --- customer codes ---------------------------------------------------------------
 
-_CODE_RUN_RE = re.compile(r"(?<![a-z0-9])(p[a-z])[ \-.:]*(\d+(?:[ \-.]\d+)*)(?![a-z0-9])")
+_CODE_RUN_RE = re.compile(r"(?<![a-z0-9])(p[a-z])[ \-.:]{0,3}(\d+(?:[ \-.]\d+){0,15})(?![a-z0-9])")
 
 
 def find_codes(plain: str, prefixes: frozenset[str], length: int = 11) -> list[Span]:
@@ -68,7 +70,7 @@ def find_phones(plain: str) -> list[Span]:
 
 # --- money --------------------------------------------------------------------------
 
-_NUM = r"\d+(?:[.,]\d+)*"
+_NUM = r"\d+(?:[.,]\d+){0,4}"
 _MILLION = r"(?:trieu|tr|cu)"
 _THOUSAND = r"(?:nghin|ngan|ngin|k)"
 _HALF = r"(?:ruoi|ruou)"
@@ -128,13 +130,15 @@ def _money_value(match: re.Match[str]) -> int | None:
 
 def find_money(plain: str) -> list[Span]:
     found: list[Span] = []
+    taken = Coverage(len(plain))
     for regex in _MONEY_RES:
         for match in regex.finditer(plain):
-            if _overlaps(found, match.start(), match.end()):
+            if taken.overlaps(match.start(), match.end()):
                 continue
             value = _money_value(match)
             if value is not None:
                 found.append(Span(MONEY, match.start(), match.end(), str(value)))
+                taken.add(match.start(), match.end())
     return sorted(found, key=lambda s: s.start)
 
 
@@ -156,20 +160,23 @@ _DAY_RE = re.compile(r"(?<![\w/])ngay (\d{1,2})(?![\w/]|[.,]\d)(?! ?(?:thang|/))
 
 def find_periods(plain: str) -> list[Span]:
     found = []
+    taken = Coverage(len(plain))
     for m in _MONTH_YEAR_RE.finditer(plain):
         month = int(m.group(1) or m.group(3))
         year = int(m.group(2) or m.group(4))
         if 1 <= month <= 12:
             found.append(Span(PERIOD, m.start(), m.end(), f"{year:04d}-{month:02d}"))
+            taken.add(m.start(), m.end())
     for m in _MONTH_RE.finditer(plain):
         month = int(m.group(1) or m.group(2))
-        if 1 <= month <= 12 and not _overlaps(found, m.start(), m.end()):
+        if 1 <= month <= 12 and not taken.overlaps(m.start(), m.end()):
             found.append(Span(PERIOD, m.start(), m.end(), f"month:{month}"))
     return sorted(found, key=lambda s: s.start)
 
 
 def find_dates(plain: str) -> list[Span]:
     found = []
+    taken = Coverage(len(plain))
     for m in _DAY_MONTH_RE.finditer(plain):
         if m.group() == "24/7":  # "trực 24/7": round the clock
             continue
@@ -183,14 +190,16 @@ def find_dates(plain: str) -> list[Span]:
         else:
             value = f"day:{day}/{month}"
         found.append(Span(DATE, m.start(), m.end(), value))
+        taken.add(m.start(), m.end())
     for m in _DAY_WORDS_RE.finditer(plain):
         day, month = int(m.group(1)), int(m.group(2))
-        if 1 <= day <= 31 and 1 <= month <= 12 and not _overlaps(found, m.start(), m.end()):
+        if 1 <= day <= 31 and 1 <= month <= 12 and not taken.overlaps(m.start(), m.end()):
             year = f"/{m.group(3)}" if m.group(3) else ""
             found.append(Span(DATE, m.start(), m.end(), f"day:{day}/{month}{year}"))
+            taken.add(m.start(), m.end())
     for m in _DAY_RE.finditer(plain):
         day = int(m.group(1))
-        if 1 <= day <= 31 and not _overlaps(found, m.start(), m.end()):
+        if 1 <= day <= 31 and not taken.overlaps(m.start(), m.end()):
             found.append(Span(DATE, m.start(), m.end(), f"day:{day}"))
     return sorted(found, key=lambda s: s.start)
 
@@ -199,7 +208,8 @@ def find_dates(plain: str) -> list[Span]:
 
 _PARTS = r"(?:sang|trua|chieu|toi|dem|khuya)"
 _TIME_RE = re.compile(
-    r"(?<![\w.,/])(?P<h>\d{1,2}) ?(?:h|gio|g(?= ?\d)|:)(?: ?(?P<m>\d{1,2})(?: ?(?:p|phut))?| ?(?P<half>ruoi))?"
+    r"(?<![\w.,/])(?P<h>\d{1,2}) ?(?:h|gio|g(?= ?\d)|:)"
+    r"(?: ?(?P<m>\d{1,2})(?: ?(?:p|phut))?| ?(?P<half>ruoi))?"
     rf"(?: ?(?P<part>{_PARTS}))?(?!\w)"
 )
 
@@ -231,7 +241,7 @@ def find_times(plain: str) -> list[Span]:
 
 # --- plain numbers --------------------------------------------------------------------
 
-_NUMBER_RE = re.compile(r"(?<!\w)\d+(?:[.,]\d+)*(?!\w)")
+_NUMBER_RE = re.compile(r"(?<!\w)\d+(?:[.,]\d+){0,6}(?!\w)")
 
 
 def find_numbers(plain: str) -> list[Span]:
@@ -241,13 +251,10 @@ def find_numbers(plain: str) -> list[Span]:
 # --- all together ---------------------------------------------------------------------
 
 
-def _overlaps(spans: list[Span], start: int, end: int) -> bool:
-    return any(s.start < end and start < s.end for s in spans)
-
-
 def find_all(plain: str, code_prefixes: frozenset[str], code_length: int = 11) -> list[Span]:
     """Every numeric span, earlier kinds winning overlaps, sorted by position."""
     chosen: list[Span] = []
+    taken = Coverage(len(plain))
     for finder in (
         lambda t: find_codes(t, code_prefixes, code_length),
         find_phones,
@@ -258,6 +265,7 @@ def find_all(plain: str, code_prefixes: frozenset[str], code_length: int = 11) -
         find_numbers,
     ):
         for span in finder(plain):
-            if not _overlaps(chosen, span.start, span.end):
+            if not taken.overlaps(span.start, span.end):
                 chosen.append(span)
+                taken.add(span.start, span.end)
     return sorted(chosen, key=lambda s: s.start)

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.nlu.core.coverage import Coverage
 from bot.nlu.core.phrases import PhraseTable, Word
 from bot.nlu.core.resources import PLACE_ALIASES_FILE, PLACES_FILE, load_yaml
 from bot.nlu.core.text import canonical
@@ -71,9 +72,10 @@ class Gazetteer:
     def find(self, words: list[Word], text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         """(start, end, value) of each place mention, offsets in the normalised text."""
         mentions: list[list[Component]] = []
+        covered = Coverage(len(text), taken)
         i = 0
         while i < len(words):
-            if any(s < words[i].end and words[i].start < e for s, e in taken):
+            if covered.overlaps(words[i].start, words[i].end):
                 i += 1
                 continue
             chained = bool(mentions) and _adjacent(text, words, mentions[-1][-1].last, i)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.nlu.core.coverage import Coverage
 from bot.nlu.core.diacritics import strip_diacritics
 from bot.nlu.core.patterns import Span
 from bot.nlu.core.phrases import PhraseTable, Word, words_of
@@ -69,10 +70,11 @@ class Segmenter:
             if s.end > s.start
         ]
         run: list[Word] = []
+        protected = Coverage(len(text), ((s.start, s.end) for s in spans))
         i = 0
         while i < len(words):
             word = words[i]
-            if any(s.start < word.end and word.start < s.end for s in spans):
+            if protected.overlaps(word.start, word.end):
                 segments.extend(self._run(run, text, use_model))
                 run = []
                 i += 1
@@ -130,8 +132,12 @@ def _align(pieces: list[str], run: list[Word]) -> list[Segment] | None:
 
 def _symbols(text: str, segments: list[Segment]) -> list[Segment]:
     """Emoji and other pictographs, one token each (👍 is an answer)."""
-    found = []
-    for i, char in enumerate(text):
-        if unicodedata.category(char) == "So" and not any(s.start <= i < s.end for s in segments):
-            found.append(Segment(i, i + 1, char))
-    return found
+    taken = Coverage(len(text), ((s.start, s.end) for s in segments))
+    return [
+        Segment(i, i + 1, char)
+        for i, char in enumerate(text)
+        if not char.isalnum()
+        and not char.isspace()
+        and unicodedata.category(char) == "So"
+        and not taken.overlaps(i, i + 1)
+    ]

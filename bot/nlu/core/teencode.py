@@ -16,6 +16,8 @@ from bot.nlu.core.text import TOKEN_RE, canonical
 
 _NUMBER_RE = re.compile(r"\d+([.,]\d+)?")
 DEFAULT_WINDOW = 2
+_CONTEXT_CHARS = 80  # enough for a few words each side
+_CONTEXT_WORDS = 8  # the widest rule window plus the longest trigger
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,12 @@ class Teencode:
 
     @staticmethod
     def _resolve(entry: Ambiguous, text: str, start: int, end: int) -> str | None:
-        before_tokens = TOKEN_RE.findall(text[:start])
-        after_tokens = TOKEN_RE.findall(text[end:])
+        before_text = text[max(0, start - _CONTEXT_CHARS) : start]
+        before_tokens = TOKEN_RE.findall(before_text)[-_CONTEXT_WORDS:]
+        after_tokens = TOKEN_RE.findall(text[end : end + _CONTEXT_CHARS])[:_CONTEXT_WORDS]
         follows_number = bool(before_tokens) and bool(
             _NUMBER_RE.fullmatch(before_tokens[-1])
-        ) and not text[:start].rstrip().endswith((",", ".", ";"))
+        ) and not before_text.rstrip().endswith((",", ".", ";"))
         before_plain = [strip_diacritics(t) for t in before_tokens]
         after_plain = [strip_diacritics(t) for t in after_tokens]
         for rule in entry.rules:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.nlu.core.coverage import Coverage
 from bot.nlu.core.patterns import DATE, PERIOD, TIME, Span
 from bot.nlu.core.phrases import PhraseTable, Word
 
@@ -96,18 +97,23 @@ def _table() -> PhraseTable:
 def find_when(words: list[Word], plain: str, taken: list[Span]) -> list[Span]:
     """Period, date and time spans in words, skipping words inside ``taken`` spans."""
     found: list[Span] = []
+    before = Coverage(len(plain), ((s.start, s.end) for s in taken))  # spans given
+    used = Coverage(len(plain), ((s.start, s.end) for s in taken))  # given and found
     for m in _N_MONTHS_AGO_RE.finditer(plain):
         n = _WORD_NUMBERS.get(m.group(1)) or int(m.group(1))
-        if not _inside(taken, m.start(), m.end()):
+        if not before.overlaps(m.start(), m.end()):
             found.append(Span(PERIOD, m.start(), m.end(), f"relative:-{n}"))
-    if words and words[0].text == "nay" and not _inside(taken, words[0].start, words[0].end):
+            used.add(m.start(), m.end())
+    if words and words[0].text == "nay" and not used.overlaps(words[0].start, words[0].end):
         found.append(Span(DATE, words[0].start, words[0].end, "relative_day:0"))  # "nay có điện ko"
     if len(words) > 1 and words[0].text == "mot" and words[1].plain in _MOT_BEFORE:
         found.append(Span(DATE, words[0].start, words[0].end, "relative_day:+2"))  # "mot co cup ko"
+    for span in found:
+        used.add(span.start, span.end)
     table = _table()
     i = 0
     while i < len(words):
-        if _inside(taken + found, words[i].start, words[i].end):
+        if used.overlaps(words[i].start, words[i].end):
             i += 1
             continue
         match = table.match_at(words, i)
@@ -115,11 +121,12 @@ def find_when(words: list[Word], plain: str, taken: list[Span]) -> list[Span]:
             i += 1
             continue
         run = words[match.first : match.last + 1]
-        if any(_inside(taken, w.start, w.end) for w in run) or _is_roof(words, match.first, match.last):
+        if before.overlaps(run[0].start, run[-1].end) or _is_roof(words, match.first, match.last):
             i += 1
             continue
         for entity, value, first, last in match.payload:
             found.append(Span(entity, run[first].start, run[last].end, value))
+            used.add(run[first].start, run[last].end)
         i = match.last + 1
     return _merge_weekday_and_week(sorted(found, key=lambda s: s.start), plain)
 
@@ -149,6 +156,3 @@ def _merge_weekday_and_week(spans: list[Span], plain: str) -> list[Span]:
             merged.append(span)
     return merged
 
-
-def _inside(spans: list[Span], start: int, end: int) -> bool:
-    return any(s.start < end and start < s.end for s in spans)
