@@ -7,9 +7,11 @@ BOT_FROZEN_NOW, so what a customer reads does not depend on today's date.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -127,7 +129,7 @@ def start_stack(tmp_dir: Path, model_path: Path, base_port: int = 15000) -> Stac
     for name, command in _procfile_commands().items():
         log = open(stack.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
         stack.processes[name] = subprocess.Popen(
-            ["bash", "-c", f"exec {command}"], cwd=PROJECT_ROOT, env=env,
+            ["bash", "-c", command], cwd=PROJECT_ROOT, env=env,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
@@ -148,12 +150,18 @@ def prepare_database(env: dict[str, str]) -> None:
             raise RuntimeError(f"{shlex.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
+def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
+    """Each process runs in its own session: signal the shell and what it started."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+
+
 def stop_stack(stack: Stack) -> None:
     for process in stack.processes.values():
-        if process.poll() is None:
-            process.terminate()
+        _signal_group(process, signal.SIGTERM)
     for process in stack.processes.values():
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
+            _signal_group(process, signal.SIGKILL)
+            process.wait()

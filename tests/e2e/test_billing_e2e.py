@@ -79,7 +79,7 @@ def test_a_locked_code_stays_locked_for_a_new_sender_id(stack: Stack, other_code
     assert "tạm khóa xác thực" in locked and "19001006" in locked, locked
     fresh = sender("lock-again")  # a new REST sender id chosen by the client
     again = said(stack.say(fresh, f"tiền điện mã {other_code}"))
-    assert "tạm khóa xác thực" in again and "4 số cuối" not in again, again
+    assert "tạm khóa xác thực" in again and "nhập 4 số cuối" not in again, again
     assert not MONEY.search(again)
 
 
@@ -104,12 +104,12 @@ def test_a_request_the_bot_cannot_complete(stack: Stack) -> None:
     assert "Giấy tờ cần chuẩn bị" in text and "/affirm" in payloads(replies), text
 
 
-def test_not_understood_gets_a_vietnamese_question_then_the_hotline(stack: Stack) -> None:
+def test_out_of_scope_gets_one_vietnamese_question_then_the_hotline(stack: Stack) -> None:
     me = sender("fallback")
-    first = stack.say(me, "zzqx vbnm")
-    assert said(first).startswith("Dạ"), first
-    assert payloads(first), "the clarifying question offers quick replies"
-    second = said(stack.say(me, "😀😀"))
+    first = stack.say(me, "hôm nay trời đẹp quá")
+    assert said(first).startswith("Dạ") and "19001006" not in said(first), first
+    assert "/ask_bill" in payloads(first), "the clarifying question offers quick replies"
+    second = said(stack.say(me, "cho hỏi giá vàng hôm nay"))
     assert "19001006" in second, second
 
 
