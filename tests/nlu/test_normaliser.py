@@ -60,6 +60,7 @@ def test_teencode_and_repeats(analyzer, typed: str, expected: str) -> None:
         # đc = được, or địa chỉ before a place word
         ("đổi đc ko", "đổi được không"),
         ("đc nhà em ở phường 5", "địa chỉ nhà em ở phường 5"),
+        ("dc nha", "được nha"),
         ("cập nhật đc mới", "cập nhật địa chỉ mới"),
         # hđ = hóa đơn, or hợp đồng near signing words
         ("hđ tháng này", "hóa đơn tháng này"),

@@ -18,6 +18,9 @@ _NUMBER_RE = re.compile(r"\d+([.,]\d+)?")
 DEFAULT_WINDOW = 2
 _CONTEXT_CHARS = 80  # enough for a few words each side
 _CONTEXT_WORDS = 8  # the widest rule window plus the longest trigger
+# Typed without diacritics, these are sentence particles far more often than the
+# trigger words they could stand for ("dc nha" is "được nha", not "địa chỉ nhà").
+_PLAIN_PARTICLES = {"nha", "a", "ha", "ne", "nhe"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,11 @@ class Ambiguous:
 
 def _plain_words(phrase: str) -> tuple[str, ...]:
     return tuple(strip_diacritics(canonical(phrase)).split())
+
+
+def _trigger_form(word: str) -> str:
+    """How a neighbour word is compared with trigger words (without diacritics)."""
+    return "" if word in _PLAIN_PARTICLES else strip_diacritics(word)
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
@@ -93,8 +101,8 @@ class Teencode:
         follows_number = bool(before_tokens) and bool(
             _NUMBER_RE.fullmatch(before_tokens[-1])
         ) and not before_text.rstrip().endswith((",", ".", ";"))
-        before_plain = [strip_diacritics(t) for t in before_tokens]
-        after_plain = [strip_diacritics(t) for t in after_tokens]
+        before_plain = [_trigger_form(t) for t in before_tokens]
+        after_plain = [_trigger_form(t) for t in after_tokens]
         for rule in entry.rules:
             if rule.after_number and follows_number:
                 return rule.expand
