@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import abstractmethod
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -155,8 +156,9 @@ class OutageLocationForm(FormValidationAction):
     accepts_tickets = False  # the restore form also takes a ticket number
     needs_one_ward = False  # the report form needs one ward, not a district or province
 
-    def name(self) -> str:  # pragma: no cover - subclasses name themselves
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> str:
+        """Each form's validation action names itself (abstract: not registered alone)."""
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -12,6 +12,7 @@ import json
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -105,15 +106,21 @@ def _wait_until_ready(stack: Stack) -> None:
     raise RuntimeError(f"stack not ready after {READY_TIMEOUT_S} s: {last}\n{stack.logs()}")
 
 
-def start_stack(tmp_dir: Path, model_path: Path, base_port: int = 15000) -> Stack:
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_stack(tmp_dir: Path, model_path: Path) -> Stack:
     var_dir = tmp_dir / "var"
     var_dir.mkdir(parents=True, exist_ok=True)
     overrides = {
         "BOT_VAR_DIR": str(var_dir),
         "BOT_FROZEN_NOW": FROZEN_NOW,
-        "RASA_PORT": str(base_port + 5),
-        "ACTION_PORT": str(base_port + 55),
-        "WEB_PORT": str(base_port + 80),
+        "RASA_PORT": str(_free_port()),
+        "ACTION_PORT": str(_free_port()),
+        "WEB_PORT": str(_free_port()),
         "RASA_URL": "", "ACTION_SERVER_URL": "", "WEB_ORIGIN": "",
         "DATABASE_URL": f"sqlite:///{var_dir / 'utility.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{var_dir / 'tracker.db'}",

@@ -65,6 +65,9 @@ def test_hazard_wins_over_the_fallback(override) -> None:
         "giật mình vì hóa đơn",
         "mất điện từ sáng",
         "chạy dây điện mới",
+        "xem giup chi so dong ho dien nha em",  # "ho dien" is not "hở điện"
+        "day roi ad",  # "đây rồi"
+        "tui kiem tra day dien roi",  # "dây điện rồi"
     ],
 )
 def test_collisions_are_not_hazards(override, text: str) -> None:
