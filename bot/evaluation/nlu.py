@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -43,6 +42,8 @@ from typing import Any
 
 import yaml
 
+from bot.evaluation.report import BENCHMARKS, machine_description, percentile, write_section
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DATA = Path("data/nlu")
 EVAL_DATA = Path("tests/nlu/eval.yml")
@@ -51,12 +52,10 @@ DOMAIN = Path("domain")  # a directory of domain files (or one file)
 # conversations add in other domain files are reported but not required.
 CORE_DOMAIN = Path("domain/core.yml")
 CONFIG = Path("config.yml")
-BENCHMARKS = Path("docs/benchmarks.md")
 CONFUSION_PNG = Path("docs/img/nlu-confusion.png")
 CONFUSION_DEFAULT_PNG = Path("docs/img/nlu-confusion-default.png")
 
-SECTION_START = "<!-- nlu-eval:start -->"
-SECTION_END = "<!-- nlu-eval:end -->"
+SECTION = "nlu-eval"  # <!-- nlu-eval:start --> ... <!-- nlu-eval:end --> in BENCHMARKS
 
 FALLBACK_INTENT = "nlu_fallback"
 NEAR_DUPLICATE_JACCARD = 0.8
@@ -547,29 +546,9 @@ def failed_targets(result: Evaluation) -> list[str]:
     return failures
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    rank = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[rank]
-
-
 # ---------------------------------------------------------------------------------
 # Report (pure)
 # ---------------------------------------------------------------------------------
-
-
-def replace_section(document: str, body: str, start: str = SECTION_START, end: str = SECTION_END) -> str:
-    """``document`` with the text between the markers replaced by ``body`` (markers kept);
-    the section is appended when the markers are missing."""
-    block = f"{start}\n{body.strip()}\n{end}"
-    begin = document.find(start)
-    finish = document.find(end, begin + len(start)) if begin >= 0 else -1
-    if begin >= 0 and finish >= 0:
-        return document[:begin] + block + document[finish + len(end) :]
-    prefix = document.rstrip("\n")
-    return (prefix + "\n\n" if prefix else "") + block + "\n"
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -838,26 +817,6 @@ def resolve_model(path: Path) -> Path:
     return path
 
 
-def machine_description() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        import rasa
-
-        rasa_version = rasa.__version__
-    except ImportError:  # pragma: no cover - the venv always has Rasa
-        rasa_version = "?"
-    return (
-        f"{os.cpu_count()} CPUs (nproc), {cpu}; CPython {platform.python_version()}, " f"Rasa {rasa_version}"
-    )
-
-
 # ---------------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------------
@@ -933,7 +892,7 @@ def run_benchmark(epochs: int | None, only: str | None, keep_models: Path | None
     results: list[Evaluation] = []
     tmp = Path(tempfile.mkdtemp(prefix="nlu-eval-"))
     # A killed run (SIGTERM) still removes its temporary models.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    previous_handler = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         _prepare_rasa(tmp / "cache")
         for index, (name, config) in enumerate(configs.items()):
@@ -954,12 +913,13 @@ def run_benchmark(epochs: int | None, only: str | None, keep_models: Path | None
                 shutil.copy2(model, keep_models / model.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous_handler)
 
     images = []
     for result in results:
         path = CONFUSION_DEFAULT_PNG if result.name == "default pipeline" else CONFUSION_PNG
         plot_confusion(result, path)
-        images.append((f"confusion matrix, {result.name}", str(path.relative_to(BENCHMARKS.parent))))
+        images.append((f"confusion matrix, {result.name}", os.path.relpath(path, BENCHMARKS.parent)))
 
     notes = [
         "Intent macro-F1 is the mean F1 over the held-out intents; a message the model "
@@ -990,9 +950,7 @@ def run_benchmark(epochs: int | None, only: str | None, keep_models: Path | None
         notes=notes,
         images=images,
     )
-    BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
-    existing = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    BENCHMARKS.write_text(replace_section(existing, section), encoding="utf-8")
+    write_section(SECTION, section)
     print(f"wrote {BENCHMARKS} and {', '.join(p for _, p in images)}")
     for result in results:
         for failure in failed_targets(result):

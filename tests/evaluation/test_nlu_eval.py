@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import nlu
+from bot.evaluation import nlu, report
 from bot.evaluation.nlu import Entity, Example
 
 # --- reading Rasa NLU yml -------------------------------------------------------------
@@ -303,9 +303,9 @@ def test_failed_targets_when_no_customer_code_predicted():
 
 
 def test_percentile():
-    assert nlu.percentile([5, 1, 3, 2, 4], 0.5) == 3
-    assert nlu.percentile([1, 2], 0.95) == 2
-    assert nlu.percentile([], 0.5) == 0.0
+    assert report.percentile([5, 1, 3, 2, 4], 0.5) == 3
+    assert report.percentile([1, 2], 0.95) == 2
+    assert report.percentile([], 0.5) == 0.0
 
 
 # --- configs and report -----------------------------------------------------------------
@@ -360,16 +360,18 @@ def test_describe_pipeline():
 
 
 def test_replace_section_keeps_the_rest_of_the_document():
-    start, end = nlu.SECTION_START, nlu.SECTION_END
+    start, end = report.section_markers(nlu.SECTION)
     document = f"# Benchmarks\n\nintro\n\n{start}\nold\n{end}\n\n## REST\nkept\n"
-    updated = nlu.replace_section(document, "new body\n")
+    updated = report.replace_section(document, "new body\n", start, end)
     assert updated == f"# Benchmarks\n\nintro\n\n{start}\nnew body\n{end}\n\n## REST\nkept\n"
-    assert nlu.replace_section(updated, "new body") == updated
+    assert report.replace_section(updated, "new body", start, end) == updated
 
 
 def test_replace_section_appends_when_missing():
-    assert nlu.replace_section("# B\n", "x") == "# B\n\n<!-- nlu-eval:start -->\nx\n<!-- nlu-eval:end -->\n"
-    assert nlu.replace_section("", "x") == "<!-- nlu-eval:start -->\nx\n<!-- nlu-eval:end -->\n"
+    start, end = report.section_markers(nlu.SECTION)
+    assert start == "<!-- nlu-eval:start -->"
+    assert report.replace_section("# B\n", "x", start, end) == f"# B\n\n{start}\nx\n{end}\n"
+    assert report.replace_section("", "x", start, end) == f"{start}\nx\n{end}\n"
 
 
 def test_render_section_mentions_every_number():
@@ -421,3 +423,41 @@ def test_resolve_model_picks_newest(tmp_path: Path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(FileNotFoundError):
         nlu.resolve_model(tmp_path / "empty")
+
+
+def test_run_benchmark_orchestration_without_training(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Both pipelines are "trained" and evaluated on the real data files; the section is
+    written and both confusion matrices are plotted (training and parsing faked)."""
+    trained: list[dict] = []
+
+    def fake_train(config_path: Path, out_dir: Path, name: str) -> tuple[Path, float]:
+        import yaml
+
+        trained.append(yaml.safe_load(config_path.read_text(encoding="utf-8")))
+        return out_dir / f"{name}.tar.gz", 12.0
+
+    def fake_evaluate(name, model_path, held_out, warmup):
+        parses = [_parse(ex.intent) for ex in held_out]
+        result = nlu.evaluate_parses(name, held_out, parses)
+        result.median_ms, result.p95_ms = 3.0, 5.0
+        return result
+
+    written: dict[str, str] = {}
+    monkeypatch.chdir(nlu.PROJECT_ROOT)
+    monkeypatch.setattr(nlu, "_prepare_rasa", lambda cache_dir: None)
+    monkeypatch.setattr(nlu, "train_model", fake_train)
+    monkeypatch.setattr(nlu, "evaluate_model", fake_evaluate)
+    monkeypatch.setattr(nlu, "write_section", lambda name, body: written.update({name: body}))
+    monkeypatch.setattr(nlu, "CONFUSION_PNG", tmp_path / "project.png")
+    monkeypatch.setattr(nlu, "CONFUSION_DEFAULT_PNG", tmp_path / "default.png")
+
+    assert nlu.run_benchmark(epochs=2, only=None, keep_models=None) == 0
+    assert [c["pipeline"][0]["name"] for c in trained][1] == "WhitespaceTokenizer"
+    assert all(
+        c["epochs"] == 2 for config in trained for c in config["pipeline"] if c["name"] == "DIETClassifier"
+    )
+    body = written["nlu-eval"]
+    assert "| intent macro-F1 (fallback = error) | 1.000 | 1.000 |" in body
+    assert "Quick run: DIET epochs overridden to 2" in body
+    assert (tmp_path / "project.png").stat().st_size > 0
+    assert (tmp_path / "default.png").stat().st_size > 0
