@@ -10,6 +10,7 @@ valid for ("tính đến 27/11/2026"). The sentences are polite southern Vietnam
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -216,6 +217,27 @@ def _disclose(session: Session, customer: Customer, requester: Requester, what: 
 # ------------------------------------------------------------------- answers
 
 
+def _invoice_answer(
+    session: Session,
+    code: str,
+    requester: Requester,
+    month: Month | None,
+    today: date | None,
+    disclosed: str,
+    render: Callable[[Invoice, Customer, date], str],
+) -> Answer:
+    """Verified requester, the invoice of ``month`` (None: the latest), audited, rendered."""
+    customer = require_verified(session, code, requester)
+    today = today or clock.today()
+    invoices = _all_invoices(session, customer.code)
+    invoice = _pick_invoice(invoices, month)
+    if invoice is None:
+        return Answer(_no_invoice_text(customer, month, invoices, today), found=False)
+    key = invoice_month(invoice).key
+    _disclose(session, customer, requester, f"{disclosed} {key}")
+    return Answer(render(invoice, customer, today), month_key=key)
+
+
 def bill_answer(
     session: Session,
     code: str,
@@ -224,15 +246,7 @@ def bill_answer(
     today: date | None = None,
 ) -> Answer:
     """The bill of ``month`` (None: the latest): period, kWh, total, due date, status."""
-    customer = require_verified(session, code, requester)
-    today = today or clock.today()
-    invoices = _all_invoices(session, customer.code)
-    invoice = _pick_invoice(invoices, month)
-    if invoice is None:
-        return Answer(_no_invoice_text(customer, month, invoices, today), found=False)
-    key = invoice_month(invoice).key
-    _disclose(session, customer, requester, f"invoice {key}")
-    return Answer(bill_text(invoice, customer, today), month_key=key)
+    return _invoice_answer(session, code, requester, month, today, "invoice", bill_text)
 
 
 def bill_detail_answer(
@@ -243,15 +257,7 @@ def bill_detail_answer(
     today: date | None = None,
 ) -> Answer:
     """The per-tier breakdown of the bill of ``month`` (None: the latest)."""
-    customer = require_verified(session, code, requester)
-    today = today or clock.today()
-    invoices = _all_invoices(session, customer.code)
-    invoice = _pick_invoice(invoices, month)
-    if invoice is None:
-        return Answer(_no_invoice_text(customer, month, invoices, today), found=False)
-    key = invoice_month(invoice).key
-    _disclose(session, customer, requester, f"invoice detail {key}")
-    return Answer(detail_text(invoice, customer, today), month_key=key)
+    return _invoice_answer(session, code, requester, month, today, "invoice detail", detail_text)
 
 
 def debt_answer(session: Session, code: str, requester: Requester, today: date | None = None) -> Answer:
