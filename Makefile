@@ -50,7 +50,7 @@ test-stories: train
 test-nlu: train
 	$(PY) -m bot.evaluation.nlu --check --model "$$($(PY) -m bot.modelcache ensure)"
 
-e2e: train browser-deps
+e2e: train
 	tools/pytest-strict.sh tests/e2e
 
 browser-deps:
