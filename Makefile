@@ -41,7 +41,7 @@ unit: setup
 	tools/pytest-strict.sh tests --ignore=tests/e2e
 
 validate: setup
-	$(RASA) data validate --domain domain --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings
 
 test-stories: train
 	$(RASA) test core --model "$$($(PY) -m bot.modelcache ensure)" --stories tests/test_stories.yml \

@@ -1,6 +1,6 @@
 """Train the Rasa model only when something that shapes it changed.
 
-The model's key is a hash of everything that shapes it: config.yml, the domain (domain/),
+The model's key is a hash of everything that shapes it: config.yml, the domain (domain.yml),
 the training data (data/, less the utility data that Rasa does not read), the code and
 data files of our custom NLU components (bot/nlu/), and the pinned requirements (the Rasa
 version).
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 
-MODEL_INPUTS = ("config.yml", "domain", "data", "bot/nlu", "requirements")
+MODEL_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu", "requirements")
 NOT_MODEL_INPUTS = ("data/demo", "data/tariffs.yml")
 IGNORED_SUFFIXES = (".pyc", ".pyo")
 
@@ -90,7 +90,6 @@ def ensure_model(root: Path = PROJECT_ROOT) -> Path:
         subprocess.run(
             [
                 str(Path(sys.executable).parent / "rasa"), "train",
-                "--domain", "domain",
                 "--fixed-model-name", target.name.removesuffix(".tar.gz"),
                 "--out", out,
             ],

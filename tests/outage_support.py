@@ -264,12 +264,12 @@ DOWN_DATABASE_URL = "postgresql+psycopg2://nobody@127.0.0.1:1/nowhere?connect_ti
 
 @pytest.fixture(scope="session")
 def domain() -> dict:
-    """The bot's real domain (every file of domain/), as the action server receives it."""
+    """The bot's real domain (domain.yml), as the action server receives it."""
     from rasa.shared.core.domain import Domain
 
     from bot.config import PROJECT_ROOT
 
-    return Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
+    return Domain.load(str(PROJECT_ROOT / "domain.yml")).as_dict()
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ NOW = "2026-11-27T09:00:00"
 BICH, CUONG, DUNG = "PB05010000001", "PB11020000002", "PB14030000003"
 DIGITS = {BICH: "1321", CUONG: "2654", DUNG: "3987"}
 PHONES = ("0908111321", "0939222654", "0918333987")
-DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
+DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain.yml"
 IDENTITY_TABLES = (VerificationAttempt, ChannelLink, DisclosureAudit, Ticket, TicketCounter)
 
 

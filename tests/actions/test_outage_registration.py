@@ -28,4 +28,4 @@ def test_the_action_server_registers_every_outage_action(domain: dict) -> None: 
     executor = ActionExecutor()
     executor.register_package("actions")  # fails if any action class cannot even name itself
     assert set(executor.actions) >= OUTAGE_ACTIONS
-    assert set(domain["actions"]) >= OUTAGE_ACTIONS, "every outage action is declared in domain/outage.yml"
+    assert set(domain["actions"]) >= OUTAGE_ACTIONS, "every outage action is declared in domain.yml"

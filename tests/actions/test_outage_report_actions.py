@@ -49,7 +49,7 @@ async def submit(
     return slot_events(events), dispatcher
 
 
-ORDER = ("outage_location", "outage_scope", "outage_breaker", "outage_since")  # domain/outage.yml
+ORDER = ("outage_location", "outage_scope", "outage_breaker", "outage_since")  # domain.yml
 
 
 def asked(slots: dict, state: dict | None = None) -> str | None:

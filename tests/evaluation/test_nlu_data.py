@@ -15,7 +15,7 @@ def test_training_and_held_out_data_meet_the_requirements():
     intents, entities = nlu.load_domain_names(ROOT / nlu.DOMAIN)
     training = nlu.load_examples([ROOT / nlu.TRAIN_DATA])
     held_out = nlu.load_examples([ROOT / nlu.EVAL_DATA])
-    required = nlu.load_domain_names(ROOT / nlu.CORE_DOMAIN)[0]
+    required = nlu.required_intents(ROOT / nlu.DOMAIN)
     report = nlu.lint_data(training, held_out, intents, entities, required)
     assert report.problems == []
     assert set(required) <= set(report.eval_counts)
