@@ -109,3 +109,9 @@ def purge_idle(session: Session, idle_for: timedelta) -> int:
     """Forget credentials idle for longer than ``idle_for``; their ids may be claimed again."""
     cutoff = real_now() - idle_for
     return session.execute(delete(ChannelSession).where(ChannelSession.last_seen_at < cutoff)).rowcount
+
+
+def forget_idle(idle_for: timedelta, database_url: str | None = None) -> int:
+    """:func:`purge_idle` in its own unit of work."""
+    with session_scope(database_url) as session:
+        return purge_idle(session, idle_for)

@@ -153,3 +153,8 @@ def purge(session: Session, older_than: timedelta) -> int:
             ChannelInboxEvent.updated_at < cutoff,
         )
     ).rowcount
+
+
+def forget_finished(older_than: timedelta, database_url: str | None = None) -> int:
+    with session_scope(database_url) as session:
+        return purge(session, older_than)

@@ -40,7 +40,9 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), timedelta(minutes=30))
 
 
-def enqueue(channel: str, recipient_id: str, body: dict[str, Any], database_url: str | None = None) -> tuple[int, bool]:
+def enqueue(
+    channel: str, recipient_id: str, body: dict[str, Any], database_url: str | None = None
+) -> tuple[int, bool]:
     """Write a message down; returns its id and whether older ones to this recipient still wait
     (then it must wait behind them, to keep the order)."""
     now = real_now()
@@ -170,3 +172,8 @@ def purge_sent(session: Session, older_than: timedelta) -> int:
             ChannelOutboxMessage.status == "sent", ChannelOutboxMessage.sent_at < cutoff
         )
     ).rowcount
+
+
+def forget_sent(older_than: timedelta, database_url: str | None = None) -> int:
+    with session_scope(database_url) as session:
+        return purge_sent(session, older_than)
