@@ -44,7 +44,9 @@ class WebchatOutput(SocketIOOutput):
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
 
-    async def send_elements(self, recipient_id: str, elements: Iterable[dict[str, Any]], **kwargs: Any) -> None:
+    async def send_elements(
+        self, recipient_id: str, elements: Iterable[dict[str, Any]], **kwargs: Any
+    ) -> None:
         for element in elements:
             await self.send_text_with_buttons(
                 recipient_id, str(element.get("title") or ""), list(element.get("buttons") or [])
@@ -117,7 +119,8 @@ class WebchatInput(GuardedInputChannel, SocketIOInput):
         """Resume a session we issued, or issue a new one; join its room."""
         assert self.sio is not None
         presented = data.get("session_id") if isinstance(data, dict) else None
-        session_id = presented if webchat_session.is_ours(presented, self.key) else webchat_session.issue(self.key)
+        ours = webchat_session.is_ours(presented, self.key)
+        session_id = presented if ours else webchat_session.issue(self.key)
         conversation = webchat_session.conversation_id(session_id)
         previous = (await self.sio.get_session(sid)).get("conversation_id")
         if previous and previous != conversation:

@@ -35,7 +35,8 @@ def _b64(raw: bytes) -> str:
 
 
 def _tag(key: bytes, random_part: str) -> str:
-    return _b64(hmac.new(key, b"webchat-session:" + random_part.encode(), hashlib.sha256).digest()[:TAG_BYTES])
+    digest = hmac.new(key, b"webchat-session:" + random_part.encode(), hashlib.sha256).digest()
+    return _b64(digest[:TAG_BYTES])
 
 
 def issue(key: bytes) -> str:

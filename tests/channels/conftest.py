@@ -95,7 +95,10 @@ async def echo(message: UserMessage) -> None:
     await message.output_channel.send_text_with_buttons(
         message.sender_id,
         f"Dạ, em nhận được: {message.text}",
-        [{"title": "Tiền điện", "payload": "/ask_bill"}, {"title": "Lịch cúp điện", "payload": "/ask_outage_schedule"}],
+        [
+            {"title": "Tiền điện", "payload": "/ask_bill"},
+            {"title": "Lịch cúp điện", "payload": "/ask_outage_schedule"},
+        ],
     )
 
 

@@ -189,7 +189,8 @@ def _meta(kind: str, key: str, **extra: str) -> dict:
 
 
 def test_requesters_come_from_the_identity_the_channel_derived() -> None:
-    assert v.requester_for("zalo", "zalo:u1", _meta("platform", "u1")) == Requester("zalo", "u1", persistent=True)
+    zalo = v.requester_for("zalo", "zalo:u1", _meta("platform", "u1"))
+    assert zalo == Requester("zalo", "u1", persistent=True)
     assert v.requester_for("facebook", "facebook:u2", _meta("platform", "u2")).persistent
     rest = v.requester_for("rest", "u3", _meta("session", "k3"))
     assert rest == Requester("rest", "k3", persistent=False)  # the credential's key, not the sender id
@@ -199,7 +200,8 @@ def test_requesters_come_from_the_identity_the_channel_derived() -> None:
     web = v.requester_for("socketio", "web:1", _meta("session", "k4", web_token=token), secret="s3cret")
     assert web == Requester(v.WEB_CHANNEL, "customer-42", persistent=True)
     # Forged, expired or unsigned tokens are ignored: the session stays conversation-only.
-    assert not v.requester_for("socketio", "s", _meta("session", "k", web_token=token), secret="other").persistent
+    forged = v.requester_for("socketio", "s", _meta("session", "k", web_token=token), secret="other")
+    assert not forged.persistent
     assert not v.requester_for(
         "socketio", "s", _meta("session", "k", web_token=token + "0"), secret="s3cret"
     ).persistent
