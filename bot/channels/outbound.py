@@ -18,6 +18,7 @@ import aiohttp
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT_S = 10.0
+QUICK_RETRY_DELAY_S = 0.5  # first pause of with_retries (then doubled)
 
 
 class DeliveryError(Exception):
@@ -47,9 +48,10 @@ async def request(
     form: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     params: dict[str, str] | None = None,
-    timeout_s: float = DEFAULT_TIMEOUT_S,
+    timeout_s: float | None = None,
 ) -> HttpResult:
     """One HTTP attempt; TransientError on timeouts, connection errors, 5xx and 429."""
+    timeout_s = timeout_s or DEFAULT_TIMEOUT_S
     try:
         async with session.request(
             method,
@@ -78,12 +80,12 @@ async def request(
 async def with_retries(
     attempt: Callable[[], Awaitable[T]],
     tries: int = 3,
-    first_delay_s: float = 0.5,
+    first_delay_s: float | None = None,
     max_delay_s: float = 4.0,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
 ) -> T:
     """Run ``attempt`` until it succeeds, retrying TransientError with exponential backoff."""
-    delay = first_delay_s
+    delay = QUICK_RETRY_DELAY_S if first_delay_s is None else first_delay_s
     for number in range(1, tries + 1):
         try:
             return await attempt()

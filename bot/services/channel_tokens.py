@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.db.models import ChannelToken
 from bot.db.session import session_scope
 from bot.services.channel_clock import real_now
@@ -37,19 +39,22 @@ def seed(
     channel: str, access_token: str, refresh_token: str | None, database_url: str | None = None
 ) -> TokenPair | None:
     """Store the configured pair if none is stored yet; return what is stored now."""
-    with session_scope(database_url) as session:
-        row = session.get(ChannelToken, channel)
-        if row is None and access_token:
-            row = ChannelToken(
-                channel=channel,
-                access_token=access_token,
-                refresh_token=refresh_token or None,
-                expires_at=None,  # unknown: refreshed at the first sign of expiry
-                updated_at=real_now(),
-            )
-            session.add(row)
-            session.flush()
-        return _pair(row) if row is not None else None
+    try:
+        with session_scope(database_url) as session:
+            row = session.get(ChannelToken, channel)
+            if row is None and access_token:
+                row = ChannelToken(
+                    channel=channel,
+                    access_token=access_token,
+                    refresh_token=refresh_token or None,
+                    expires_at=None,  # unknown: renewed at once (see bot.channels.zalo.client)
+                    updated_at=real_now(),
+                )
+                session.add(row)
+                session.flush()
+            return _pair(row) if row is not None else None
+    except IntegrityError:  # another process seeded it a moment ago
+        return current(channel, database_url)
 
 
 def save(

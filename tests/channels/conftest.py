@@ -110,11 +110,14 @@ class FakeAgent:
     messages: list[UserMessage] = field(default_factory=list)
     delay_s: float = 0.0
 
+    finished: int = 0
+
     async def handle_message(self, message: UserMessage) -> None:
         self.messages.append(message)
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         await self.reply(message)
+        self.finished += 1
 
 
 @dataclass

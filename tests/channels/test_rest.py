@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 
 import aiohttp
@@ -179,14 +178,12 @@ async def test_empty_text_gets_a_polite_answer_without_the_dialogue(rest, text) 
     assert rest.agent.messages == []
 
 
-async def test_a_100000_character_message_is_answered_at_once_without_the_dialogue(rest) -> None:
-    started = time.perf_counter()
+async def test_a_100000_character_message_is_answered_without_the_dialogue(rest) -> None:
+    """(How fast: tests/channels/bench_channels.py, numbers in docs/channels.md.)"""
     status, body, _ = await post(rest.url, {"sender": sender(), "message": "điện " * 20_000})
-    elapsed = time.perf_counter() - started
     assert status == 200
     assert "dài quá" in body[0]["text"] and "2.000 ký tự" in body[0]["text"]
     assert rest.agent.messages == []
-    assert elapsed < 1.0  # generous: measured in docs/channels.md, not here
 
 
 async def test_a_long_message_does_not_hold_up_other_conversations(serve, settings) -> None:
