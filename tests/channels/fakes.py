@@ -93,8 +93,10 @@ class FakeZalo(FakePlatform):
         ok = self.check(set(body) == {"recipient", "message"}, f"unexpected keys {sorted(body)}")
         recipient = body.get("recipient")
         ok &= self.check(
-            isinstance(recipient, dict) and set(recipient) == {"user_id"}
-            and isinstance(recipient["user_id"], str) and recipient["user_id"].isdigit(),
+            isinstance(recipient, dict)
+            and set(recipient) == {"user_id"}
+            and isinstance(recipient["user_id"], str)
+            and recipient["user_id"].isdigit(),
             "recipient must be {'user_id': '<digits as a string>'}",
         )
         message = body.get("message")
@@ -110,13 +112,18 @@ class FakeZalo(FakePlatform):
             return web.json_response({"error": -201, "message": "Parameters are invalid"})
         self.sent.append(body)
         return web.json_response(
-            {"data": {"message_id": f"zm{next(self._ids)}", "user_id": recipient["user_id"]},
-             "error": 0, "message": "Success"}
+            {
+                "data": {"message_id": f"zm{next(self._ids)}", "user_id": recipient["user_id"]},
+                "error": 0,
+                "message": "Success",
+            }
         )
 
     def _attachment_ok(self, attachment: Any) -> bool:
-        if not self.check(isinstance(attachment, dict) and attachment.get("type") == "template",
-                          "attachment must be a template"):
+        if not self.check(
+            isinstance(attachment, dict) and attachment.get("type") == "template",
+            "attachment must be a template",
+        ):
             return False
         payload = attachment.get("payload")
         if not self.check(isinstance(payload, dict), "attachment payload must be an object"):
@@ -126,8 +133,10 @@ class FakeZalo(FakePlatform):
             ok = self.check(isinstance(buttons, list) and 0 < len(buttons) <= 5, "1-5 buttons")
             for button in buttons if isinstance(buttons, list) else []:
                 ok &= self.check(
-                    isinstance(button, dict) and button.get("type") in ZALO_BUTTON_TYPES
-                    and isinstance(button.get("title"), str) and 0 < len(button["title"]) <= 100
+                    isinstance(button, dict)
+                    and button.get("type") in ZALO_BUTTON_TYPES
+                    and isinstance(button.get("title"), str)
+                    and 0 < len(button["title"]) <= 100
                     and button.get("payload") not in (None, ""),
                     f"bad button {button}",
                 )
@@ -135,8 +144,10 @@ class FakeZalo(FakePlatform):
         if payload.get("template_type") == "media":
             elements = payload.get("elements")
             return self.check(
-                isinstance(elements, list) and len(elements) == 1
-                and elements[0].get("media_type") == "image" and str(elements[0].get("url", "")).startswith("http"),
+                isinstance(elements, list)
+                and len(elements) == 1
+                and elements[0].get("media_type") == "image"
+                and str(elements[0].get("url", "")).startswith("http"),
                 "media template needs one image element with a url",
             )
         self.problems.append(f"unknown attachment payload {payload}")
@@ -159,7 +170,11 @@ class FakeZalo(FakePlatform):
         self.access_token = f"access-{self.refreshes}"
         self.refresh_token = f"refresh-{self.refreshes}"  # single use: the old one is now invalid
         return web.json_response(
-            {"access_token": self.access_token, "refresh_token": self.refresh_token, "expires_in": self.expires_in}
+            {
+                "access_token": self.access_token,
+                "refresh_token": self.refresh_token,
+                "expires_in": self.expires_in,
+            }
         )
 
 
@@ -182,18 +197,26 @@ class FakeGraph(FakePlatform):
         if isinstance(scripted, int):
             return web.json_response({"error": {"code": scripted, "message": "scripted"}}, status=400)
         if request.query.get("access_token") != self.page_token:
-            return web.json_response({"error": {"code": 190, "message": "Invalid OAuth access token"}}, status=400)
+            return web.json_response(
+                {"error": {"code": 190, "message": "Invalid OAuth access token"}}, status=400
+            )
         self.check(request.content_type == "application/json", "Content-Type must be application/json")
         try:
             body = json.loads(await request.text())
         except ValueError:
             self.problems.append("body is not JSON")
             return web.json_response({"error": {"code": 100, "message": "bad json"}}, status=400)
-        ok = self.check(set(body) <= {"recipient", "messaging_type", "message", "tag"}, f"keys {sorted(body)}")
+        ok = self.check(
+            set(body) <= {"recipient", "messaging_type", "message", "tag"}, f"keys {sorted(body)}"
+        )
         ok &= self.check(body.get("messaging_type") in MESSAGING_TYPES, "messaging_type missing or wrong")
-        ok &= self.check((body.get("messaging_type") == "MESSAGE_TAG") == ("tag" in body), "tag iff MESSAGE_TAG")
+        ok &= self.check(
+            (body.get("messaging_type") == "MESSAGE_TAG") == ("tag" in body), "tag iff MESSAGE_TAG"
+        )
         recipient = body.get("recipient")
-        ok &= self.check(isinstance(recipient, dict) and isinstance(recipient.get("id"), str), "recipient.id string")
+        ok &= self.check(
+            isinstance(recipient, dict) and isinstance(recipient.get("id"), str), "recipient.id string"
+        )
         message = body.get("message")
         if self.check(isinstance(message, dict), "message must be an object"):
             ok &= self.check(("text" in message) != ("attachment" in message), "text xor attachment")
@@ -204,7 +227,8 @@ class FakeGraph(FakePlatform):
                 ok &= self.check(isinstance(quick, list) and 0 < len(quick) <= 13, "1-13 quick replies")
                 for item in quick if isinstance(quick, list) else []:
                     ok &= self.check(
-                        item.get("content_type") == "text" and 0 < len(item.get("title", "")) <= 20
+                        item.get("content_type") == "text"
+                        and 0 < len(item.get("title", "")) <= 20
                         and 0 < len(item.get("payload", "")) <= 1000,
                         f"bad quick reply {item}",
                     )

@@ -44,7 +44,9 @@ def restamped_facebook(body: dict[str, Any], at_ms: int | None = None) -> dict[s
     return body
 
 
-def zalo_signed(body: dict[str, Any], secret: str = ZALO_OA_SECRET, prefix: str = "mac=") -> tuple[bytes, dict]:
+def zalo_signed(
+    body: dict[str, Any], secret: str = ZALO_OA_SECRET, prefix: str = "mac="
+) -> tuple[bytes, dict]:
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     signature = zalo_signature(ZALO_APP_ID, raw, str(body.get("timestamp", "")), secret)
     return raw, {"X-ZEvent-Signature": prefix + signature, "Content-Type": "application/json"}
@@ -94,7 +96,9 @@ class PlatformStack:
         return await post_raw(self.url + path, raw, headers)
 
 
-async def zalo_stack(serve, settings, aiohttp_server, agent: FakeAgent | None = None, **changes) -> PlatformStack:
+async def zalo_stack(
+    serve, settings, aiohttp_server, agent: FakeAgent | None = None, **changes
+) -> PlatformStack:
     from bot.channels.zalo import ZaloInput
 
     fake = FakeZalo(ZALO_APP_ID, ZALO_APP_SECRET, settings.zalo_access_token, settings.zalo_refresh_token)
@@ -106,12 +110,16 @@ async def zalo_stack(serve, settings, aiohttp_server, agent: FakeAgent | None = 
     return PlatformStack(served.url, fake, channel, served.agent, settings.database_url)
 
 
-async def facebook_stack(serve, settings, aiohttp_server, agent: FakeAgent | None = None, **changes) -> PlatformStack:
+async def facebook_stack(
+    serve, settings, aiohttp_server, agent: FakeAgent | None = None, **changes
+) -> PlatformStack:
     from bot.channels.facebook import FacebookInput
 
     fake = FakeGraph(settings.facebook_page_access_token)
     server = await aiohttp_server(fake.app())
-    settings = dataclasses.replace(settings, facebook_graph_url=str(server.make_url("")).rstrip("/"), **changes)
+    settings = dataclasses.replace(
+        settings, facebook_graph_url=str(server.make_url("")).rstrip("/"), **changes
+    )
     channel = FacebookInput(settings)
     served = await serve(channel, agent=agent)
     return PlatformStack(served.url, fake, channel, served.agent, settings.database_url)

@@ -50,11 +50,17 @@ async def test_a_text_is_answered_with_quick_replies(messenger) -> None:
     assert message.metadata["identity"] == {"kind": "platform", "key": PSID}
     sent = messenger.fake.sent[0]
     assert sent["recipient"] == {"id": PSID} and sent["messaging_type"] == "RESPONSE"
-    assert sent["message"]["quick_replies"][0] == {"content_type": "text", "title": "Tiền điện", "payload": "/ask_bill"}
+    assert sent["message"]["quick_replies"][0] == {
+        "content_type": "text",
+        "title": "Tiền điện",
+        "payload": "/ask_bill",
+    }
     await eventually(lambda: inbox.counts("facebook", messenger.database_url) == {"done": 1}, what="done")
 
 
-@pytest.mark.parametrize(("name", "text"), [("quick_reply", "/ask_outage_schedule"), ("postback", "/ask_bill")])
+@pytest.mark.parametrize(
+    ("name", "text"), [("quick_reply", "/ask_outage_schedule"), ("postback", "/ask_bill")]
+)
 async def test_quick_replies_and_postbacks_reach_the_dialogue_as_their_payload(messenger, name, text) -> None:
     await messenger.post(*facebook_signed(event(name)))
     await eventually(lambda: messenger.agent.messages, what="the payload")
@@ -106,7 +112,10 @@ async def test_a_retried_delivery_is_answered_once(messenger) -> None:
         lambda raw, h: (raw, {**h, "X-Hub-Signature-256": "sha256=" + "0" * 64}),
         lambda raw, h: (raw, {k: v for k, v in h.items() if k != "X-Hub-Signature-256"}),
         lambda raw, h: (raw + b" ", h),
-        lambda raw, h: (raw, {**h, "X-Hub-Signature-256": h["X-Hub-Signature-256"].replace("sha256=", "sha1=")}),
+        lambda raw, h: (
+            raw,
+            {**h, "X-Hub-Signature-256": h["X-Hub-Signature-256"].replace("sha256=", "sha1=")},
+        ),
         # Rasa's connector accepted the SHA-1 header alone: we do not.
         lambda raw, h: (raw, {"X-Hub-Signature": "sha1=" + "0" * 40, "Content-Type": "application/json"}),
     ],
@@ -162,7 +171,9 @@ async def test_graph_errors_retried_or_recorded(messenger) -> None:
     await eventually(lambda: messenger.fake.sent, timeout_s=5, what="delivered after retries")
     messenger.fake.script = [551]  # the person is not available: permanent
     await messenger.post(*facebook_signed(event("postback")))
-    await eventually(lambda: outbox.counts("facebook", messenger.database_url).get("failed") == 1, what="failed")
+    await eventually(
+        lambda: outbox.counts("facebook", messenger.database_url).get("failed") == 1, what="failed"
+    )
     assert "551" in outbox.failed("facebook", database_url=messenger.database_url)[0]["error"]
 
 
@@ -170,11 +181,18 @@ async def test_proactive_messages_may_carry_a_message_tag(messenger) -> None:
     output = messenger.channel.get_output_channel()
     await output.send_custom_json(
         f"facebook:{PSID}",
-        {"facebook": {"message": {"text": "Dạ, điện khu vực anh/chị đã có lại."},
-                      "messaging_type": "MESSAGE_TAG", "tag": "ACCOUNT_UPDATE"}},
+        {
+            "facebook": {
+                "message": {"text": "Dạ, điện khu vực anh/chị đã có lại."},
+                "messaging_type": "MESSAGE_TAG",
+                "tag": "ACCOUNT_UPDATE",
+            }
+        },
     )
     await output.send_text_message("zalo:1", "không được gửi")
-    assert [(m["messaging_type"], m.get("tag")) for m in messenger.fake.sent] == [("MESSAGE_TAG", "ACCOUNT_UPDATE")]
+    assert [(m["messaging_type"], m.get("tag")) for m in messenger.fake.sent] == [
+        ("MESSAGE_TAG", "ACCOUNT_UPDATE")
+    ]
 
 
 async def test_long_texts_and_many_quick_replies_fit_messenger_limits(messenger) -> None:

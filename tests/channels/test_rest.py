@@ -91,8 +91,12 @@ async def test_a_token_of_another_sender_does_not_open_this_one(rest) -> None:
 async def test_input_channel_in_the_body_is_ignored(rest) -> None:
     """Issue 9 #2: "input_channel": "zalo" over REST created a permanent Zalo link."""
     who = sender()
-    payload = {"sender": who, "message": "xin chào", "input_channel": "zalo",
-               "metadata": {"identity": {"kind": "platform", "key": "246845883529197922"}}}
+    payload = {
+        "sender": who,
+        "message": "xin chào",
+        "input_channel": "zalo",
+        "metadata": {"identity": {"kind": "platform", "key": "246845883529197922"}},
+    }
     status, _, _ = await post(rest.url, payload)
     assert status == 200
     message = rest.agent.messages[-1]
@@ -161,8 +165,11 @@ async def test_oversized_body_gets_413(rest) -> None:
 
 
 async def test_client_metadata_passes_only_the_allowlist(rest) -> None:
-    payload = {"sender": sender(), "message": "xin chào",
-               "metadata": {"web_token": "abc.123.def", "evil": "x", "identity": "forged"}}
+    payload = {
+        "sender": sender(),
+        "message": "xin chào",
+        "metadata": {"web_token": "abc.123.def", "evil": "x", "identity": "forged"},
+    }
     status, _, _ = await post(rest.url, payload)
     assert status == 200
     metadata = rest.agent.messages[-1].metadata

@@ -68,7 +68,9 @@ async def test_a_button_click_comes_back_as_its_payload(zalo) -> None:
     assert zalo.agent.messages[0].text == "/ask_outage_schedule"
 
 
-@pytest.mark.parametrize("name", ["user_send_image", "user_send_sticker", "user_send_location", "user_send_file"])
+@pytest.mark.parametrize(
+    "name", ["user_send_image", "user_send_sticker", "user_send_location", "user_send_file"]
+)
 async def test_attachments_get_a_polite_request_to_type(zalo, name) -> None:
     status, _, _ = await zalo.post(*zalo_signed(restamped_zalo(recorded("zalo", name))))
     assert status == 200
@@ -165,14 +167,18 @@ async def test_a_replayed_old_event_is_not_answered(zalo) -> None:
     assert zalo.agent.messages == []
 
 
-async def test_unsigned_requests_are_refused_when_no_secret_is_configured(serve, settings, aiohttp_server) -> None:
+async def test_unsigned_requests_are_refused_when_no_secret_is_configured(
+    serve, settings, aiohttp_server
+) -> None:
     """The local-development default: nothing configured, nothing accepted."""
     bare = await zalo_stack(serve, settings, aiohttp_server, zalo_oa_secret_key="")
     status, body, _ = await bare.post(*zalo_signed(text_event(), secret=""))
     assert status == 403 and "secret" in body["reason"]
 
 
-async def test_verification_can_be_turned_off_explicitly_with_a_warning(serve, settings, aiohttp_server, caplog):
+async def test_verification_can_be_turned_off_explicitly_with_a_warning(
+    serve, settings, aiohttp_server, caplog
+):
     stack = await zalo_stack(serve, settings, aiohttp_server, zalo_verify_signature=False)
     assert "NOT checked" in caplog.text
     raw, headers = zalo_signed(text_event())
@@ -182,7 +188,9 @@ async def test_verification_can_be_turned_off_explicitly_with_a_warning(serve, s
 
 @pytest.mark.parametrize("raw", [b"", b"{", b"[]", b'"text"', b"\xff\xfe", b"{" * 50_000])
 async def test_malformed_bodies_get_400_and_nothing_breaks(zalo, raw) -> None:
-    status, body, _ = await zalo.post(raw, {"X-ZEvent-Signature": "mac=00", "Content-Type": "application/json"})
+    status, body, _ = await zalo.post(
+        raw, {"X-ZEvent-Signature": "mac=00", "Content-Type": "application/json"}
+    )
     assert status == 400 and body["error"].startswith("body_")
     status, _, _ = await zalo.post(*zalo_signed(text_event()))
     assert status == 200
@@ -217,11 +225,16 @@ async def test_a_long_outage_keeps_the_message_and_delivers_it_later_in_order(za
     await settle()
     assert outbox.counts("zalo", zalo.database_url) == {"pending": 1}
     await zalo.post(*zalo_signed(text_event(msg_id="second", text="hai")))
-    await eventually(lambda: outbox.counts("zalo", zalo.database_url).get("pending") == 2, what="queued behind")
+    await eventually(
+        lambda: outbox.counts("zalo", zalo.database_url).get("pending") == 2, what="queued behind"
+    )
     assert zalo.fake.sent == [], "the second reply never overtakes the first"
     channel_clock.advance(60)  # the retry is due
     await zalo.channel.sweep_once()
-    assert [m["message"]["text"] for m in zalo.fake.sent] == ["Dạ, em nhận được: một", "Dạ, em nhận được: hai"]
+    assert [m["message"]["text"] for m in zalo.fake.sent] == [
+        "Dạ, em nhận được: một",
+        "Dạ, em nhận được: hai",
+    ]
     assert outbox.counts("zalo", zalo.database_url) == {"sent": 2}
 
 
@@ -272,7 +285,9 @@ async def test_an_event_left_by_a_dead_instance_is_answered_after_a_restart(zalo
     await eventually(lambda: inbox.counts("zalo", zalo.database_url) == {"done": 1}, what="closed")
 
 
-async def test_two_instances_sharing_the_database_answer_a_retry_once(serve, settings, aiohttp_server) -> None:
+async def test_two_instances_sharing_the_database_answer_a_retry_once(
+    serve, settings, aiohttp_server
+) -> None:
     one = await zalo_stack(serve, settings, aiohttp_server)
     two = await zalo_stack(serve, settings, aiohttp_server)
     raw, headers = zalo_signed(text_event())
@@ -295,6 +310,9 @@ async def test_long_replies_and_many_buttons_fit_zalo_limits(zalo) -> None:
     buttons = [{"title": f"Lựa chọn số {i} " + "rất dài " * 20, "payload": f"/choice{i}"} for i in range(7)]
     await output.send_text_with_buttons(f"zalo:{USER}", "đoạn văn dài. " * 400, buttons)
     assert len(zalo.fake.sent) >= 4 and zalo.fake.problems == []
-    sent_buttons = [b for m in zalo.fake.sent for b in m["message"].get("attachment", {}).get("payload", {})
-                    .get("buttons", [])]
+    sent_buttons = [
+        b
+        for m in zalo.fake.sent
+        for b in m["message"].get("attachment", {}).get("payload", {}).get("buttons", [])
+    ]
     assert [b["payload"] for b in sent_buttons] == [f"/choice{i}" for i in range(7)]
