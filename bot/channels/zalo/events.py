@@ -50,6 +50,8 @@ def _id_of(container: Any) -> str | None:
 def parse(body: dict[str, Any]) -> list[PlatformEvent]:
     """The event of one Zalo webhook body (Zalo sends one event per request)."""
     name = body.get("event_name")
+    if not isinstance(name, str):
+        return []
     when = timestamp_ms(body.get("timestamp"))
     if name == "follow":
         user = _id_of(body.get("follower"))
@@ -57,7 +59,7 @@ def parse(body: dict[str, Any]) -> list[PlatformEvent]:
             return []
         return [PlatformEvent(FOLLOW, bounded_event_id("follow", user, str(when)), user, None, when)]
     if name != "user_send_text" and name not in ATTACHMENT_EVENTS:
-        return [IGNORE] if isinstance(name, str) else []
+        return [IGNORE]
     user = _id_of(body.get("sender"))
     message = body.get("message")
     if user is None or not isinstance(message, dict):
