@@ -153,11 +153,14 @@ def test_sender_and_metadata_checks_give_a_value_or_a_bad_request(value) -> None
 
 @given(st.text(max_size=80) | st.none(), st.binary(max_size=200), st.text(max_size=30), st.text(max_size=30))
 def test_signature_checks_never_raise(header, raw, timestamp, secret) -> None:
-    assert hub_problem(header, raw, secret) is None or not secret or True
-    result = zalo_problem(header, "app", raw, timestamp, secret)
-    assert result is None or isinstance(result, str)
+    hub = hub_problem(header, raw, secret)
+    zalo = zalo_problem(header, "app", raw, timestamp, secret)
+    assert hub is None or isinstance(hub, str)
+    assert zalo is None or isinstance(zalo, str)
     if not secret:
-        assert hub_problem(header, raw, secret) is not None and result is not None
+        assert hub is not None and zalo is not None  # no secret configured: refuse everything
+    # Random headers are never the right signature (the chance is 2**-256).
+    assert hub is not None and zalo is not None
 
 
 @given(st.text(max_size=6000), st.integers(min_value=20, max_value=2000))
