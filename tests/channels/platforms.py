@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from bot.channels.signatures import hub_signature, zalo_signature
+from bot.channels.zalo.events import signed_timestamp
 from tests.channels.conftest import FB_APP_SECRET, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET, FakeAgent
 from tests.channels.fakes import FakeGraph, FakeZalo
 
@@ -48,7 +49,7 @@ def zalo_signed(
     body: dict[str, Any], secret: str = ZALO_OA_SECRET, prefix: str = "mac="
 ) -> tuple[bytes, dict]:
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    signature = zalo_signature(ZALO_APP_ID, raw, str(body.get("timestamp", "")), secret)
+    signature = zalo_signature(ZALO_APP_ID, raw, signed_timestamp(body), secret)
     return raw, {"X-ZEvent-Signature": prefix + signature, "Content-Type": "application/json"}
 
 
