@@ -4,6 +4,7 @@ Our subclass of Rasa's SocketIOInput, which with the pinned python-socketio 5.18
 awaits ``enter_room`` (so replies were produced but never delivered), accepts any
 Origin and trusts the ``session_id`` of every message. Here:
 
+- Websockets work (see :mod:`bot.channels.sanic_compat`), not only HTTP long-polling.
 - Only the configured origins (``WEB_ORIGIN``, comma-separated) may connect from a browser.
 - ``session_request`` binds a session to the socket: an id we issued (signed, see
   :mod:`bot.channels.webchat_session`) is resumed, anything else gets a new one
@@ -30,6 +31,7 @@ from socketio import AsyncServer
 from bot.channels import replies, webchat_session
 from bot.channels.base import GuardedInputChannel, OnNewMessage, client_metadata
 from bot.channels.errors import BadRequest
+from bot.channels.sanic_compat import make_sanic_websockets_work
 from bot.config import VAR_DIR, ChannelSettings, load_channel_settings
 from bot.services.verification import identity
 
@@ -89,6 +91,7 @@ class WebchatInput(GuardedInputChannel, SocketIOInput):
         return WebchatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        make_sanic_websockets_work()
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=self.origins,

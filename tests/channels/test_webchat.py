@@ -204,3 +204,26 @@ async def test_a_hundred_thousand_characters_do_not_hold_up_another_visitor(webc
     big, small = await visitor().start(served.url), await visitor().start(served.url)
     await asyncio.gather(big.say("a" * 100_000), small.say("xin chào"))
     await eventually(lambda: big.heard and small.heard, what="both answered")
+
+
+async def test_websockets_stay_open_and_carry_the_conversation(webchat) -> None:
+    """Sanic 21.12 on Python 3.11 closed every websocket after the handshake (see
+    bot/channels/sanic_compat.py); browsers use websockets, so speak the protocol here."""
+    import json
+
+    import websockets
+
+    served, _ = webchat
+    url = served.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    async with websockets.connect(url, extra_headers={"Origin": ORIGIN}) as ws:
+        assert (await asyncio.wait_for(ws.recv(), 5)).startswith("0{")  # engine.io open
+        await ws.send("40")  # socket.io connect
+        assert (await asyncio.wait_for(ws.recv(), 5)).startswith("40")
+        await ws.send('42["session_request",{}]')
+        event, data = json.loads((await asyncio.wait_for(ws.recv(), 5))[2:])
+        assert event == "session_confirm" and webchat_session.is_ours(
+            data["session_id"], served.channels[0].key
+        )
+        await ws.send(json.dumps(["user_uttered", {"message": "xin chào"}]).join(["42", ""]))
+        event, data = json.loads((await asyncio.wait_for(ws.recv(), 5))[2:])
+        assert event == "bot_uttered" and data["text"] == "Dạ, em nhận được: xin chào"

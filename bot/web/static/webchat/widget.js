@@ -245,6 +245,7 @@
     socket = window.io(config.socketUrl, {
       path: config.socketPath || "/socket.io",
       transports: ["websocket", "polling"],
+      tryAllTransports: true, // a proxy that blocks websockets: fall back to long-polling
       reconnection: true,
       reconnectionDelay: 1000,
       reconnectionDelayMax: 10000,
