@@ -48,6 +48,16 @@ def wait_for_bot_messages(page, count: int) -> None:
     )
 
 
+def wait_for_bot_text(page, text: str, after: int) -> None:
+    """Wait until a bot message after the first ``after`` ones contains ``text``."""
+    page.wait_for_function(
+        "([text, after]) => [...document.querySelectorAll('.evn-chat__msg--bot')]"
+        ".slice(after).some(m => m.textContent.includes(text))",
+        arg=[text, after],
+        timeout=60_000,
+    )
+
+
 def test_ask_in_the_widget_reload_and_keep_the_conversation(stack: Stack, browser) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 780})  # a phone-sized screen
@@ -78,14 +88,14 @@ def test_ask_in_the_widget_reload_and_keep_the_conversation(stack: Stack, browse
     answered = len(bot_texts(page))
     page.get_by_label("Câu hỏi").fill("PB05010000001")
     page.get_by_label("Câu hỏi").press("Enter")
-    wait_for_bot_messages(page, answered + 1)
-    assert "4 số cuối" in " ".join(bot_texts(page)[answered:])
+    wait_for_bot_text(page, "4 số cuối", answered)
     answered = len(bot_texts(page))
     page.get_by_label("Câu hỏi").fill("1321")
     page.get_by_label("Câu hỏi").press("Enter")
-    wait_for_bot_messages(page, answered + 1)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.evn-chat__msg--bot')].some(m => / đ(?!\\w)/.test(m.textContent))",
+    page.wait_for_function(  # an amount of money ("798.660 đ"), not just any word with "đ"
+        "after => [...document.querySelectorAll('.evn-chat__msg--bot')].slice(after)"
+        ".some(m => /\\d đ(?!\\p{L})/u.test(m.textContent))",
+        arg=answered,
         timeout=60_000,
     )
     bill = " ".join(bot_texts(page)[answered:])
