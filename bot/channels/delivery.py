@@ -31,6 +31,8 @@ class Delivery:
         self.client = client
         self.database_url = database_url
         self.quick_tries = quick_tries
+        self._kicked = False
+        self._sweeping: asyncio.Future | None = None
 
     @property
     def channel(self) -> str:
@@ -52,8 +54,26 @@ class Delivery:
                 log.error("%s: message lost, outbox and platform both unavailable: %s", self.channel, failure)
                 return False
         if must_wait:
-            return False  # an older message to this recipient waits: the sweeper keeps the order
-        return await self._attempt(outbox_id, recipient_id, message, self.quick_tries)
+            self.kick()  # an older message to this recipient goes first; this one follows it
+            return False
+        delivered = await self._attempt(outbox_id, recipient_id, message, self.quick_tries)
+        if delivered:
+            self.kick()  # messages that queued behind this one may go now
+        return delivered
+
+    def kick(self) -> None:
+        """Run a sweep soon (one at a time; a kick during a sweep runs another after it)."""
+        self._kicked = True
+        if self._sweeping is None or self._sweeping.done():
+            self._sweeping = asyncio.ensure_future(self._sweep_while_kicked())
+
+    async def _sweep_while_kicked(self) -> None:
+        while self._kicked:
+            self._kicked = False
+            try:
+                await self.sweep()
+            except Exception as error:  # the periodic sweeper tries again
+                log.warning("%s: sweep after a delivery failed (%s)", self.channel, type(error).__name__)
 
     async def _attempt(self, outbox_id: int, recipient_id: str, message: dict[str, Any], tries: int) -> bool:
         try:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -40,7 +42,10 @@ SWEEP_INTERVAL_S = 10.0
 PURGE_EVERY_S = 3600.0
 INBOX_RETENTION = timedelta(days=7)  # above the replay window (CHANNEL_MAX_EVENT_AGE_S)
 SENT_RETENTION = timedelta(days=7)
-MAX_CONCURRENT_EVENTS = 32
+MAX_CONCURRENT_EVENTS = 8  # events answered at once per instance (each runs the dialogue)
+# The webhook's own database work (recording the event) gets threads of its own, so that a
+# burst of background work (answers, outbox) never delays the platform's 200.
+_WEBHOOK_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-inbox")
 FUTURE_TOLERANCE_S = 600
 
 FOLLOW_TEXT = "/greet"  # a follow (or Messenger's Get Started) is greeted like a "xin chào"
@@ -148,9 +153,12 @@ class PlatformInput(GuardedInputChannel):
             if event.kind == IGNORED or not self.is_fresh(event):
                 continue
             try:
-                recorded = await asyncio.to_thread(
-                    inbox.record, self.name(), event.event_id, event.user_id, event.kind, event.text,
-                    self.database_url,
+                recorded = await asyncio.get_running_loop().run_in_executor(
+                    _WEBHOOK_THREADS,
+                    functools.partial(
+                        inbox.record, self.name(), event.event_id, event.user_id, event.kind, event.text,
+                        self.database_url,
+                    ),
                 )
             except Exception as failure:  # the platform retries on 5xx: nothing lost
                 log.error("%s: inbox unavailable (%s)", self.name(), type(failure).__name__)
