@@ -41,7 +41,8 @@ Sanic.test_mode = True
 def ms(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[max(int(len(ordered) * 0.95) - 1, 0)]
-    return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+    median, worst = statistics.median(ordered) * 1000, ordered[-1] * 1000
+    return f"p50 {median:.1f} ms, p95 {p95 * 1000:.1f} ms, max {worst:.1f} ms"
 
 
 async def timed_post(http: aiohttp.ClientSession, url: str, **kwargs) -> tuple[float, int, object]:
@@ -134,8 +135,8 @@ async def main() -> None:
         rows.append(
             (
                 "50 events, each delivered 3 times at once",
-                f"{accepted} accepted, {duplicates} duplicates; {len(agent.messages) - before_runs} dialogue runs, "
-                f"{len(fake.sent) - before_sent} replies sent",
+                f"{accepted} accepted, {duplicates} duplicates; "
+                f"{len(agent.messages) - before_runs} dialogue runs, {len(fake.sent) - before_sent} replies sent",
             )
         )
         counts = inbox.counts("zalo", database)
