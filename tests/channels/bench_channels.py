@@ -136,7 +136,8 @@ async def main() -> None:
             (
                 "50 events, each delivered 3 times at once",
                 f"{accepted} accepted, {duplicates} duplicates; "
-                f"{len(agent.messages) - before_runs} dialogue runs, {len(fake.sent) - before_sent} replies sent",
+                f"{len(agent.messages) - before_runs} dialogue runs, "
+                f"{len(fake.sent) - before_sent} replies sent",
             )
         )
         counts = inbox.counts("zalo", database)
