@@ -14,11 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from bot.db.models import TariffTier, TariffVersion, VatPeriod
-from bot.db.session import session_scope
+from bot.db.repositories import TariffRepository
+from bot.db.uow import UnitOfWork
+from bot.domain.tariff import load_schedule
 
 
 class TariffSyncError(ValueError):
@@ -52,39 +51,33 @@ class SyncReport:
         )
 
 
-def sync_tariffs(session: Session, schedule: Any | None = None) -> SyncReport:
-    """Make the tables match ``schedule`` (default: ``load_schedule()``); flushes, no commit."""
-    if schedule is None:
-        from bot.services.tariff import load_schedule
-
-        schedule = load_schedule()
+def sync_tariffs(session: Any, schedule: Any | None = None) -> SyncReport:
+    """Make the tables match ``schedule`` (default: ``load_schedule()``) in the session of
+    a unit of work (or any session); flushes, no commit."""
+    schedule = schedule or load_schedule()
+    tariffs = TariffRepository(session)
     report = SyncReport()
     group = str(getattr(schedule, "tariff_group", "residential"))
-    _sync_versions(session, schedule.versions, group, report)
-    _sync_vat_periods(session, schedule.vat_periods, report)
+    _sync_versions(tariffs, schedule.versions, group, report)
+    _sync_vat_periods(tariffs, schedule.vat_periods, report)
     session.flush()
     return report
 
 
 def run(database_url: str | None = None, path: Path | None = None) -> SyncReport:
     """Load the tariff file and sync it into the database, in one transaction."""
-    from bot.services.tariff import load_schedule
-
     schedule = load_schedule(path)
-    with session_scope(database_url) as session:
-        return sync_tariffs(session, schedule)
+    with UnitOfWork(database_url) as uow:
+        return sync_tariffs(uow.session, schedule)
 
 
-def _sync_versions(session: Session, versions: list[Any], group: str, report: SyncReport) -> None:
-    existing = {
-        row.code: row
-        for row in session.execute(select(TariffVersion).where(TariffVersion.tariff_group == group)).scalars()
-    }
+def _sync_versions(tariffs: TariffRepository, versions: list[Any], group: str, report: SyncReport) -> None:
+    existing = tariffs.versions_by_code(group)
     for version in versions:
         row = existing.pop(version.code, None)
         if row is None:
             row = TariffVersion(code=version.code, tariff_group=group)
-            session.add(row)
+            tariffs.add(row)
             report.versions_added += 1
             changed = True
         else:
@@ -132,8 +125,8 @@ def _sync_tiers(row: TariffVersion, tiers: list[Any], code: str) -> bool:
     return changed
 
 
-def _sync_vat_periods(session: Session, periods: list[Any], report: SyncReport) -> None:
-    existing = {row.start_date: row for row in session.execute(select(VatPeriod)).scalars()}
+def _sync_vat_periods(tariffs: TariffRepository, periods: list[Any], report: SyncReport) -> None:
+    existing = tariffs.vat_periods_by_start()
     for period in periods:
         row = existing.pop(period.start, None)
         values = {
@@ -142,7 +135,7 @@ def _sync_vat_periods(session: Session, periods: list[Any], report: SyncReport) 
             "basis": (getattr(period, "basis", "") or None),
         }
         if row is None:
-            session.add(VatPeriod(start_date=period.start, **values))
+            tariffs.add(VatPeriod(start_date=period.start, **values))
             report.vat_added += 1
             continue
         if any(getattr(row, name) != value for name, value in values.items()):
@@ -152,5 +145,5 @@ def _sync_vat_periods(session: Session, periods: list[Any], report: SyncReport) 
         else:
             report.vat_unchanged += 1
     for row in existing.values():
-        session.delete(row)
+        tariffs.remove(row)
         report.vat_removed += 1
