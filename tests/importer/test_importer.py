@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from bot import cli, clock
 from bot.config import PROJECT_ROOT
-from bot.db.importer import ImportReport, import_file
 from bot.db.models import (
     Customer,
     Feeder,
@@ -31,7 +30,8 @@ from bot.db.models import (
     planned_outage_stations,
 )
 from bot.db.session import session_scope
-from bot.services.tariff import compute_bill
+from bot.domain.tariff import compute_bill
+from bot.importer import ImportReport, import_file
 
 SAMPLES = PROJECT_ROOT / "data" / "demo"
 CUSTOMERS_HEADER = "customer_code,name,phone,province,ward,station_code,feeder_code,reading_day,households"

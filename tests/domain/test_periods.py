@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.services.periods import Month, previous, resolve, shift
+from bot.domain.periods import Month, previous, resolve, shift
 
 TODAY = date(2026, 11, 27)
 

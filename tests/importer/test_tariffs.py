@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import tariff_sync
 from bot.db.models import TariffTier, TariffVersion, VatPeriod
 from bot.db.session import session_scope
-from bot.services.tariff import TariffSchedule, Tier, load_schedule
-from bot.services.tariff import VatPeriod as SchedulePeriod
+from bot.domain.tariff import TariffSchedule, Tier, load_schedule
+from bot.domain.tariff import VatPeriod as SchedulePeriod
+from bot.importer import tariffs as tariff_sync
 
 
 def stored(url: str) -> tuple[dict, list]:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.clock import VN_TZ
-from bot.db import queries
 from bot.db.models import (
     Incident,
     IncidentWard,
@@ -22,6 +21,15 @@ from bot.db.models import (
     TicketKind,
     TicketPriority,
 )
+from bot.db.repositories import (
+    CustomerRepository,
+    IdentityRepository,
+    InvoiceRepository,
+    OutageRepository,
+    ReadingRepository,
+    TicketRepository,
+)
+from bot.db.repositories.identity import hash_channel_user
 from bot.db.session import session_scope
 from tests.db.builders import add_customer, add_invoice, add_reading, add_station
 
@@ -80,35 +88,35 @@ def history(session: Session, tariffs: None) -> Session:
 
 def test_get_customer_normalises_the_code_and_loads_the_network(history: Session, clean_db_url: str) -> None:
     with session_scope(clean_db_url) as session:
-        customer = queries.get_customer(session, " pb 0501-0000001 ")
+        customer = CustomerRepository(session).get(" pb 0501-0000001 ")
     assert customer is not None and customer.code == CODE
     assert customer.station.code == "TBA-TN-001"  # loaded before the session ended
     assert customer.feeder.code == "472-TN"
-    assert queries.get_customer(history, "PB05010000009") is None
+    assert CustomerRepository(history).get("PB05010000009") is None
 
 
 def test_customers_by_phone(history: Session) -> None:
-    assert [c.code for c in queries.customers_by_phone(history, "+84 939 222 654")] == ["PB11020000002"]
+    assert [c.code for c in CustomerRepository(history).by_phone("+84 939 222 654")] == ["PB11020000002"]
 
 
 def test_latest_invoice_with_its_lines_and_reading(history: Session, clean_db_url: str) -> None:
     with session_scope(clean_db_url) as session:
-        invoice = queries.latest_invoice(session, "pb05010000001")
+        invoice = InvoiceRepository(session).latest("pb05010000001")
     assert invoice is not None
     assert invoice.period_end == date(2026, 10, 15)
     assert invoice.kwh == 230
     assert [(line.tier, line.kwh, line.tariff_code) for line in invoice.lines] == [(1, 230, "QD1279-2025")]
     assert invoice.reading.reading_date == date(2026, 10, 15)
-    assert queries.latest_invoice(history, "PB11020000002").period_end == date(2026, 11, 8)
-    assert queries.latest_invoice(history, "PB05010000009") is None
+    assert InvoiceRepository(history).latest("PB11020000002").period_end == date(2026, 11, 8)
+    assert InvoiceRepository(history).latest("PB05010000009") is None
 
 
 def test_invoice_for_month_uses_the_month_the_period_ends(history: Session) -> None:
-    invoice = queries.invoice_for_month(history, CODE, 2026, 1)
+    invoice = InvoiceRepository(history).for_month(CODE, 2026, 1)
     assert (invoice.period_start, invoice.period_end) == (date(2025, 12, 16), date(2026, 1, 15))
-    assert queries.invoice_for_month(history, CODE, 2025, 12).period_end == date(2025, 12, 15)
-    assert queries.invoice_for_month(history, CODE, 2026, 11) is None
-    assert queries.invoice_for_month(history, CODE, 2025, 8) is None
+    assert InvoiceRepository(history).for_month(CODE, 2025, 12).period_end == date(2025, 12, 15)
+    assert InvoiceRepository(history).for_month(CODE, 2026, 11) is None
+    assert InvoiceRepository(history).for_month(CODE, 2025, 8) is None
 
 
 def test_invoice_for_month_with_two_readings_in_a_month_takes_the_last(session: Session) -> None:
@@ -116,44 +124,44 @@ def test_invoice_for_month_with_two_readings_in_a_month_takes_the_last(session: 
     add_invoice(session, customer, date(2026, 10, 10))
     add_invoice(session, customer, date(2026, 10, 25))
     add_invoice(session, customer, date(2026, 11, 1))
-    assert queries.invoice_for_month(session, CODE, 2026, 10).period_end == date(2026, 10, 25)
-    assert queries.invoice_for_month(session, CODE, 2026, 12) is None
+    assert InvoiceRepository(session).for_month(CODE, 2026, 10).period_end == date(2026, 10, 25)
+    assert InvoiceRepository(session).for_month(CODE, 2026, 12) is None
 
 
 def test_previous_and_same_period_last_year(history: Session) -> None:
-    latest = queries.latest_invoice(history, CODE)
-    assert queries.previous_invoice(history, latest).period_end == date(2026, 9, 15)
-    assert queries.same_period_last_year(history, latest).period_end == date(2025, 10, 15)
-    first = queries.invoice_for_month(history, CODE, 2025, 9)
-    assert queries.previous_invoice(history, first) is None
-    assert queries.same_period_last_year(history, first) is None
+    latest = InvoiceRepository(history).latest(CODE)
+    assert InvoiceRepository(history).previous(latest).period_end == date(2026, 9, 15)
+    assert InvoiceRepository(history).same_month_last_year(latest).period_end == date(2025, 10, 15)
+    first = InvoiceRepository(history).for_month(CODE, 2025, 9)
+    assert InvoiceRepository(history).previous(first) is None
+    assert InvoiceRepository(history).same_month_last_year(first) is None
     # Another customer's invoices never count.
-    cuong = queries.latest_invoice(history, "PB11020000002")
-    assert queries.previous_invoice(history, cuong) is None
+    cuong = InvoiceRepository(history).latest("PB11020000002")
+    assert InvoiceRepository(history).previous(cuong) is None
 
 
 def test_invoices_for_customer_newest_first(history: Session) -> None:
-    invoices = queries.invoices_for_customer(history, CODE, limit=3)
+    invoices = InvoiceRepository(history).history(CODE, limit=3)
     assert [i.period_end for i in invoices] == [date(2026, 10, 15), date(2026, 9, 15), date(2026, 8, 15)]
-    assert len(queries.invoices_for_customer(history, CODE)) == 14
+    assert len(InvoiceRepository(history).history(CODE)) == 14
 
 
 def test_unpaid_invoices_only_the_last(history: Session) -> None:
     with clock.frozen("2026-11-27T09:00"):
-        unpaid = queries.unpaid_invoices(history, CODE)
+        unpaid = InvoiceRepository(history).unpaid(CODE)
     assert [i.period_end for i in unpaid] == [date(2026, 10, 15)]
 
 
 def test_readings(history: Session) -> None:
-    latest = queries.latest_reading(history, CODE)
+    latest = ReadingRepository(history).latest(CODE)
     assert (latest.reading_date, latest.old_index, latest.new_index) == (date(2026, 10, 15), 12_080, 12_310)
-    readings = queries.readings_for_customer(history, CODE)
+    readings = ReadingRepository(history).history(CODE)
     assert len(readings) == 14
     # Indexes chain from one reading to the next.
     for newer, older in pairwise(readings):
         assert newer.old_index == older.new_index
     assert [r.source for r in readings].count("estimated") == 1
-    assert queries.latest_reading(history, "PB05010000009") is None
+    assert ReadingRepository(history).latest("PB05010000009") is None
 
 
 # ------------------------------------------------------------------------ outages
@@ -232,17 +240,17 @@ def codes(rows: list) -> list[str]:
 
 def test_planned_outages_for_station_in_a_window(outages: Session) -> None:
     week = (vn("2026-12-01T00:00"), vn("2026-12-08T00:00"))
-    assert codes(queries.planned_outages_for_station(outages, "TBA-TN-001", *week)) == ["LN-1", "LN-2"]
+    assert codes(OutageRepository(outages).planned_for_station("TBA-TN-001", *week)) == ["LN-1", "LN-2"]
     assert codes(
-        queries.planned_outages_for_station(outages, "TBA-TN-001", *week, include_cancelled=True)
+        OutageRepository(outages).planned_for_station("TBA-TN-001", *week, include_cancelled=True)
     ) == ["LN-1", "LN-3", "LN-2"]
-    assert codes(queries.planned_outages_for_station(outages, "TBA-TN-002", *week)) == ["LN-4", "LN-2"]
-    assert queries.planned_outages_for_station(outages, "TBA-XX-999", *week) == []
+    assert codes(OutageRepository(outages).planned_for_station("TBA-TN-002", *week)) == ["LN-4", "LN-2"]
+    assert OutageRepository(outages).planned_for_station("TBA-XX-999", *week) == []
 
 
 def test_planned_outage_under_way_at_a_moment(outages: Session) -> None:
     def at(moment: str) -> list[str]:
-        return codes(queries.planned_outages_for_station(outages, "TBA-TN-001", vn(moment), vn(moment)))
+        return codes(OutageRepository(outages).planned_for_station("TBA-TN-001", vn(moment), vn(moment)))
 
     assert at("2026-12-03T07:29") == []
     assert at("2026-12-03T07:30") == ["LN-1"]
@@ -252,21 +260,23 @@ def test_planned_outage_under_way_at_a_moment(outages: Session) -> None:
 
 def test_planned_outages_for_wards(outages: Session) -> None:
     week = (vn("2026-12-01T00:00"), vn("2026-12-08T00:00"))
-    found = queries.planned_outages_for_wards(outages, "Tây Ninh", ["Phường Bình Minh"], *week)
+    found = OutageRepository(outages).planned_for_wards("Tây Ninh", ["Phường Bình Minh"], *week)
     assert codes(found) == ["LN-4", "LN-2"]
-    assert codes(
-        queries.planned_outages_for_wards(outages, "Tây Ninh", ["Phường Tân Ninh", "Phường Bình Minh"], *week)
-    ) == ["LN-1", "LN-4", "LN-2"]  # each outage once
-    assert queries.planned_outages_for_wards(outages, "Cà Mau", ["Phường Tân Ninh"], *week) == []
+    both = ["Phường Tân Ninh", "Phường Bình Minh"]
+    assert codes(OutageRepository(outages).planned_for_wards("Tây Ninh", both, *week)) == [
+        "LN-1",
+        "LN-4",
+        "LN-2",
+    ]  # each outage once
+    assert OutageRepository(outages).planned_for_wards("Cà Mau", ["Phường Tân Ninh"], *week) == []
     assert {w.ward for w in found[1].wards} == {"Phường Tân Ninh", "Phường Bình Minh"}
 
 
 def test_open_incidents(outages: Session) -> None:
-    assert codes(queries.open_incidents_for_station(outages, "TBA-TN-001")) == ["SC-1"]
-    assert codes(queries.open_incidents_for_station(outages, "TBA-TN-002")) == ["SC-3"]
-    assert codes(
-        queries.open_incidents_for_wards(outages, "Tây Ninh", ["Phường Tân Ninh", "Phường Bình Minh"])
-    ) == ["SC-3", "SC-1"]
+    assert codes(OutageRepository(outages).open_incidents_for_station("TBA-TN-001")) == ["SC-1"]
+    assert codes(OutageRepository(outages).open_incidents_for_station("TBA-TN-002")) == ["SC-3"]
+    both = ["Phường Tân Ninh", "Phường Bình Minh"]
+    assert codes(OutageRepository(outages).open_incidents_for_wards("Tây Ninh", both)) == ["SC-3", "SC-1"]
 
 
 # ------------------------------------------------------- tickets, links, audit
@@ -274,23 +284,22 @@ def test_open_incidents(outages: Session) -> None:
 
 def test_ticket_numbers_count_per_day(session: Session) -> None:
     with clock.frozen("2026-11-27T09:00"):
-        first = queries.add_ticket(
-            session,
+        first = TicketRepository(session).add(
             kind=TicketKind.OUTAGE,
             summary="Mất điện cả xóm",
             customer_code="pb05010000001",
             channel="zalo",
         )
-        second = queries.add_ticket(
-            session, kind="hazard", summary="Dây điện đứt", priority=TicketPriority.URGENT
+        second = TicketRepository(session).add(
+            kind="hazard", summary="Dây điện đứt", priority=TicketPriority.URGENT
         )
     with clock.frozen("2026-11-28T00:05"):
-        next_day = queries.add_ticket(session, kind="complaint", summary="Hóa đơn cao")
+        next_day = TicketRepository(session).add(kind="complaint", summary="Hóa đơn cao")
     assert [first.number, second.number, next_day.number] == ["SC2611270001", "SC2611270002", "SC2611280001"]
     assert first.customer_code == CODE and first.created_at == vn("2026-11-27T09:00")
-    assert queries.get_ticket(session, "sc2611270002").priority == TicketPriority.URGENT
+    assert TicketRepository(session).get("sc2611270002").priority == TicketPriority.URGENT
     with pytest.raises(ValueError):
-        queries.add_ticket(session, kind="party", summary="x")
+        TicketRepository(session).add(kind="party", summary="x")
 
 
 def test_ticket_numbers_survive_separate_sessions(clean_db_url: str) -> None:
@@ -298,7 +307,7 @@ def test_ticket_numbers_survive_separate_sessions(clean_db_url: str) -> None:
     with clock.frozen("2026-11-27T09:00"):
         for _ in range(3):
             with session_scope(clean_db_url) as session:
-                numbers.append(queries.add_ticket(session, kind="request", summary="x").number)
+                numbers.append(TicketRepository(session).add(kind="request", summary="x").number)
     assert numbers == ["SC2611270001", "SC2611270002", "SC2611270003"]
 
 
@@ -306,30 +315,30 @@ def test_channel_links(session: Session) -> None:
     add_customer(session)
     add_customer(session, code="PB11020000002")
     with clock.frozen("2026-11-27T09:00"):
-        queries.link_channel(session, "zalo", "u1", "PB05010000001")
-        queries.link_channel(session, "zalo", "u1", "PB11020000002")
+        IdentityRepository(session).link("zalo", "u1", "PB05010000001")
+        IdentityRepository(session).link("zalo", "u1", "PB11020000002")
     with clock.frozen("2026-11-28T09:00"):
-        again = queries.link_channel(session, "zalo", "u1", "pb05010000001")  # refreshed, not duplicated
+        again = IdentityRepository(session).link("zalo", "u1", "pb05010000001")  # refreshed, not duplicated
     assert again.verified_at == vn("2026-11-28T09:00")
-    assert queries.linked_customer_codes(session, "zalo", "u1") == ["PB11020000002", CODE]
-    assert queries.linked_customer_codes(session, "facebook", "u1") == []
+    assert IdentityRepository(session).linked_codes("zalo", "u1") == ["PB11020000002", CODE]
+    assert IdentityRepository(session).linked_codes("facebook", "u1") == []
 
 
 def test_failed_verifications_are_counted_per_code(session: Session) -> None:
     with clock.frozen("2026-11-27T08:00"):
-        queries.record_verification_attempt(session, CODE, "zalo", "u1", success=False)
+        IdentityRepository(session).record_attempt(CODE, "zalo", "u1", success=False)
     with clock.frozen("2026-11-27T09:00"):
-        queries.record_verification_attempt(session, CODE, "facebook", "u2", success=False)
-        queries.record_verification_attempt(session, CODE, "zalo", "u1", success=True)
-        queries.record_verification_attempt(session, "PB11020000002", "zalo", "u1", success=False)
-    assert queries.failed_verifications_since(session, CODE, vn("2026-11-27T07:00")) == 2
-    assert queries.failed_verifications_since(session, CODE, vn("2026-11-27T08:30")) == 1
+        IdentityRepository(session).record_attempt(CODE, "facebook", "u2", success=False)
+        IdentityRepository(session).record_attempt(CODE, "zalo", "u1", success=True)
+        IdentityRepository(session).record_attempt("PB11020000002", "zalo", "u1", success=False)
+    assert IdentityRepository(session).failures_since(CODE, vn("2026-11-27T07:00")) == 2
+    assert IdentityRepository(session).failures_since(CODE, vn("2026-11-27T08:30")) == 1
 
 
 def test_disclosures_are_audited_without_the_raw_user_id(session: Session) -> None:
     with clock.frozen("2026-11-27T09:00"):
-        entry = queries.record_disclosure(session, CODE, "zalo", "1234567890", "invoice 10/2026")
-    assert entry.channel_user_hash == queries.hash_channel_user("zalo", "1234567890")
+        entry = IdentityRepository(session).record_disclosure(CODE, "zalo", "1234567890", "invoice 10/2026")
+    assert entry.channel_user_hash == hash_channel_user("zalo", "1234567890")
     assert "1234567890" not in entry.channel_user_hash and len(entry.channel_user_hash) == 64
     assert entry.at == vn("2026-11-27T09:00")
 
@@ -342,7 +351,7 @@ def test_concurrent_tickets_never_share_a_number(clean_db_url: str) -> None:
         numbers = []
         for _ in range(5):
             with session_scope(clean_db_url) as session:
-                numbers.append(queries.add_ticket(session, kind="outage", summary="Mất điện").number)
+                numbers.append(TicketRepository(session).add(kind="outage", summary="Mất điện").number)
         return numbers
 
     with clock.frozen("2026-11-27T09:00"), ThreadPoolExecutor(max_workers=4) as pool:

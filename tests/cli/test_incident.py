@@ -1,8 +1,6 @@
 """`python -m bot incident ...`: operators list, open, update and restore incidents, and
 what customers are told follows."""
 
-# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
-
 from __future__ import annotations
 
 import subprocess
@@ -13,18 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from bot import cli, clock
+from bot.cli import incident as incident_cli
+from bot.cli.incident import parse_when
 from bot.db.models import Incident, Ticket, TicketStatus
-from bot.db.session import session_scope
-from bot.services import incident_cli, restore
-from bot.services.incident_cli import parse_when
+from bot.services import restore, unit_of_work
 from bot.services.outage_reports import Report, Scope, Target, submit
-from tests.outage_support import (  # noqa: F401 - fixtures
-    frozen_now,
-    outage_db,
-    outage_db_any,
-    postgres_db_url,
-    sqlite_db_url,
-)
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=clock.VN_TZ)
 
@@ -34,8 +25,8 @@ def run(url: str, *args: str) -> int:
 
 
 def incident(url: str, code: str) -> Incident:
-    with session_scope(url) as session:
-        return session.execute(select(Incident).where(Incident.code == code)).scalars().one()
+    with unit_of_work(url) as session:
+        return session.session.execute(select(Incident).where(Incident.code == code)).scalars().one()
 
 
 @pytest.mark.parametrize(
@@ -77,7 +68,7 @@ def test_updating_the_expected_time_changes_what_customers_read(outage_db_any: s
     )
     updated = incident(outage_db_any, "SC-261127-0001")
     assert updated.expected_restoration_at == NOW.replace(hour=15, minute=45)
-    with session_scope(outage_db_any) as session:
+    with unit_of_work(outage_db_any) as session:
         status = restore.for_customer(session, "PB14030000003")
     assert status.incident.expected_restoration_at == NOW.replace(hour=15, minute=45)
     assert status.incident.cause == "thay sứ cách điện"
@@ -86,17 +77,17 @@ def test_updating_the_expected_time_changes_what_customers_read(outage_db_any: s
 def test_restoring_resolves_the_linked_tickets(
     outage_db_any: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with session_scope(outage_db_any) as session:
+    with unit_of_work(outage_db_any) as session:
         submit(session, Report(Target(customer_code="PB11020000102"), "zalo", scope=Scope.AREA))
-    with clock.frozen("2026-11-27T09:05"), session_scope(outage_db_any) as session:
+    with clock.frozen("2026-11-27T09:05"), unit_of_work(outage_db_any) as session:
         grouped = submit(session, Report(Target(customer_code="PB11020000103"), "zalo", scope=Scope.AREA))
     code = grouped.incident.code
     assert run(outage_db_any, "restore", code, "--at", "10:40") == 0
     assert "1 ticket(s) resolved" in capsys.readouterr().out
     restored = incident(outage_db_any, code)
     assert restored.status == "restored" and restored.restored_at == NOW.replace(hour=10, minute=40)
-    with session_scope(outage_db_any) as session:
-        assert session.execute(select(Ticket.status)).scalar_one() == TicketStatus.RESOLVED.value
+    with unit_of_work(outage_db_any) as session:
+        assert session.session.execute(select(Ticket.status)).scalar_one() == TicketStatus.RESOLVED.value
     assert run(outage_db_any, "restore", code) == 1  # already restored: a one-line error
 
 
@@ -104,7 +95,7 @@ def test_open_an_incident_for_a_station(outage_db: str, capsys: pytest.CaptureFi
     args = ("open", "--station", "PB1102-T002", "--cause", "sự cố máy biến áp", "--expected", "+3h")
     assert run(outage_db, *args) == 0
     assert "SC-261127-0001" not in capsys.readouterr().out  # codes are not reused
-    with session_scope(outage_db) as session:
+    with unit_of_work(outage_db) as session:
         status = restore.for_customer(session, "PB11020000102")
     assert status.status == restore.Status.INCIDENT
     assert status.incident.expected_restoration_at == NOW.replace(hour=12)

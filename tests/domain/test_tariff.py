@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.services.tariff import (
+from bot.domain.tariff import (
     DEFAULT_TARIFF_FILE,
     TariffDataError,
     TariffSchedule,

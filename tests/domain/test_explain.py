@@ -1,14 +1,13 @@
-"""Bill explanations: the reasons and their numbers, then the Vietnamese sentences."""
+"""Bill explanations: the reasons and their numbers (the sentences: tests/wording/test_explain.py)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from bot.services.explain import (
+from bot.domain.explain import (
     BillExplanation,
     EstimatedReading,
     HigherTiers,
@@ -20,27 +19,12 @@ from bot.services.explain import (
     UsageComparison,
     VatChange,
     explain_bill,
-    explanation_text,
 )
-from bot.services.tariff import compute_bill, load_schedule
+from bot.domain.tariff import load_schedule
+from tests.support.bills import CURRENT, LAST_YEAR, PREVIOUS, bare, invoice
 
 D = Decimal
 K = ReasonKind
-
-
-def invoice(kwh: int, start: date, end: date, households: int = 1, estimated: bool = False) -> InvoiceFacts:
-    return InvoiceFacts.from_bill(compute_bill(kwh, start, end, households), estimated_reading=estimated)
-
-
-def bare(kwh: int, start: date, end: date, estimated: bool = False) -> InvoiceFacts:
-    """An invoice as a database row without lines: the explanation recomputes them."""
-    return InvoiceFacts(start, end, kwh, compute_bill(kwh, start, end).total, estimated_reading=estimated)
-
-
-# PB05010000001 Trần Thị Bích: 180 kWh last year, 200 kWh, then 300 kWh.
-LAST_YEAR = invoice(180, date(2025, 9, 16), date(2025, 10, 15))
-PREVIOUS = invoice(200, date(2026, 8, 16), date(2026, 9, 15))
-CURRENT = invoice(300, date(2026, 9, 16), date(2026, 10, 15))
 
 
 @pytest.fixture(scope="module")
@@ -125,10 +109,7 @@ def test_recheck_at_30_percent_or_more(before, now, flagged):
 
 def test_no_previous_invoice_means_no_comparison_and_no_recheck():
     e = explain_bill(CURRENT, None, None)
-    assert e.kinds == []
-    assert explanation_text(e) == [
-        "Dạ, hóa đơn tiền điện kỳ 16/09/2026–15/10/2026 của anh/chị là 798.660 đ (300 kWh)."
-    ]
+    assert e.kinds == [] and e.previous is None
 
 
 def test_longer_period():
@@ -221,72 +202,3 @@ def test_two_households_use_their_own_tier_widths():
     previous = invoice(380, date(2026, 8, 11), date(2026, 9, 10), households=2)
     tiers = explain_bill(current, previous, None).reason(K.HIGHER_TIERS)
     assert (tiers.kwh_before, tiers.kwh_now) == (0, 50)  # tier 4 starts above 400 kWh for 2 households
-
-
-# --------------------------------------------------------------------- Vietnamese text
-
-
-def test_text_for_the_fixture_customer(bich):
-    text = explanation_text(bich)
-    assert text[0] == "Dạ, hóa đơn tiền điện kỳ 16/09/2026–15/10/2026 của anh/chị là 798.660 đ (300 kWh)."
-    assert text[1] == (
-        "So với kỳ trước (16/08/2026–15/09/2026: 200 kWh, 474.876 đ), điện năng tăng 100 kWh (50%), "
-        "tiền điện tăng 323.784 đ (68,2%)."
-    )
-    assert "100 kWh nằm ở bậc 4 (2.998 đ/kWh)" in text[2]
-    assert "299.800 đ" in text[2] and "tăng nhanh hơn số kWh" in text[2]
-    assert text[3].startswith("So với cùng kỳ năm trước (16/09/2025–15/10/2025: 180 kWh, 423.468 đ)")
-    assert "phúc tra" in text[4] and "24 giờ" in text[4]
-
-
-def all_texts() -> list[str]:
-    cases = [
-        (CURRENT, PREVIOUS, LAST_YEAR),
-        (invoice(200, date(2026, 9, 16), date(2026, 10, 15), estimated=True), CURRENT, None),
-        (
-            invoice(400, date(2025, 4, 26), date(2025, 5, 30)),
-            invoice(280, date(2025, 3, 27), date(2025, 4, 25), estimated=True),
-            None,
-        ),
-        (
-            invoice(300, date(2025, 5, 31), date(2025, 6, 30)),
-            invoice(400, date(2025, 4, 26), date(2025, 5, 30)),
-            None,
-        ),
-        (
-            invoice(300, date(2026, 12, 16), date(2027, 1, 15)),
-            invoice(300, date(2026, 11, 16), date(2026, 12, 15)),
-            None,
-        ),
-        (
-            invoice(300, date(2027, 1, 16), date(2027, 2, 15)),
-            invoice(300, date(2026, 12, 16), date(2027, 1, 15)),
-            None,
-        ),
-    ]
-    return [
-        line
-        for current, previous, year in cases
-        for line in explanation_text(explain_bill(current, previous, year))
-    ]
-
-
-def test_text_is_polite_vietnamese_with_local_number_formats():
-    texts = all_texts()
-    assert len(texts) > 15
-    for line in texts:
-        assert line and line[0].isupper() and line.endswith((".", "nha."))
-        numbers = re.sub(r"\d{2}/\d{2}/\d{4}|QĐ \d+/", "", line)  # dates and decision numbers
-        assert not re.search(r"\d{4,}", numbers), line  # 798660 instead of 798.660
-        assert not re.search(r"\d\.\d{1,2}(?!\d)", line), line  # an English decimal point
-        assert "None" not in line and "Decimal" not in line and "_" not in line
-    joined = " ".join(texts)
-    for word in ("Dạ", "anh/chị", "nha", "giảm", "bậc", "ước tính", "Thuế GTGT", "10/05/2025", "01/01/2027"):
-        assert word in joined
-
-
-def test_text_names_the_price_decision_and_the_vat_rates():
-    texts = all_texts()
-    assert any("QĐ 1279/QĐ-BCT" in t and "giữa kỳ này" in t for t in texts)
-    assert any("đổi từ 8% sang 10%" in t for t in texts)
-    assert any("thuế GTGT tiền điện là 10% (trước đó 8%)" in t for t in texts)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.services.formatting import (
+from bot.domain.formatting import (
     format_date,
     format_kwh,
     format_money,

@@ -18,9 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import cli, clock
-from bot.db import demo, queries
-from bot.db.demo import DemoConfig, DemoRefused, generate, load_demo, reading_dates
-from bot.db.demo_fixtures import FIXTURES
+from bot.cli import demo as cli_demo
 from bot.db.demo_places import PB_PROVINCES, southern_places
 from bot.db.models import (
     Customer,
@@ -33,8 +31,13 @@ from bot.db.models import (
     Station,
     Ticket,
 )
+from bot.db.repositories import CustomerRepository, InvoiceRepository, OutageRepository
 from bot.db.session import session_scope
-from bot.services.tariff import compute_bill
+from bot.demo import DemoConfig, DemoRefused, generate, load_demo, reading_dates
+from bot.demo.base import made_at
+from bot.demo.fixtures import FIXTURES
+from bot.domain.billing import invoice_status
+from bot.domain.tariff import compute_bill
 
 TODAY = date(2026, 11, 27)
 SMALL = 300
@@ -55,7 +58,7 @@ def demo_url(new_db_url) -> str:
 
 
 def invoices(session, code: str) -> dict[tuple[date, date], Invoice]:
-    return {(i.period_start, i.period_end): i for i in queries.invoices_for_customer(session, code)}
+    return {(i.period_start, i.period_end): i for i in InvoiceRepository(session).history(code)}
 
 
 # ------------------------------------------------------------------ fixtures
@@ -63,7 +66,7 @@ def invoices(session, code: str) -> dict[tuple[date, date], Invoice]:
 
 def test_fixture_customers_exist_exactly_as_written(demo_url: str) -> None:
     with session_scope(demo_url) as session:
-        bich = queries.get_customer(session, "PB05010000001")
+        bich = CustomerRepository(session).get("PB05010000001")
         assert (bich.name, bich.phone, bich.households, bich.reading_day) == (
             "Trần Thị Bích",
             "0908111321",
@@ -76,7 +79,7 @@ def test_fixture_customers_exist_exactly_as_written(demo_url: str) -> None:
             "Tây Ninh",
         )
         assert (bich.ward, bich.province, bich.managing_unit) == ("Phường Tân Ninh", "Tây Ninh", "PB0501")
-        cuong = queries.get_customer(session, "pb 1102-0000002")
+        cuong = CustomerRepository(session).get("pb 1102-0000002")
         assert (cuong.name, cuong.phone, cuong.households, cuong.reading_day) == (
             "Lê Văn Cường",
             "0939222654",
@@ -85,7 +88,7 @@ def test_fixture_customers_exist_exactly_as_written(demo_url: str) -> None:
         )
         assert (cuong.old_ward, cuong.old_district) == ("Phường An Khánh", "Quận Ninh Kiều")
         assert (cuong.ward, cuong.province) == ("Phường Tân An", "Thành phố Cần Thơ")
-        dung = queries.get_customer(session, "PB14030000003")
+        dung = CustomerRepository(session).get("PB14030000003")
         assert (dung.name, dung.phone, dung.households, dung.reading_day) == (
             "Nguyễn Hoàng Dũng",
             "0918333987",
@@ -108,21 +111,21 @@ def test_fixture_invoices_have_the_written_amounts_and_statuses(demo_url: str) -
         old = bich[(date(2025, 9, 16), date(2025, 10, 15))]
         assert (old.kwh, old.total) == (180, 423_468)
         paid = bich[(date(2026, 8, 16), date(2026, 9, 15))]
-        assert (paid.kwh, paid.total, queries.invoice_status(paid)) == (200, 474_876, InvoiceStatus.PAID)
+        assert (paid.kwh, paid.total, invoice_status(paid)) == (200, 474_876, InvoiceStatus.PAID)
         unpaid = bich[(date(2026, 9, 16), date(2026, 10, 15))]
         assert (unpaid.kwh, unpaid.total, unpaid.payment_date) == (300, 798_660, None)
-        assert queries.invoice_status(unpaid) is InvoiceStatus.OVERDUE
+        assert invoice_status(unpaid) is InvoiceStatus.OVERDUE
         assert max(bich) == (date(2026, 10, 16), date(2026, 11, 15))  # the generated newest period
 
         cuong = invoices(session, "PB11020000002")[(date(2026, 9, 9), date(2026, 10, 8))]
         assert (cuong.kwh, cuong.total, cuong.payment_date) == (120, 269_244, date(2026, 10, 12))
-        assert queries.invoice_status(cuong) is InvoiceStatus.PAID
+        assert invoice_status(cuong) is InvoiceStatus.PAID
 
         dung_all = invoices(session, "PB14030000003")
         dung = dung_all[(date(2026, 9, 11), date(2026, 10, 10))]
         assert (dung.kwh, dung.total, dung.payment_date, dung.reminders_sent) == (450, 1_111_644, None, 1)
-        assert queries.invoice_status(dung) is InvoiceStatus.OVERDUE
-        customer = queries.get_customer(session, "PB14030000003")
+        assert invoice_status(dung) is InvoiceStatus.OVERDUE
+        customer = CustomerRepository(session).get("PB14030000003")
         assert (customer.notices_sent, customer.supply_status, customer.suspended_at) == (1, "normal", None)
         assert all(i.reminders_sent <= 1 for i in dung_all.values())
 
@@ -130,9 +133,9 @@ def test_fixture_invoices_have_the_written_amounts_and_statuses(demo_url: str) -
 def test_fixture_outage_and_incident(demo_url: str) -> None:
     now = clock.now()
     with session_scope(demo_url) as session:
-        cuong = queries.get_customer(session, "PB11020000002")
-        outages = queries.planned_outages_for_station(
-            session, cuong.station.code, now, now + timedelta(days=14)
+        cuong = CustomerRepository(session).get("PB11020000002")
+        outages = OutageRepository(session).planned_for_station(
+            cuong.station.code, now, now + timedelta(days=14)
         )
         assert len(outages) == 1
         outage = outages[0]
@@ -142,13 +145,13 @@ def test_fixture_outage_and_incident(demo_url: str) -> None:
         assert outage.announced_at.date() == TODAY
         assert ("Thành phố Cần Thơ", "Phường Tân An") in {(w.province, w.ward) for w in outage.wards}
 
-        dung = queries.get_customer(session, "PB14030000003")
-        assert len(queries.open_incidents_for_station(session, dung.station.code)) == 1
-        bich = queries.get_customer(session, "PB05010000001")
-        assert queries.open_incidents_for_station(session, bich.station.code) == []
-        assert queries.open_incidents_for_station(session, cuong.station.code) == []
+        dung = CustomerRepository(session).get("PB14030000003")
+        assert len(OutageRepository(session).open_incidents_for_station(dung.station.code)) == 1
+        bich = CustomerRepository(session).get("PB05010000001")
+        assert OutageRepository(session).open_incidents_for_station(bich.station.code) == []
+        assert OutageRepository(session).open_incidents_for_station(cuong.station.code) == []
         assert (
-            queries.planned_outages_for_station(session, bich.station.code, now, now + timedelta(days=14))
+            OutageRepository(session).planned_for_station(bich.station.code, now, now + timedelta(days=14))
             == []
         )
 
@@ -218,7 +221,7 @@ def test_hot_season_payments_and_suspensions_look_real(demo_url: str) -> None:
                 )
             ).all()
         )
-        statuses = [queries.invoice_status(i) for i in session.execute(select(Invoice)).scalars()]
+        statuses = [invoice_status(i) for i in session.execute(select(Invoice)).scalars()]
         suspended = session.execute(
             select(func.count()).select_from(Customer).where(Customer.supply_status == "suspended")
         ).scalar_one()
@@ -242,7 +245,7 @@ def test_planned_outages_are_announced_five_days_ahead(demo_url: str) -> None:
         station_codes = set(session.execute(select(Station.code)).scalars())
         for outage in outages:
             assert outage.starts_at - outage.announced_at >= timedelta(days=5)
-            assert outage.announced_at <= demo.made_at(TODAY)
+            assert outage.announced_at <= made_at(TODAY)
             assert outage.stations and outage.wards
     assert any(o.starts_at < now - timedelta(days=30) for o in outages)
     assert any(now < o.starts_at <= now + timedelta(days=14) for o in outages)
@@ -370,7 +373,7 @@ def test_cli_loads_the_embedded_default(
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setattr(config, "VAR_DIR", tmp_path)
-    monkeypatch.setattr(demo, "DEFAULT_CUSTOMERS", 30)
+    monkeypatch.setattr(cli_demo, "DEFAULT_CUSTOMERS", 30)  # the command line's default
     try:
         assert cli.main(["demo-data", "--today", "27/11/2026", "--seed", "3"]) == 0
         assert "customers 33" in capsys.readouterr().out

@@ -76,7 +76,7 @@ def fake_module(monkeypatch: pytest.MonkeyPatch, name: str, result: int | None =
 
 
 def test_demo_data_is_dispatched_with_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = fake_module(monkeypatch, "bot.db.demo")
+    calls = fake_module(monkeypatch, "bot.cli.demo")
     assert cli.main(["demo-data", "--seed", "7", "--today", "27/11/2026", "--force"]) == 0
     (args,) = calls
     assert (args.seed, args.today, args.force) == (7, "27/11/2026", True)
@@ -84,7 +84,7 @@ def test_demo_data_is_dispatched_with_its_options(monkeypatch: pytest.MonkeyPatc
 
 
 def test_import_is_dispatched_and_its_exit_code_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = fake_module(monkeypatch, "bot.db.importer", result=3)
+    calls = fake_module(monkeypatch, "bot.cli.data_import", result=3)
     assert cli.main(["import", "readings", "r.csv", "--skip-bad", "--rejects", "bad.csv"]) == 3
     (args,) = calls
     assert (args.kind, args.file, args.skip_bad, args.rejects) == ("readings", "r.csv", True, "bad.csv")
@@ -97,7 +97,7 @@ def test_import_refuses_an_unknown_kind() -> None:
 
 
 def test_incident_gets_all_its_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = fake_module(monkeypatch, "bot.services.incident_cli")
+    calls = fake_module(monkeypatch, "bot.cli.incident")
     assert cli.main(["incident", "-h"]) == 0
     assert cli.main(["incident", "open", "--station", "TBA-1", "--cause", "cây ngã"]) == 0
     assert calls == [["-h"], ["open", "--station", "TBA-1", "--cause", "cây ngã"]]
@@ -106,27 +106,27 @@ def test_incident_gets_all_its_arguments(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_a_missing_module_is_a_clear_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    monkeypatch.setitem(sys.modules, "bot.db.demo", None)  # import fails as if absent
+    monkeypatch.setitem(sys.modules, "bot.cli.demo", None)  # import fails as if absent
     assert cli.main(["demo-data"]) == 1
     err = capsys.readouterr().err
     assert "'demo-data' is not available" in err and "Traceback" not in err
 
 
 def test_command_errors_are_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    module = types.ModuleType("bot.db.importer")
+    module = types.ModuleType("bot.cli.data_import")
 
     def main(args: object) -> int:
         raise cli.CommandError("r.csv: dòng 3, cột kwh: không phải số")
 
     module.main = main
-    monkeypatch.setitem(sys.modules, "bot.db.importer", module)
+    monkeypatch.setitem(sys.modules, "bot.cli.data_import", module)
     assert cli.main(["import", "readings", "r.csv"]) == 1
     assert capsys.readouterr().err == "error: r.csv: dòng 3, cột kwh: không phải số\n"
 
 
 def test_unexpected_errors_are_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = types.ModuleType("bot.db.importer")
+    module = types.ModuleType("bot.cli.data_import")
     module.main = lambda args: 1 / 0
-    monkeypatch.setitem(sys.modules, "bot.db.importer", module)
+    monkeypatch.setitem(sys.modules, "bot.cli.data_import", module)
     with pytest.raises(ZeroDivisionError):
         cli.main(["import", "readings", "r.csv"])
