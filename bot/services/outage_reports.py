@@ -20,7 +20,6 @@ questions it no longer needs); :func:`submit` runs them again and records.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,8 +40,21 @@ from bot.db.models import (
 )
 from bot.db.repositories.tickets import OPEN_STATES
 from bot.db.uow import UnitOfWork
-from bot.services import places
+from bot.services import outage_results
 from bot.services.outage import under_way_for_station, under_way_for_wards
+from bot.services.outage_results import (
+    Assessment,
+    Breaker,
+    Outcome,
+    PlannedInfo,
+    Report,
+    ReportResult,
+    Scope,
+    Target,
+    Verdict,
+    incident_info,
+    ticket_info,
+)
 
 DUPLICATE_TICKET_HOURS = 12  # an open outage ticket this recent is "already reported"
 OPEN_TICKET_STATES = OPEN_STATES
@@ -53,93 +65,6 @@ def group_window() -> timedelta:
     """How close in time reports on one station must be to become one incident
     (``OUTAGE_GROUP_WINDOW_MIN`` in bot.config, 30 minutes by default)."""
     return timedelta(minutes=load_settings().outage_group_window_min)
-
-
-class Scope(enum.StrEnum):
-    HOUSE = "house"  # only this house
-    AREA = "area"  # the street, the neighbourhood
-
-
-class Breaker(enum.StrEnum):
-    STILL_DARK = "still_dark"  # breaker checked, still no power
-    BACK = "back"  # power back after resetting the breaker
-
-
-class Verdict(enum.StrEnum):
-    SUSPENDED = "suspended"
-    PLANNED = "planned"
-    INCIDENT = "incident"
-    REPORTED = "reported"  # already reported: an open ticket
-    NONE = "none"  # nothing known: ask scope, breaker, since, then record
-
-
-class Outcome(enum.StrEnum):
-    SUSPENDED = "suspended"
-    PLANNED = "planned"
-    INCIDENT = "incident"  # linked to a known incident (or was already)
-    REPORTED = "reported"
-    BREAKER_OK = "breaker_ok"  # power came back after the breaker: nothing recorded
-    TICKET = "ticket"  # a new ticket
-    GROUPED = "grouped"  # this report and earlier ones became one incident
-
-
-@dataclass(frozen=True)
-class Target:
-    """Who reports: a customer (by code) or a place (one or more current wards)."""
-
-    customer_code: str | None = None
-    area: places.Area | None = None
-
-
-@dataclass(frozen=True)
-class IncidentInfo:
-    code: str
-    cause: str
-    started_at: datetime | None
-    expected_restoration_at: datetime | None
-    from_reports: bool  # opened from customers' reports (no cause known yet)
-
-
-@dataclass(frozen=True)
-class PlannedInfo:
-    starts_at: datetime
-    ends_at: datetime
-    reason: str
-
-
-@dataclass(frozen=True)
-class TicketInfo:
-    number: str
-    created_at: datetime
-    status: str
-
-
-@dataclass(frozen=True)
-class Assessment:
-    verdict: Verdict
-    suspended_at: datetime | None = None
-    planned: PlannedInfo | None = None
-    incident: IncidentInfo | None = None
-    ticket: TicketInfo | None = None
-
-
-@dataclass(frozen=True)
-class Report:
-    target: Target
-    channel: str
-    scope: Scope | None = None
-    breaker: Breaker | None = None
-    since: str | None = None  # as the customer said it, for the operators
-    previous_ticket: str | None = None  # a ticket this conversation already opened
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    outcome: Outcome
-    assessment: Assessment
-    ticket: TicketInfo | None = None
-    incident: IncidentInfo | None = None
-    already_linked: bool = False  # the customer had already reported this incident
 
 
 class UnknownCustomer(LookupError):
@@ -233,24 +158,10 @@ def _open_ticket(uow: UnitOfWork, where: _Where, previous_ticket: str | None, no
     )
 
 
-def incident_info(incident: Incident) -> IncidentInfo:
-    return IncidentInfo(
-        code=incident.code,
-        cause=incident.cause or "",
-        started_at=incident.started_at,
-        expected_restoration_at=incident.expected_restoration_at,
-        from_reports=incident.code.startswith(REPORTS_INCIDENT_PREFIX),
-    )
-
-
-def ticket_info(ticket: Ticket) -> TicketInfo:
-    return TicketInfo(ticket.number, ticket.created_at, ticket.status)
-
-
 # ------------------------------------------------------------------------ recording
 
 
-REPORTS_INCIDENT_PREFIX = "BC"  # incidents opened from customers' reports: BC + ticket digits
+REPORTS_INCIDENT_PREFIX = outage_results.REPORTS_INCIDENT_PREFIX
 REPORTS_INCIDENT_CAUSE = "Nhiều khách hàng cùng báo mất điện, đang kiểm tra nguyên nhân"
 
 

@@ -16,17 +16,11 @@ from datetime import datetime, timedelta
 
 from bot import clock
 from bot.db.models import Incident, IncidentStatus, Station, SupplyStatus, Ticket, TicketKind
+from bot.db.repositories.tickets import OPEN_STATES as OPEN_TICKET_STATES
 from bot.db.uow import UnitOfWork
 from bot.services import places
 from bot.services.outage import under_way_for_station, under_way_for_wards
-from bot.services.outage_reports import (
-    OPEN_TICKET_STATES,
-    IncidentInfo,
-    PlannedInfo,
-    TicketInfo,
-    incident_info,
-    ticket_info,
-)
+from bot.services.outage_results import IncidentInfo, PlannedInfo, TicketInfo, incident_info, ticket_info
 
 TICKET_RE = re.compile(r"\b(SC\s?\d{10})\b", re.IGNORECASE)
 RECENT_TICKET_HOURS = 24

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot import clock
 from bot.domain.formatting import format_date
-from bot.services.outage_reports import IncidentInfo, Outcome, PlannedInfo, ReportResult, TicketInfo
+from bot.services.outage_results import IncidentInfo, Outcome, PlannedInfo, ReportResult, TicketInfo
 from bot.wording.common import database_unavailable, hotlines, moment_text, time_span
 
 # --------------------------------------------------------------------------- reports
