@@ -1,7 +1,7 @@
 """Fictional people for the demo data: Vietnamese names and mobile numbers.
 
 Every name and number is drawn at random from common parts; none is a real
-customer's record. The fixture customers (demo_fixtures.py) are fictional too.
+customer's record. The fixture customers (bot/demo/fixtures.py) are fictional too.
 """
 
 from __future__ import annotations

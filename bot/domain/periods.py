@@ -7,7 +7,7 @@ module turns them into a calendar month. A month without a year is the latest su
 month not after today ("tháng 12" asked in November 2026 is 12/2025).
 
 A bill "of a month" is the invoice whose period ends in that month (the reading month),
-the convention of :func:`bot.db.queries.invoice_for_month`.
+the convention of :meth:`bot.db.repositories.InvoiceRepository.for_month`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from bot.db.demo_fixtures import FIXTURE_CODES
+from bot.demo.fixtures import FIXTURE_CODES
 from bot.db.models import Customer
 from bot.db.session import session_scope
 from tests.e2e.stack import Stack
