@@ -13,6 +13,7 @@ import asyncio
 import logging
 from typing import Any, Protocol
 
+from bot.channels.data import DataUnavailable, in_unit_of_work
 from bot.channels.outbound import DeliveryError, PermanentError, TransientError, with_retries
 from bot.services import outbox
 
@@ -41,10 +42,10 @@ class Delivery:
     async def send(self, recipient_id: str, message: dict[str, Any]) -> bool:
         """Deliver or queue ``message``; True when the platform has taken it now."""
         try:
-            outbox_id, must_wait = await asyncio.to_thread(
-                outbox.enqueue, self.channel, recipient_id, message, self.database_url
+            outbox_id, must_wait = await in_unit_of_work(
+                self.database_url, outbox.enqueue, self.channel, recipient_id, message
             )
-        except Exception as error:  # the database is down: still try to deliver
+        except DataUnavailable as error:  # the database is down: still try to deliver
             log.error("%s: outbox unavailable (%s); sending without a record", self.channel,
                       type(error).__name__)
             try:
@@ -80,29 +81,34 @@ class Delivery:
             platform_id = await with_retries(lambda: self.client.send(recipient_id, message), tries=tries)
         except (TransientError, PermanentError) as error:
             permanent = isinstance(error, PermanentError)
-            status = await asyncio.to_thread(
-                outbox.mark_unsent, outbox_id, str(error), permanent, self.database_url
-            )
+            status = await self._record(outbox.mark_unsent, outbox_id, str(error), permanent)
             if status == "failed":
                 log.error("%s: gave up on outbox message %s: %s", self.channel, outbox_id, error)
             else:
                 log.warning("%s: outbox message %s not delivered yet (%s); will retry", self.channel,
                             outbox_id, error)
             return False
-        except Exception as error:  # a bug must not lose the message: retry later
+        except Exception as error:  # a bug (or the token store down) must not lose the message
             log.exception("%s: unexpected error delivering outbox message %s", self.channel, outbox_id)
-            await asyncio.to_thread(
-                outbox.mark_unsent, outbox_id, f"unexpected: {type(error).__name__}", False, self.database_url
-            )
+            await self._record(outbox.mark_unsent, outbox_id, f"unexpected: {type(error).__name__}", False)
             return False
-        await asyncio.to_thread(outbox.mark_sent, outbox_id, platform_id, self.database_url)
+        await self._record(outbox.mark_sent, outbox_id, platform_id)
         return True
+
+    async def _record(self, function: Any, *args: Any) -> Any:
+        """Outbox bookkeeping; if the database is down, the lease runs out and the sweeper
+        tries the message again later (a sent one may then go twice: rare, and not lost)."""
+        try:
+            return await in_unit_of_work(self.database_url, function, *args)
+        except DataUnavailable as error:
+            log.error("%s: outbox unavailable (%s)", self.channel, type(error).__name__)
+            return None
 
     async def sweep(self, rounds: int = 20) -> int:
         """Deliver what is due, oldest first per recipient; the number delivered."""
         delivered = 0
         for _ in range(rounds):
-            due = await asyncio.to_thread(outbox.claim_due, self.channel, 50, self.database_url)
+            due = await in_unit_of_work(self.database_url, outbox.claim_due, self.channel, 50)
             if not due:
                 break
             progress = False

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -28,6 +27,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels import replies
 from bot.channels.base import GuardedInputChannel, OnNewMessage, Outcome
+from bot.channels.data import DataUnavailable, in_unit_of_work
 from bot.channels.delivery import Delivery
 from bot.channels.errors import BadRequest
 from bot.channels.events import FOLLOW, IGNORED, UNSUPPORTED, PlatformEvent
@@ -153,14 +153,11 @@ class PlatformInput(GuardedInputChannel):
             if event.kind == IGNORED or not self.is_fresh(event):
                 continue
             try:
-                recorded = await asyncio.get_running_loop().run_in_executor(
-                    _WEBHOOK_THREADS,
-                    functools.partial(
-                        inbox.record, self.name(), event.event_id, event.user_id, event.kind, event.text,
-                        self.database_url,
-                    ),
+                recorded = await in_unit_of_work(
+                    self.database_url, inbox.record, self.name(), event.event_id, event.user_id, event.kind,
+                    event.text, executor=_WEBHOOK_THREADS,
                 )
-            except Exception as failure:  # the platform retries on 5xx: nothing lost
+            except DataUnavailable as failure:  # the platform retries on 5xx: nothing lost
                 log.error("%s: inbox unavailable (%s)", self.name(), type(failure).__name__)
                 return error(503, "unavailable", "the inbox is unavailable; retry later")
             if recorded is None:
@@ -206,8 +203,8 @@ class PlatformInput(GuardedInputChannel):
             except Exception as failure:
                 log.exception("%s: event %s could not be processed", self.name(), event.id)
                 status, problem = "failed", type(failure).__name__
-            with contextlib.suppress(Exception):
-                await asyncio.to_thread(inbox.finish, event.id, status, problem, self.database_url)
+            with contextlib.suppress(DataUnavailable):
+                await in_unit_of_work(self.database_url, inbox.finish, event.id, status, problem)
 
     async def answer(self, event: inbox.InboxEvent) -> Outcome:
         conversation_id = self.conversation_id(event.sender_id)
@@ -240,7 +237,8 @@ class PlatformInput(GuardedInputChannel):
             try:
                 await self.sweep_once()
                 if time.monotonic() - last_purge > PURGE_EVERY_S:
-                    await asyncio.to_thread(self._purge)
+                    await in_unit_of_work(self.database_url, inbox.forget_finished, INBOX_RETENTION)
+                    await in_unit_of_work(self.database_url, outbox.forget_sent, SENT_RETENTION)
                     last_purge = time.monotonic()
             except asyncio.CancelledError:
                 raise
@@ -250,14 +248,10 @@ class PlatformInput(GuardedInputChannel):
 
     async def sweep_once(self) -> None:
         await self.keep_fresh()
-        for event in await asyncio.to_thread(inbox.reclaim_stale, self.name(), 20, self.database_url):
+        for event in await in_unit_of_work(self.database_url, inbox.reclaim_stale, self.name(), 20):
             log.warning("%s: taking up interrupted event %s", self.name(), event.id)
             self.spawn(self.process(event))
         await self.delivery.sweep()
-
-    def _purge(self) -> None:
-        inbox.forget_finished(INBOX_RETENTION, self.database_url)
-        outbox.forget_sent(SENT_RETENTION, self.database_url)
 
     async def stop(self, grace_s: float = 5.0) -> None:
         if self._sweeper is not None:

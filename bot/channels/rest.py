@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.base import GuardedInputChannel, OnNewMessage, client_metadata, client_sender
+from bot.channels.data import DataUnavailable, in_unit_of_work
 from bot.channels.errors import BadRequest
 from bot.channels.http import TooLarge, error, json_object, read_body, too_large
 from bot.config import load_channel_settings
@@ -111,10 +112,10 @@ class SecureRestInput(GuardedInputChannel):
             return error(400, bad.code, bad.reason, EXPOSE)
         presented = request.headers.get(TOKEN_HEADER.lower()) or None
         try:
-            check = await asyncio.to_thread(
-                channel_sessions.check_credential, sender, self.name(), presented, self.settings.database_url
+            check = await in_unit_of_work(
+                self.settings.database_url, channel_sessions.check, sender, self.name(), presented
             )
-        except Exception as failure:  # the database is down: say so, the client may retry
+        except DataUnavailable as failure:  # the database is down: say so, the client may retry
             log.error("%s: session store unavailable (%s)", self.name(), type(failure).__name__)
             return error(503, "unavailable", "the session store is unavailable; retry later", EXPOSE)
         if check.outcome is Outcome.MISSING:
@@ -147,8 +148,8 @@ class SecureRestInput(GuardedInputChannel):
         idle_for = timedelta(days=self.settings.session_retention_days)
         while True:
             try:
-                forgotten = await asyncio.to_thread(
-                    channel_sessions.forget_idle, idle_for, self.settings.database_url
+                forgotten = await in_unit_of_work(
+                    self.settings.database_url, channel_sessions.forget_idle, idle_for
                 )
                 if forgotten:
                     log.info("%s: forgot %d idle session credentials", self.name(), forgotten)

@@ -8,7 +8,7 @@ random, opaque identity key: the conversation's verification is bound to that ke
 to the client-chosen id.
 
 A conversation id stays claimed until it has been idle for the retention period
-(:func:`purge_idle`); only then may someone claim it afresh, with a new identity key.
+(:func:`forget_idle`); only then may someone claim it afresh, with a new identity key.
 """
 
 from __future__ import annotations
@@ -20,12 +20,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot.db.models import ChannelSession
-from bot.db.session import session_scope
+from bot.db.uow import UnitOfWork
 from bot.services.channel_clock import real_now
 
 TOKEN_BYTES = 32  # 256 bits
@@ -54,12 +50,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def _find(session: Session, conversation_id: str) -> ChannelSession | None:
-    return session.execute(
-        select(ChannelSession).where(ChannelSession.conversation_id == conversation_id)
-    ).scalar_one_or_none()
-
-
 def _judge(row: ChannelSession, presented: str | None, now: datetime) -> SessionCheck:
     if not presented:
         return SessionCheck(Outcome.MISSING)
@@ -69,49 +59,21 @@ def _judge(row: ChannelSession, presented: str | None, now: datetime) -> Session
     return SessionCheck(Outcome.ACCEPTED, identity_key=row.identity_key)
 
 
-def check(session: Session, conversation_id: str, channel: str, presented: str | None) -> SessionCheck:
-    """Claim ``conversation_id`` (first message) or check the token presented for it."""
+def check(uow: UnitOfWork, conversation_id: str, channel: str, presented: str | None) -> SessionCheck:
+    """Claim ``conversation_id`` (its first message) or check the token presented for it."""
     now = real_now()
-    row = _find(session, conversation_id)
-    if row is not None:
-        return _judge(row, presented, now)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    claim = ChannelSession(
-        conversation_id=conversation_id,
-        channel=channel,
-        token_hash=token_hash(token),
-        identity_key=secrets.token_hex(16),
-        created_at=now,
-        last_seen_at=now,
-    )
-    session.add(claim)
-    try:
-        session.flush()
-    except IntegrityError:
-        # Someone claimed the same id a moment ago: judge this message against their claim.
-        session.rollback()
-        row = _find(session, conversation_id)
-        if row is None:
-            raise
-        return _judge(row, presented, now)
-    return SessionCheck(Outcome.ISSUED, identity_key=claim.identity_key, token=token)
+    row = uow.channels.find_session(conversation_id)
+    if row is None:
+        token, identity_key = secrets.token_urlsafe(TOKEN_BYTES), secrets.token_hex(16)
+        if uow.channels.claim_session(conversation_id, channel, token_hash(token), identity_key, now):
+            return SessionCheck(Outcome.ISSUED, identity_key=identity_key, token=token)
+        # Claimed by someone else a moment ago: judge this message against their claim.
+        row = uow.channels.find_session(conversation_id)
+        if row is None:  # pragma: no cover - claimed and forgotten within a moment
+            return SessionCheck(Outcome.MISSING)
+    return _judge(row, presented, now)
 
 
-def check_credential(
-    conversation_id: str, channel: str, presented: str | None, database_url: str | None = None
-) -> SessionCheck:
-    """:func:`check` in its own unit of work (call it off the event loop)."""
-    with session_scope(database_url) as session:
-        return check(session, conversation_id, channel, presented)
-
-
-def purge_idle(session: Session, idle_for: timedelta) -> int:
+def forget_idle(uow: UnitOfWork, idle_for: timedelta) -> int:
     """Forget credentials idle for longer than ``idle_for``; their ids may be claimed again."""
-    cutoff = real_now() - idle_for
-    return session.execute(delete(ChannelSession).where(ChannelSession.last_seen_at < cutoff)).rowcount
-
-
-def forget_idle(idle_for: timedelta, database_url: str | None = None) -> int:
-    """:func:`purge_idle` in its own unit of work."""
-    with session_scope(database_url) as session:
-        return purge_idle(session, idle_for)
+    return uow.channels.forget_idle_sessions(real_now() - idle_for)

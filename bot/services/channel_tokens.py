@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.db.models import ChannelToken
-from bot.db.session import session_scope
+from bot.db.uow import UnitOfWork
 from bot.services.channel_clock import real_now
 
 
@@ -25,53 +23,24 @@ class TokenPair:
     updated_at: datetime
 
 
-def _pair(row: ChannelToken) -> TokenPair:
+def _pair(row: ChannelToken | None) -> TokenPair | None:
+    if row is None:
+        return None
     return TokenPair(row.access_token, row.refresh_token, row.expires_at, row.updated_at)
 
 
-def current(channel: str, database_url: str | None = None) -> TokenPair | None:
-    with session_scope(database_url) as session:
-        row = session.get(ChannelToken, channel)
-        return _pair(row) if row is not None else None
+def current(uow: UnitOfWork, channel: str) -> TokenPair | None:
+    return _pair(uow.channels.token(channel))
 
 
-def seed(
-    channel: str, access_token: str, refresh_token: str | None, database_url: str | None = None
-) -> TokenPair | None:
-    """Store the configured pair if none is stored yet; return what is stored now."""
-    try:
-        with session_scope(database_url) as session:
-            row = session.get(ChannelToken, channel)
-            if row is None and access_token:
-                row = ChannelToken(
-                    channel=channel,
-                    access_token=access_token,
-                    refresh_token=refresh_token or None,
-                    expires_at=None,  # unknown: renewed at once (see bot.channels.zalo.client)
-                    updated_at=real_now(),
-                )
-                session.add(row)
-                session.flush()
-            return _pair(row) if row is not None else None
-    except IntegrityError:  # another process seeded it a moment ago
-        return current(channel, database_url)
+def seed(uow: UnitOfWork, channel: str, access_token: str, refresh_token: str | None) -> TokenPair | None:
+    """Store the configured pair if none is stored yet (its expiry unknown); what is stored now."""
+    if access_token and uow.channels.token(channel) is None:
+        uow.channels.seed_token(channel, access_token, refresh_token or None, real_now())
+    return _pair(uow.channels.token(channel))
 
 
 def save(
-    channel: str,
-    access_token: str,
-    refresh_token: str | None,
-    expires_at: datetime | None,
-    database_url: str | None = None,
+    uow: UnitOfWork, channel: str, access_token: str, refresh_token: str | None, expires_at: datetime | None
 ) -> TokenPair:
-    with session_scope(database_url) as session:
-        row = session.get(ChannelToken, channel)
-        if row is None:
-            row = ChannelToken(channel=channel)
-            session.add(row)
-        row.access_token = access_token
-        row.refresh_token = refresh_token or row.refresh_token
-        row.expires_at = expires_at
-        row.updated_at = real_now()
-        session.flush()
-        return _pair(row)
+    return _pair(uow.channels.save_token(channel, access_token, refresh_token, expires_at, real_now()))

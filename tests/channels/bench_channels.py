@@ -33,7 +33,7 @@ from bot.db import migrate
 from bot.services import inbox
 from tests.channels.conftest import ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET, FakeAgent, free_port
 from tests.channels.fakes import FakeZalo
-from tests.channels.platforms import recorded, restamped_zalo, zalo_signed
+from tests.channels.platforms import data, recorded, restamped_zalo, zalo_signed
 
 Sanic.test_mode = True
 
@@ -113,12 +113,12 @@ async def main() -> None:
         rows.append(("Zalo webhook answer, 200 events sent all at once", ms([t for t, _, _ in burst])))
 
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and inbox.counts("zalo", database).get("done", 0) < 600:
+        while time.monotonic() < deadline and data(database, inbox.counts, "zalo").get("done", 0) < 600:
             await asyncio.sleep(0.1)
         rows.append(
             (
                 "all 600 answered (dialogue 50 ms each, 8 at once)",
-                "yes" if inbox.counts("zalo", database).get("done") == 600 else "NO",
+                "yes" if data(database, inbox.counts, "zalo").get("done") == 600 else "NO",
             )
         )
         before_runs, before_sent = len(agent.messages), len(fake.sent)
@@ -140,7 +140,7 @@ async def main() -> None:
                 f"{len(fake.sent) - before_sent} replies sent",
             )
         )
-        counts = inbox.counts("zalo", database)
+        counts = data(database, inbox.counts, "zalo")
         rows.append(("inbox after the run", ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))))
 
         rest = base + "/webhooks/rest/webhook"

@@ -56,11 +56,11 @@ def _clean_channel_tables(channel_db: str) -> None:
     from sqlalchemy import delete
 
     from bot.db.models import ChannelInboxEvent, ChannelOutboxMessage, ChannelSession, ChannelToken
-    from bot.db.session import session_scope
+    from bot.services import unit_of_work
 
-    with session_scope(channel_db) as session:
+    with unit_of_work(channel_db) as uow:
         for model in (ChannelInboxEvent, ChannelOutboxMessage, ChannelSession, ChannelToken):
-            session.execute(delete(model))
+            uow.session.execute(delete(model))
     channel_clock.reset()
 
 

@@ -15,12 +15,19 @@ import aiohttp
 
 from bot.channels.signatures import hub_signature, zalo_signature
 from bot.channels.zalo.events import signed_timestamp
+from bot.services import unit_of_work
 from tests.channels.conftest import FB_APP_SECRET, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET, FakeAgent
 from tests.channels.fakes import FakeGraph, FakeZalo
 
 PAYLOADS = Path(__file__).parent / "payloads"
 ZALO_PATH = "/webhooks/zalo/webhook"
 FB_PATH = "/webhooks/facebook/webhook"
+
+
+def data(database_url: str, function: Callable[..., Any], *args: Any) -> Any:
+    """A channel service call in its own unit of work (what the channels do off the loop)."""
+    with unit_of_work(database_url) as uow:
+        return function(uow, *args)
 
 
 def recorded(platform: str, name: str) -> dict[str, Any]:

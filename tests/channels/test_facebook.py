@@ -12,6 +12,7 @@ from bot.services import inbox, outbox
 from tests.channels.conftest import FB_VERIFY_TOKEN
 from tests.channels.platforms import (
     FB_PATH,
+    data,
     eventually,
     facebook_signed,
     facebook_stack,
@@ -55,7 +56,9 @@ async def test_a_text_is_answered_with_quick_replies(messenger) -> None:
         "title": "Tiền điện",
         "payload": "/ask_bill",
     }
-    await eventually(lambda: inbox.counts("facebook", messenger.database_url) == {"done": 1}, what="done")
+    await eventually(
+        lambda: data(messenger.database_url, inbox.counts, "facebook") == {"done": 1}, what="done"
+    )
 
 
 @pytest.mark.parametrize(
@@ -172,9 +175,9 @@ async def test_graph_errors_retried_or_recorded(messenger) -> None:
     messenger.fake.script = [551]  # the person is not available: permanent
     await messenger.post(*facebook_signed(event("postback")))
     await eventually(
-        lambda: outbox.counts("facebook", messenger.database_url).get("failed") == 1, what="failed"
+        lambda: data(messenger.database_url, outbox.counts, "facebook").get("failed") == 1, what="failed"
     )
-    assert "551" in outbox.failed("facebook", database_url=messenger.database_url)[0]["error"]
+    assert "551" in data(messenger.database_url, outbox.failed, "facebook")[0].error
 
 
 async def test_proactive_messages_may_carry_a_message_tag(messenger) -> None:

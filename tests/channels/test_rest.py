@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.channels.rest import SecureRestInput
 from bot.db.models import ChannelSession
-from bot.db.session import session_scope
+from bot.services import unit_of_work
 from bot.services.channel_sessions import token_hash
 from bot.services.verification import requester_for
 
@@ -52,8 +52,10 @@ async def test_first_message_gets_a_token_and_the_dialogue_hears_the_rest_channe
     assert message.input_channel == "rest" and message.sender_id == who
     assert message.metadata["identity"]["kind"] == "session"
     # The token is not the identity, and only its hash is stored.
-    with session_scope(rest.channels[0].settings.database_url) as s:
-        row = s.execute(select(ChannelSession).where(ChannelSession.conversation_id == who)).scalar_one()
+    with unit_of_work(rest.channels[0].settings.database_url) as uow:
+        row = uow.session.execute(
+            select(ChannelSession).where(ChannelSession.conversation_id == who)
+        ).scalar_one()
         assert row.token_hash == token_hash(headers["X-Session-Token"])
         assert headers["X-Session-Token"] not in (row.token_hash, row.identity_key)
         assert message.metadata["identity"]["key"] == row.identity_key

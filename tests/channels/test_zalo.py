@@ -11,6 +11,7 @@ from bot.channels import outbound
 from bot.services import channel_clock, channel_tokens, inbox, outbox
 from tests.channels.conftest import FakeAgent
 from tests.channels.platforms import (
+    data,
     eventually,
     now_ms,
     recorded,
@@ -56,8 +57,10 @@ async def test_a_text_is_answered_through_the_send_api(zalo) -> None:
     assert sent["message"]["text"].startswith("Dạ, em nhận được")
     buttons = sent["message"]["attachment"]["payload"]["buttons"]
     assert buttons[0] == {"title": "Tiền điện", "type": "oa.query.hide", "payload": "/ask_bill"}
-    await eventually(lambda: inbox.counts("zalo", zalo.database_url).get("done") == 1, what="event done")
-    assert outbox.counts("zalo", zalo.database_url) == {"sent": 1}
+    await eventually(
+        lambda: data(zalo.database_url, inbox.counts, "zalo").get("done") == 1, what="event done"
+    )
+    assert data(zalo.database_url, outbox.counts, "zalo") == {"sent": 1}
 
 
 async def test_a_button_click_comes_back_as_its_payload(zalo) -> None:
@@ -144,7 +147,9 @@ async def test_bad_signatures_are_refused_with_403(zalo, tamper) -> None:
     status, body, _ = await zalo.post(raw, headers)
     assert status == 403 and body["error"] == "bad_signature"
     await settle()
-    assert zalo.agent.messages == [] and not inbox.is_known("zalo", "96d3cdf3af150460909", zalo.database_url)
+    assert zalo.agent.messages == [] and not data(
+        zalo.database_url, inbox.is_known, "zalo", "96d3cdf3af150460909"
+    )
 
 
 async def test_a_signature_made_with_another_secret_is_refused(zalo) -> None:
@@ -215,7 +220,7 @@ async def test_timeouts_and_5xx_are_retried_and_the_reply_delivered_once(zalo) -
     await eventually(lambda: zalo.fake.sent, timeout_s=8, what="delivery after retries")
     await settle()
     assert len(zalo.fake.sent) == 1
-    assert outbox.counts("zalo", zalo.database_url) == {"sent": 1}
+    assert data(zalo.database_url, outbox.counts, "zalo") == {"sent": 1}
 
 
 async def test_a_long_outage_keeps_the_message_and_delivers_it_later_in_order(zalo) -> None:
@@ -223,10 +228,10 @@ async def test_a_long_outage_keeps_the_message_and_delivers_it_later_in_order(za
     await zalo.post(*zalo_signed(text_event(msg_id="first", text="một")))
     await eventually(lambda: zalo.fake.requests == 4 and not zalo.fake.script, what="three tries")
     await settle()
-    assert outbox.counts("zalo", zalo.database_url) == {"pending": 1}
+    assert data(zalo.database_url, outbox.counts, "zalo") == {"pending": 1}
     await zalo.post(*zalo_signed(text_event(msg_id="second", text="hai")))
     await eventually(
-        lambda: outbox.counts("zalo", zalo.database_url).get("pending") == 2, what="queued behind"
+        lambda: data(zalo.database_url, outbox.counts, "zalo").get("pending") == 2, what="queued behind"
     )
     assert zalo.fake.sent == [], "the second reply never overtakes the first"
     channel_clock.advance(60)  # the retry is due
@@ -235,15 +240,15 @@ async def test_a_long_outage_keeps_the_message_and_delivers_it_later_in_order(za
         "Dạ, em nhận được: một",
         "Dạ, em nhận được: hai",
     ]
-    assert outbox.counts("zalo", zalo.database_url) == {"sent": 2}
+    assert data(zalo.database_url, outbox.counts, "zalo") == {"sent": 2}
 
 
 async def test_a_permanent_refusal_is_recorded_and_not_retried(zalo) -> None:
     zalo.fake.script = [None, -213]  # -213: the user does not follow the OA
     await zalo.post(*zalo_signed(text_event()))
-    await eventually(lambda: outbox.counts("zalo", zalo.database_url).get("failed") == 1, what="failed")
-    [failed] = outbox.failed("zalo", database_url=zalo.database_url)
-    assert "-213" in failed["error"] and failed["recipient_id"] == USER
+    await eventually(lambda: data(zalo.database_url, outbox.counts, "zalo").get("failed") == 1, what="failed")
+    [failed] = data(zalo.database_url, outbox.failed, "zalo")
+    assert "-213" in failed.error and failed.recipient_id == USER
     channel_clock.advance(3600)
     await zalo.channel.sweep_once()
     assert zalo.fake.sent == []
@@ -254,11 +259,11 @@ async def test_an_expired_token_is_refreshed_and_the_message_sent(zalo) -> None:
     await eventually(lambda: zalo.fake.sent, what="first reply")
     assert zalo.fake.refreshes == 1  # the configured pair had no known expiry: renewed first
     zalo.fake.access_token = "rotated-elsewhere"  # Zalo now refuses our token
-    zalo.fake.refresh_token = channel_tokens.current("zalo", zalo.database_url).refresh_token
+    zalo.fake.refresh_token = data(zalo.database_url, channel_tokens.current, "zalo").refresh_token
     await zalo.post(*zalo_signed(text_event(msg_id="after")))
     await eventually(lambda: len(zalo.fake.sent) == 2, what="reply after the refresh")
     assert zalo.fake.refreshes == 2
-    stored = channel_tokens.current("zalo", zalo.database_url)
+    stored = data(zalo.database_url, channel_tokens.current, "zalo")
     assert stored.access_token == "access-2" and stored.refresh_token == "refresh-2"
     assert stored.expires_at - channel_clock.real_now() > timedelta(hours=24)
 
@@ -274,7 +279,9 @@ async def test_the_token_is_renewed_ahead_of_expiry_without_traffic(zalo) -> Non
 
 
 async def test_an_event_left_by_a_dead_instance_is_answered_after_a_restart(zalo) -> None:
-    recorded_event = inbox.record("zalo", "left-behind", USER, "text", "lịch cúp điện", zalo.database_url)
+    recorded_event = data(
+        zalo.database_url, inbox.record, "zalo", "left-behind", USER, "text", "lịch cúp điện"
+    )
     assert recorded_event is not None  # recorded, then the process died before answering
     await zalo.channel.sweep_once()
     assert zalo.agent.messages == [], "not before its lease runs out"
@@ -282,7 +289,7 @@ async def test_an_event_left_by_a_dead_instance_is_answered_after_a_restart(zalo
     await zalo.channel.sweep_once()
     await eventually(lambda: zalo.fake.sent, what="the late answer")
     assert zalo.agent.messages[0].text == "lịch cúp điện"
-    await eventually(lambda: inbox.counts("zalo", zalo.database_url) == {"done": 1}, what="closed")
+    await eventually(lambda: data(zalo.database_url, inbox.counts, "zalo") == {"done": 1}, what="closed")
 
 
 async def test_two_instances_sharing_the_database_answer_a_retry_once(

@@ -223,10 +223,10 @@ def test_anything_without_a_fitting_identity_is_anonymous(channel, metadata) -> 
 
 def test_anonymous_requesters_can_never_be_verified(demo_db: str) -> None:
     anonymous = v.requester_for("zalo", "zalo:z9", None)
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         result = v.verify(s, BICH, anonymous, "1321")  # the right digits
         assert not result.verified
-        assert s.execute(select(func.count()).select_from(VerificationAttempt)).scalar_one() == 0
+        assert s.session.execute(select(func.count()).select_from(VerificationAttempt)).scalar_one() == 0
         assert v.verified_codes(s, anonymous) == []
-        assert queries.linked_customer_codes(s, "zalo", "z9") == []
+        assert s.identity.linked_codes("zalo", "z9") == []
 

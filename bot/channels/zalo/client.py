@@ -23,6 +23,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.data import in_unit_of_work
 from bot.channels.outbound import PermanentError, TransientError, request, with_retries
 from bot.config import ChannelSettings
 from bot.services import channel_tokens
@@ -49,12 +50,12 @@ class ZaloTokens:
         self._last_failed_refresh = -REFRESH_RETRY_AFTER_S * 2
 
     async def _stored(self) -> TokenPair | None:
-        return await asyncio.to_thread(
+        return await in_unit_of_work(
+            self.settings.database_url,
             channel_tokens.seed,
             CHANNEL,
             self.settings.zalo_access_token,
             self.settings.zalo_refresh_token,
-            self.settings.database_url,
         )
 
     def _due(self, pair: TokenPair) -> bool:
@@ -84,7 +85,7 @@ class ZaloTokens:
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
-            stored = await asyncio.to_thread(channel_tokens.current, CHANNEL, self.settings.database_url)
+            stored = await in_unit_of_work(self.settings.database_url, channel_tokens.current, CHANNEL)
             if stored is not None and stored.access_token != stale and not self._due(stored):
                 self.pair = stored  # another instance (or coroutine) renewed it meanwhile
                 return
@@ -116,7 +117,7 @@ class ZaloTokens:
         body = result.body if isinstance(result.body, dict) else {}
         access, renewed = body.get("access_token"), body.get("refresh_token")
         if not isinstance(access, str) or not access:
-            stored = await asyncio.to_thread(channel_tokens.current, CHANNEL, settings.database_url)
+            stored = await in_unit_of_work(settings.database_url, channel_tokens.current, CHANNEL)
             if stored is not None and stored.access_token != stale:
                 self.pair = stored  # our refresh token was already used by another instance
                 return
@@ -125,9 +126,9 @@ class ZaloTokens:
             lifetime = timedelta(seconds=int(str(body.get("expires_in", "90000"))))
         except ValueError:
             lifetime = timedelta(hours=25)
-        self.pair = await asyncio.to_thread(
-            channel_tokens.save, CHANNEL, access, renewed if isinstance(renewed, str) else None,
-            real_now() + lifetime, settings.database_url,
+        self.pair = await in_unit_of_work(
+            settings.database_url, channel_tokens.save, CHANNEL, access,
+            renewed if isinstance(renewed, str) else None, real_now() + lifetime,
         )
         log.info("zalo: access token renewed, valid for %d h", lifetime.total_seconds() // 3600)
 
