@@ -31,6 +31,7 @@ from actions.outage_common import (
     reset_events,
 )
 from bot.db import queries
+from bot.nlu.core import read
 from bot.services import outage, restore
 from bot.services import outage_wording as wording
 
@@ -57,7 +58,7 @@ class ValidateOutageRestoreForm(OutageLocationForm):
     ) -> list[str]:
         if tracker.get_slot(VERDICT) in (STOPPED, ERROR):
             return []
-        if restore.find_ticket_number(latest_text(tracker)):
+        if read.ticket_number(latest_text(tracker)):
             return []  # the ticket quoted is enough
         names_a_place = latest_entities(tracker, "customer_code") or latest_entities(tracker, "area")
         if tracker.get_slot(TICKET) and not names_a_place:
@@ -125,7 +126,7 @@ class ActionRestoreTime(Action):
         if tracker.get_slot(VERDICT) in (STOPPED, ERROR):
             return events
         location = tracker.get_slot(LOCATION)
-        quoted = restore.find_ticket_number(latest_text(tracker)) or location_ticket(location)
+        quoted = read.ticket_number(latest_text(tracker)) or location_ticket(location)
         try:
             status, code = await in_session(_restore_status, quoted, location, tracker.get_slot(TICKET))
         except Exception as error:

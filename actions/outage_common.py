@@ -24,8 +24,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import in_db, requester
-from bot.services import customers, outage, places, restore, verification
-from bot.services import outage_answers as answers
+from bot.nlu.core import answers, read
+from bot.services import customers, outage, places, verification
 from bot.services import outage_wording as wording
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class OutageLocationForm(FormValidationAction):
         malformed = (tracker.latest_message or {}).get("malformed_customer_code") or []
         if codes or malformed:  # a code of the wrong length is refused with its reason
             return {LOCATION: f"code:{(codes or malformed)[-1]}"}
-        if self.accepts_tickets and (number := restore.find_ticket_number(text)):
+        if self.accepts_tickets and (number := read.ticket_number(text)):
             return {LOCATION: f"ticket:{number}"}
         areas = latest_entities(tracker, "area")
         if areas:

@@ -48,11 +48,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DATA = Path("data/nlu")
 EVAL_DATA = Path("tests/nlu/eval.yml")
 DOMAIN = Path("domain.yml")
-# Intents held to the data minimums (training count, held-out examples). Every intent of
-# the domain except those still listed in NOT_YET_HELD_OUT, which are reported only.
-NOT_YET_HELD_OUT = frozenset(
-    {"ask_bill_detail", "change_customer_code", "unlink_account", "request_recheck", "request_service"}
-)
+# Intents held to the data minimums (training count, held-out examples): every intent of
+# the domain. NOT_YET_HELD_OUT may name intents still without held-out examples (reported
+# only); it is empty now and should stay so.
+NOT_YET_HELD_OUT: frozenset[str] = frozenset()
+# Combined intents ("ask_bill+ask_debt": two questions in one message, split on "+" by
+# the tokenizer) borrow the features of their parts, so they need fewer examples.
+COMBINED_INTENT_SYMBOL = "+"
 CONFIG = Path("config.yml")
 CONFUSION_PNG = Path("docs/img/nlu-confusion.png")
 CONFUSION_DEFAULT_PNG = Path("docs/img/nlu-confusion-default.png")
@@ -70,8 +72,12 @@ TARGET_CUSTOMER_CODE_F1 = 1.0
 # Data requirements checked by ``--lint-data``.
 MIN_TRAIN_PER_INTENT = 40
 MIN_EVAL_PER_INTENT = 15
+MIN_TRAIN_PER_COMBINED = 10
+MIN_EVAL_PER_COMBINED = 4
 MIN_PLAIN_SHARE = 1 / 3
-MAX_TRAIN_EXAMPLES = 1500
+# Training time grows with the examples (CI must stay under 30 minutes on 2 cores):
+# about 2,200 examples train in ~4 minutes with the DIET settings of config.yml.
+MAX_TRAIN_EXAMPLES = 2400
 
 WARMUP_MESSAGES = 20
 
@@ -335,9 +341,12 @@ def lint_data(
         if name not in required
     ]
     for name in required:
+        combined = COMBINED_INTENT_SYMBOL in name
+        train_min = MIN_TRAIN_PER_COMBINED if combined else MIN_TRAIN_PER_INTENT
+        eval_min = MIN_EVAL_PER_COMBINED if combined else MIN_EVAL_PER_INTENT
         for label, counts, plain, minimum in (
-            ("training", train_counts, train_plain, MIN_TRAIN_PER_INTENT),
-            ("held-out", eval_counts, eval_plain, MIN_EVAL_PER_INTENT),
+            ("training", train_counts, train_plain, train_min),
+            ("held-out", eval_counts, eval_plain, eval_min),
         ):
             if counts[name] < minimum:
                 problems.append(f"{label}: {name} has {counts[name]} examples (< {minimum})")

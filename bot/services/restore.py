@@ -10,7 +10,6 @@ planned outage under way or open incidents in its wards.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,7 +38,6 @@ from bot.services.outage_reports import (
     ticket_info,
 )
 
-TICKET_RE = re.compile(r"\b(SC\s?\d{10})\b", re.IGNORECASE)
 RECENT_TICKET_HOURS = 24
 RECENTLY_RESTORED_HOURS = 6
 
@@ -64,12 +62,6 @@ class RestoreStatus:
     restored_at: datetime | None = None
     ticket: TicketInfo | None = None
     where: str = ""  # the place asked about, for "nothing known in ..."
-
-
-def find_ticket_number(text: str | None) -> str | None:
-    """``"phiếu sc 2611270001 sao rồi"`` -> ``"SC2611270001"``."""
-    match = TICKET_RE.search(text or "")
-    return match.group(1).replace(" ", "").upper() if match else None
 
 
 def for_ticket(session: Session, number: str, now: datetime | None = None) -> RestoreStatus:
