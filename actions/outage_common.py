@@ -12,7 +12,6 @@ the customer linked to this Zalo/Messenger user) and checked in ``validate_...``
 from __future__ import annotations
 
 import logging
-import threading
 from abc import abstractmethod
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -24,8 +23,9 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import in_db, requester
+from bot.domain import places
 from bot.nlu.core import answers, read
-from bot.services import customers, outage, places, verification
+from bot.services import customers, outage, verification
 from bot.services import outage_wording as wording
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,6 @@ STOPPED, ERROR = "stopped", "error"
 # Intents that must reach their own rules even while an outage form asks something.
 INTERRUPTING_INTENTS = frozenset({"report_hazard", "request_human"})
 
-# Build the gazetteer (about 2 s) when the action server starts, not on the first question.
-threading.Thread(target=places.warm_up, name="gazetteer-warm-up", daemon=True).start()
 
 
 # ---------------------------------------------------------------- service calls

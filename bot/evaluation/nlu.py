@@ -5,7 +5,8 @@ Three ways to run it (from the project root, with the project's venv)::
     python -m bot.evaluation.nlu                      # train + evaluate both pipelines,
                                                       # write docs/benchmarks.md section
     python -m bot.evaluation.nlu --check --model models/
-                                                      # held-out targets, trained model
+                                                      # held-out targets and a bounded fuzz
+                                                      # run (bot.evaluation.fuzz), trained model
     python -m bot.evaluation.nlu --lint-data          # counts, no-diacritics share,
                                                       # near-duplicates (no Rasa needed)
 
@@ -42,6 +43,7 @@ from typing import Any
 
 import yaml
 
+from bot.evaluation import fuzz
 from bot.evaluation.report import BENCHMARKS, machine_description, percentile, write_section
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -782,16 +784,20 @@ def train_model(config_path: Path, out_dir: Path, name: str) -> tuple[Path, floa
     return Path(model), time.perf_counter() - started
 
 
-def parse_messages(
-    model_path: Path, texts: Sequence[str], warmup: Sequence[str]
-) -> tuple[list[dict[str, Any]], list[float]]:
-    """Load the model in process and parse ``texts`` one by one, timing each parse
-    (seconds) after parsing the ``warmup`` messages."""
-    import asyncio
-
+def load_agent(model_path: Path) -> Any:
     from rasa.core.agent import Agent
 
-    agent = Agent.load(str(model_path))
+    return Agent.load(str(model_path))
+
+
+def parse_messages(
+    model_path: Path | Any, texts: Sequence[str], warmup: Sequence[str]
+) -> tuple[list[dict[str, Any]], list[float]]:
+    """Load the model in process (or take a loaded ``Agent``) and parse ``texts`` one by
+    one, timing each parse (seconds) after parsing the ``warmup`` messages."""
+    import asyncio
+
+    agent = load_agent(model_path) if isinstance(model_path, Path | str) else model_path
 
     async def run() -> tuple[list[dict[str, Any]], list[float]]:
         for text in warmup:
@@ -807,7 +813,7 @@ def parse_messages(
 
 
 def evaluate_model(
-    name: str, model_path: Path, held_out: Sequence[Example], warmup: Sequence[str]
+    name: str, model_path: Path | Any, held_out: Sequence[Example], warmup: Sequence[str]
 ) -> Evaluation:
     parses, times = parse_messages(model_path, [ex.text for ex in held_out], warmup)
     result = evaluate_parses(name, held_out, parses)
@@ -864,14 +870,29 @@ def run_lint() -> int:
     return 0 if report.ok else 1
 
 
-def run_check(model: Path, eval_path: Path) -> int:
+def fuzz_model(agent: Any, seeds: Sequence[str], count: int = fuzz.DEFAULT_COUNT) -> fuzz.FuzzReport:
+    """The bounded fuzz run (bot.evaluation.fuzz) on a loaded agent."""
+    import asyncio
+
+    return asyncio.run(fuzz.run_fuzz(agent.parse_message, fuzz.fuzz_messages(seeds, count)))
+
+
+def run_check(model: Path, eval_path: Path, fuzz_count: int = fuzz.DEFAULT_COUNT) -> int:
     held_out = load_examples([eval_path])
     with tempfile.TemporaryDirectory(prefix="nlu-check-") as tmp:
         _prepare_rasa(Path(tmp) / "cache")
         warmup = [ex.text for ex in load_examples([TRAIN_DATA])][:WARMUP_MESSAGES]
-        result = evaluate_model("model", resolve_model(model), held_out, warmup)
+        agent = load_agent(resolve_model(model))
+        result = evaluate_model("model", agent, held_out, warmup)
+        fuzzed = fuzz_model(agent, [ex.text for ex in held_out], fuzz_count) if fuzz_count else None
     _print_result(result)
     failures = failed_targets(result)
+    if fuzzed is not None:
+        print(
+            f"fuzz: {fuzzed.messages} messages, {len(fuzzed.failures)} problems, slowest "
+            f"{fuzzed.slowest_seconds * 1000:.0f} ms ({fuzzed.slowest_text!r})"
+        )
+        failures += [f"fuzz: {problem}" for problem in fuzzed.failures[:20]]
     for failure in failures:
         print(f"FAIL: {failure}")
     if not failures:
@@ -978,6 +999,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, help="override DIET epochs of both pipelines (quick runs)")
     parser.add_argument("--only", choices=("project", "default"), help="train one pipeline only")
     parser.add_argument("--keep-models", type=Path, help="copy the trained models to this directory")
+    parser.add_argument(
+        "--fuzz", type=int, default=fuzz.DEFAULT_COUNT,
+        help="mangled messages to parse after --check (0: none)",
+    )
     args = parser.parse_args(argv)
     model = args.model.resolve() if args.model else None
     eval_path = args.eval.resolve()
@@ -991,7 +1016,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         if not model:
             parser.error("--check needs --model")
-        return run_check(model, eval_path)
+        return run_check(model, eval_path, args.fuzz)
     return run_benchmark(args.epochs, args.only, keep_models)
 
 

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from bot import clock
 from bot.db import queries
 from bot.db.models import Customer, OutageStatus, PlannedOutage
-from bot.services import places, verification
+from bot.domain import places
+from bot.services import verification
 from bot.services.formatting import format_date
 
 DEFAULT_DAYS = 7

@@ -44,7 +44,7 @@ from bot.db.models import (
     TicketPriority,
     TicketStatus,
 )
-from bot.services import places
+from bot.domain import places
 from bot.services.outage import under_way_for_station, under_way_for_wards
 
 DEFAULT_GROUP_WINDOW_MIN = 30

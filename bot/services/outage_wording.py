@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from bot import clock
 from bot.config import load_settings
-from bot.services import places
+from bot.domain import places
 from bot.services.formatting import format_date
 from bot.services.outage import Schedule, weekday_name
 from bot.services.outage_reports import IncidentInfo, Outcome, PlannedInfo, ReportResult, TicketInfo

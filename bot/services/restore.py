@@ -27,7 +27,7 @@ from bot.db.models import (
     TicketKind,
     incident_stations,
 )
-from bot.services import places
+from bot.domain import places
 from bot.services.outage import under_way_for_station, under_way_for_wards
 from bot.services.outage_reports import (
     OPEN_TICKET_STATES,

@@ -10,7 +10,8 @@ import pytest
 
 from bot.db import queries
 from bot.db.session import session_scope
-from bot.services import outage, places
+from bot.domain import places
+from bot.services import outage
 from bot.services import outage_wording as wording
 from bot.services.outage import resolve_range
 from tests.outage_support import frozen_now, outage_db, sqlite_db_url  # noqa: F401 - fixtures

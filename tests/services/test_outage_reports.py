@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from bot import clock
 from bot.db.models import Incident, OutageReport, Ticket, TicketPriority
 from bot.db.session import session_scope
-from bot.services import outage_reports, places
+from bot.domain import places
+from bot.services import outage_reports
 from bot.services import outage_wording as wording
 from bot.services.outage_reports import Breaker, Outcome, Report, Scope, Target, Verdict, assess, submit
 from tests.outage_support import (  # noqa: F401 - fixtures

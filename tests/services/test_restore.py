@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from bot import clock
 from bot.db.session import session_scope
+from bot.domain import places
 from bot.services import outage_wording as wording
-from bot.services import places, restore
+from bot.services import restore
 from bot.services.outage_reports import Report, Scope, Target, submit
 from bot.services.restore import Status
 from tests.outage_support import frozen_now, outage_db, sqlite_db_url  # noqa: F401 - fixtures

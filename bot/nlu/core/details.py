@@ -56,6 +56,8 @@ _PREVIOUS_TARIFF = (
     "lúc chưa tăng giá", "hồi chưa tăng giá", "khi chưa tăng giá", "giá năm ngoái",
     "giá điện năm ngoái",
 )
+# Only as typed with diacritics ("quay" is also "quay": "quạt quay không nổi").
+_STRICT_CHANNELS = {"counter": ("quầy",)}
 _CHANNELS: dict[str, tuple[str, ...]] = {
     "momo": ("momo", "mo mo", "ví momo"),
     "zalopay": ("zalopay", "zalo pay", "ví zalo", "zalo pây"),
@@ -66,13 +68,17 @@ _CHANNELS: dict[str, tuple[str, ...]] = {
     ),
     "evn_app": (
         "app evn", "ứng dụng evn", "evnspc cskh", "evn cskh", "app cskh", "app điện lực",
-        "ứng dụng điện lực", "app chăm sóc khách hàng", "evnspc", "app evnspc", "web điện lực",
+        "ứng dụng điện lực", "app chăm sóc khách hàng", "evnspc", "app evnspc",
     ),
     "store": (
         "cửa hàng tiện lợi", "circle k", "bách hóa xanh", "ministop", "family mart", "familymart",
         "winmart", "vinmart", "bưu điện", "thế giới di động", "điện máy xanh",
     ),
-    "counter": ("tại quầy", "quầy", "phòng giao dịch", "tiền mặt", "văn phòng điện lực"),
+    # a place becomes a channel only with the payment ("đóng tại phòng giao dịch")
+    "counter": (
+        "tại quầy", "quầy thu", "tiền mặt", "đóng tại phòng giao dịch", "đóng ở phòng giao dịch",
+        "nộp tại phòng giao dịch", "đóng tại điện lực", "đóng ở điện lực", "ra điện lực đóng",
+    ),
     "auto_debit": (
         "trích nợ tự động", "tự động trừ", "tự trừ", "thanh toán tự động", "ủy nhiệm thu",
         "trừ tự động",
@@ -148,6 +154,9 @@ def _phrases() -> PhraseTable:
     for channel, phrases in _CHANNELS.items():
         for phrase in phrases:
             table.add(phrase, (PAYMENT_CHANNEL, channel))
+    for channel, phrases in _STRICT_CHANNELS.items():
+        for phrase in phrases:
+            table.add(phrase, (PAYMENT_CHANNEL, channel), strict=True)
     return table
 
 
