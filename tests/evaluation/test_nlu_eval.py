@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import nlu, report
+from bot.evaluation import nlu, nlu_data, report
 from bot.evaluation.nlu import Entity, Example
 
 # --- reading Rasa NLU yml -------------------------------------------------------------
@@ -170,8 +170,8 @@ def test_invalid_entities():
 
 
 def test_lint_data_reports_counts_and_problems(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(nlu, "MIN_TRAIN_PER_INTENT", 2)
-    monkeypatch.setattr(nlu, "MIN_EVAL_PER_INTENT", 1)
+    monkeypatch.setattr(nlu_data, "MIN_TRAIN_PER_INTENT", 2)
+    monkeypatch.setattr(nlu_data, "MIN_EVAL_PER_INTENT", 1)
     training = [ex("xin chào"), ex("chao ban"), ex("alo ad oi"), ex("tạm biệt", "goodbye")]
     held_out = [ex("hello điện lực"), ex("bye", "goodbye"), ex("alo ad ơi")]
     report = nlu.lint_data(training, held_out, ["greet", "goodbye"], [])
@@ -188,8 +188,8 @@ def test_lint_data_reports_counts_and_problems(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_lint_data_requires_only_the_required_intents(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(nlu, "MIN_TRAIN_PER_INTENT", 1)
-    monkeypatch.setattr(nlu, "MIN_EVAL_PER_INTENT", 1)
+    monkeypatch.setattr(nlu_data, "MIN_TRAIN_PER_INTENT", 1)
+    monkeypatch.setattr(nlu_data, "MIN_EVAL_PER_INTENT", 1)
     training = [ex("alo ad oi"), ex("chi tiet", "ask_bill_detail")]
     held_out = [ex("hello dien luc")]
     report = nlu.lint_data(training, held_out, ["greet", "ask_bill_detail"], [], required=["greet"])
@@ -437,7 +437,8 @@ def test_run_benchmark_orchestration_without_training(monkeypatch: pytest.Monkey
         return out_dir / f"{name}.tar.gz", 12.0
 
     def fake_evaluate(name, model_path, held_out, warmup):
-        parses = [_parse(ex.intent) for ex in held_out]
+        # a "model" that reads every bill question as a debt question
+        parses = [_parse("ask_debt" if ex.intent == "ask_bill" else ex.intent) for ex in held_out]
         result = nlu.evaluate_parses(name, held_out, parses)
         result.median_ms, result.p95_ms = 3.0, 5.0
         return result
@@ -457,7 +458,14 @@ def test_run_benchmark_orchestration_without_training(monkeypatch: pytest.Monkey
         c["epochs"] == 2 for config in trained for c in config["pipeline"] if c["name"] == "DIETClassifier"
     )
     body = written["nlu-eval"]
-    assert "| intent macro-F1 (fallback = error) | 1.000 | 1.000 |" in body
+    bills = sum(ex.intent == "ask_bill" for ex in nlu.load_examples([nlu.EVAL_DATA]))
+    debts = sum(ex.intent == "ask_debt" for ex in nlu.load_examples([nlu.EVAL_DATA]))
+    debt_f1 = 2 * debts / (2 * debts + bills)  # precision debts/(debts+bills), recall 1
+    intents = len({ex.intent for ex in nlu.load_examples([nlu.EVAL_DATA])})
+    macro = (intents - 2 + debt_f1) / intents
+    assert f"| intent macro-F1 (fallback = error) | {macro:.3f} | {macro:.3f} |" in body
+    assert f"| ask_bill | {bills} | 0.000 | 0.000 |" in body
+    assert f"| ask_debt | {debts} | {debt_f1:.3f} | {debt_f1:.3f} |" in body
     assert "Quick run: DIET epochs overridden to 2" in body
     assert (tmp_path / "project.png").stat().st_size > 0
     assert (tmp_path / "default.png").stat().st_size > 0
