@@ -273,7 +273,8 @@ def run_check(model: Path, eval_path: Path, fuzz_count: int = fuzz.DEFAULT_COUNT
     if fuzzed is not None:
         print(
             f"fuzz: {fuzzed.messages} messages, {len(fuzzed.failures)} problems, slowest "
-            f"{fuzzed.slowest_seconds * 1000:.0f} ms ({fuzzed.slowest_text!r})"
+            f"{fuzzed.slowest_seconds * 1000:.0f} ms CPU ({fuzzed.slowest_text!r}; slowest wall "
+            f"{fuzzed.slowest_wall_seconds * 1000:.0f} ms)"
         )
         failures += [f"fuzz: {problem}" for problem in fuzzed.failures[:20]]
     for failure in failures:

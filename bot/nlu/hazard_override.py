@@ -73,22 +73,23 @@ class HazardOverride(GraphComponent):
             if not found:
                 continue
             phrases = [match.phrase for match in found]
-            if self._classified_as_kept(message) and asks_for_advice(strip_diacritics(norm.text)):
+            kept = self._kept(message)
+            if kept is not None and asks_for_advice(strip_diacritics(norm.text)):
+                # a safety question: its intent, even below the fallback's threshold
+                message.set(INTENT, kept, add_to_output=True)
                 message.set(HAZARD_PROPERTY, phrases, add_to_output=True)
             else:
                 self._override(message, phrases)
         return messages
 
-    def _classified_as_kept(self, message: Message) -> bool:
-        best = next(
-            (
-                r.get(INTENT_NAME_KEY)
-                for r in message.get(INTENT_RANKING_KEY) or []
-                if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT
-            ),
-            None,
-        )
-        return best in self._keep
+    def _kept(self, message: Message) -> dict[str, Any] | None:
+        """The classifier's best intent (the fallback aside) when it is one to keep."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        best = next((r for r in ranking if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT), None)
+        if best is None or best.get(INTENT_NAME_KEY) not in self._keep:
+            return None
+        confidence = best.get(PREDICTED_CONFIDENCE_KEY)
+        return {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: confidence}
 
     def _override(self, message: Message, phrases: list[str]) -> None:
         intent = {INTENT_NAME_KEY: self._intent, PREDICTED_CONFIDENCE_KEY: 1.0}

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.nlu.core.diacritics import syllable_matches
 from bot.nlu.core.phrases import PhraseTable, Word
 from bot.nlu.core.resources import HAZARDS_FILE, load_yaml
+from bot.nlu.core.text import canonical
 
 # Every kind the data may name, most urgent first (the order of the answer).
 HAZARD_KINDS = (
@@ -35,7 +37,8 @@ HAZARD_KINDS = (
 # read on the normalised text without diacritics.
 _ADVICE_QUESTION_RE = re.compile(
     r"\b(?:co nen|nen khong|nen ko|nen k|nen lam|nen tat|nen cup|nen ngat|nen rut|nen lai|nen dung"
-    r"|lam sao|lam gi|the nao|nhu nao|ntn|ra sao|xu ly|so cuu|cach nao|cach phong|co sao|"
+    r"|lam sao|lam gi|the nao|nhu nao|ntn|ra sao|xu ly|so cuu|cuu sao|cach cuu|sao cho dung|phai lam"
+    r"|cach nao|cach phong|co sao|"
     r"co nguy hiem|nguy hiem khong|nguy hiem ko|an toan|duoc khong|dc khong|dc ko|duoc ko)\b"
 )
 
@@ -53,6 +56,30 @@ class HazardMatch:
     end: int
     phrase: str  # canonical wording found
     kind: str
+
+
+@dataclass(frozen=True)
+class _Near:
+    window: int
+    words: dict[str, str]  # canonical word -> kind
+    equipment: PhraseTable
+    unless_after: PhraseTable
+
+    def kind_of(self, typed: str) -> str | None:
+        """The kind of a typed word: the word itself, or typed bare for a marked one."""
+        if typed in self.words:
+            return self.words[typed]
+        return next(
+            (kind for word, kind in self.words.items() if syllable_matches(typed, word)), None
+        )
+
+
+def _near_rule(item: dict[str, Any]) -> _Near:
+    equipment, unless = PhraseTable(), PhraseTable()
+    equipment.add_all(item.get("equipment") or [])
+    unless.add_all(item.get("unless_after") or [])
+    words = {canonical(str(k)): str(v) for k, v in (item.get("words") or {}).items()}
+    return _Near(int(item.get("window", 4)), words, equipment, unless)
 
 
 @dataclass(frozen=True)
@@ -75,13 +102,7 @@ class HazardDetector:
                 self._hazards.add(str(phrase), kind, strict=True)
         self._harmless = PhraseTable()
         self._harmless.add_all(data.get("not_hazard") or [], strict=True)
-        near = data.get("near") or {}
-        self._near_window = int(near.get("window", 4))
-        self._near_words = {str(k): str(v) for k, v in (near.get("words") or {}).items()}
-        self._equipment = PhraseTable()
-        self._equipment.add_all(near.get("equipment") or [])
-        self._near_unless = PhraseTable()
-        self._near_unless.add_all(near.get("unless_after") or [])
+        self._near = [_near_rule(item) for item in data.get("near") or []]
         self._contexts = []
         for item in data.get("context") or []:
             words, unless = PhraseTable(), PhraseTable()
@@ -105,18 +126,26 @@ class HazardDetector:
         return [self._in_context(match, words) for match in found]
 
     def _near_equipment(self, words: list[Word], found: list[HazardMatch]) -> list[HazardMatch]:
-        """Bare ``no`` / ``chay`` after equipment words (``tram bien ap ... bi no``)."""
-        extra = []
+        """Words that are danger a few words after equipment (``tram bien ap ... bi no``)."""
+        extra: list[HazardMatch] = []
         taken = {i for m in found for i in range(m.first, m.last + 1)}
-        equipment = [m for i in range(len(words)) if (m := self._equipment.match_at(words, i))]
-        for i, word in enumerate(words):
-            kind = self._near_words.get(word.text)  # typed bare, exactly
-            if kind is None or i in taken:
+        for rule in self._near:
+            equipment = [m for i in range(len(words)) if (m := rule.equipment.match_at(words, i))]
+            if not equipment:
                 continue
-            if i + 1 < len(words) and self._near_unless.match_at(words, i + 1) is not None:
-                continue
-            if any(0 < i - m.last <= self._near_window for m in equipment):
-                extra.append(HazardMatch(i, i, word.start, word.end, word.text, kind))
+            for i, word in enumerate(words):
+                if i in taken:
+                    continue
+                kind = rule.kind_of(word.text)
+                if kind is None:
+                    continue
+                if i + 1 < len(words) and rule.unless_after.match_at(words, i + 1) is not None:
+                    continue
+                if any(0 < i - m.last <= rule.window for m in found + extra):
+                    continue  # the danger is already named just before ("trụ nghiêng sắp ngã")
+                if any(0 < i - m.last <= rule.window for m in equipment):
+                    extra.append(HazardMatch(i, i, word.start, word.end, word.text, kind))
+                    taken.add(i)
         return extra
 
     def _in_context(self, match: HazardMatch, words: list[Word]) -> HazardMatch:

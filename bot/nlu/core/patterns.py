@@ -148,7 +148,10 @@ _MONTH_YEAR_RE = re.compile(
     r"(?<![\w/.\-])(?:(?:thang|thg|t) ?)?(\d{1,2}) ?[/\-] ?(20\d{2})(?![\w/])"
     r"|(?<![\w/.\-])(?:thang|thg) ?(\d{1,2}) (?:nam|/) ?(20\d{2})(?![\w/])"
 )
-_MONTH_RE = re.compile(r"(?<![\w/])(?:thang|thg) ?(\d{1,2})(?![\w/]|[.,]\d)|(?<![\w/])t(\d{1,2})(?![\w/.,])")
+# not "2 tháng 1 lần" (once every two months)
+_MONTH_RE = re.compile(
+    r"(?<![\w/])(?:thang|thg) ?(\d{1,2})(?![\w/]|[.,]\d)(?! lan\b)|(?<![\w/])t(\d{1,2})(?![\w/.,])"
+)
 # "tháng 6 năm ngoái" / "t6 năm rồi" / "tháng 6 năm nay": a month of a year counted
 # from this one (after a month number, "nam ngoai" can only be "năm ngoái").
 _MONTH_OF_YEAR_RE = re.compile(
@@ -159,8 +162,8 @@ _DAY_MONTH_RE = re.compile(
     r"(?<![\w/.\-])(?:ngay ?)?(\d{1,2})[/\-](\d{1,2})(?:[/\-](20\d{2}|\d{2}))?(?![\w/]|[.,]\d)"
 )
 _DAY_WORDS_RE = re.compile(
-    r"(?<![\w/])(?:ngay )?(\d{1,2}) thang (\d{1,2})(?: (?:nam )?(20\d{2}))?(?![\w/]|[.,]\d)"
-)
+    r"(?<![\w/])(?:ngay )?(\d{1,2}) thang (\d{1,2})(?: (?:nam )?(20\d{2}))?(?![\w/]|[.,]\d)(?! lan\b)"
+)  # not "2 tháng 1 lần" (once every two months)
 _DAY_RE = re.compile(r"(?<![\w/])ngay (\d{1,2})(?![\w/]|[.,]\d)(?! ?(?:thang|/))")
 
 

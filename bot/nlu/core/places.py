@@ -65,6 +65,8 @@ class Gazetteer:
         self._longest_name = max(t.max_length for t in self._names.values())
         self._locatives = PhraseTable()
         self._locatives.add_all(aliases.get("locatives") or [])
+        # names that, typed bare and without their type word, are ordinary words
+        self._needs_type = {canonical(str(n)) for n in aliases.get("needs_type_word") or []}
 
     def _add(self, level: str, phrase: str, name: str, kind: str) -> None:
         self._names[level].add(phrase, name, strict=len(canonical(phrase).split()) == 1)
@@ -126,6 +128,7 @@ class Gazetteer:
                 for level in (DISTRICT, WARD)
                 if (name := self._names[level].match_at(words, i)) is not None
                 and name.last > name.first  # two syllables or more
+                and " ".join(w.text for w in words[name.first : name.last + 1]) not in self._needs_type
             ]
             if found and not (chained or after_locative):
                 # at the start, a bare name must be the whole answer ("Long Xuyên nha")
