@@ -4,7 +4,7 @@ latest message says, and the "customer code or place" question the three outage 
 
 Slot ``outage_location`` holds a checked location: ``code:PB11020000002`` or
 ``area:<path>`` (a place text that resolves to exactly one area, see
-bot.services.places), or ``ticket:SC2611270001`` in the restore form. Candidates are
+bot.domain.places), or ``ticket:SC2611270001`` in the restore form. Candidates are
 extracted from the message (``code:``, ``area:``, ``text:`` what was typed, ``linked``
 the customer linked to this Zalo/Messenger user) and checked in ``validate_...``.
 """
@@ -20,13 +20,14 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import in_db, requester
 from bot.domain import places
 from bot.nlu.core import answers, read
-from bot.services import customers, outage, verification
-from bot.services import outage_wording as wording
+from bot.services import DataUnavailable, customers, outage, verification
+from bot.wording import common as common_words
+from bot.wording import outage as wording
+from bot.wording.customers import code_problem_text
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +48,13 @@ INTERRUPTING_INTENTS = frozenset({"report_hazard", "request_human"})
 
 
 async def in_session(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``function(session, *args, **kwargs)`` in a unit of work, off the event loop."""
+    """Run ``function(uow, *args, **kwargs)`` in a unit of work, off the event loop."""
     return await in_db(function, *args, **kwargs)
 
 
 def log_failure(error: Exception, where: str) -> None:
     """Log a failed service call: the kind of error only (messages may quote the customer)."""
-    if isinstance(error, SQLAlchemyError | OSError):
+    if isinstance(error, DataUnavailable):
         log.warning("%s: the database is unavailable (%s)", where, type(error).__name__)
     else:
         log.error("%s failed (%s)", where, type(error).__name__, exc_info=error)
@@ -62,7 +63,7 @@ def log_failure(error: Exception, where: str) -> None:
 def apologise(dispatcher: CollectingDispatcher, error: Exception, where: str) -> None:
     """The database (or something else) failed: say so in Vietnamese, with the hotline."""
     log_failure(error, where)
-    dispatcher.utter_message(text=wording.database_unavailable())
+    dispatcher.utter_message(text=common_words.database_unavailable())
 
 
 async def is_verified(tracker: Tracker, code: str | None) -> bool:
@@ -76,8 +77,8 @@ async def is_verified(tracker: Tracker, code: str | None) -> bool:
         return False
 
 
-def _verified(session: Any, code: str, who: Any) -> bool:
-    return verification.status(session, code, who).verified
+def _verified(uow: Any, code: str, who: Any) -> bool:
+    return verification.status(uow, code, who).verified
 
 
 # -------------------------------------------------------------- the latest message
@@ -225,7 +226,7 @@ class OutageLocationForm(FormValidationAction):
         if check.ok:
             check = await in_session(_checked_code, raw)
         if not check.ok:
-            dispatcher.utter_message(text=check.reason_vi)
+            dispatcher.utter_message(text=code_problem_text(check.problem))
             return {LOCATION: None}
         location = f"code:{check.code}"
         return {
@@ -240,7 +241,7 @@ class OutageLocationForm(FormValidationAction):
     ) -> dict[str, Any]:
         if kind == "text":
             if answers.wants_to_stop(text):
-                dispatcher.utter_message(text=wording.stopped())
+                dispatcher.utter_message(text=common_words.stopped())
                 return {LOCATION: None, VERDICT: STOPPED}
             if answers.says_no_code(text):
                 dispatcher.utter_message(text=wording.no_code_ask_place())
@@ -274,8 +275,8 @@ class OutageLocationForm(FormValidationAction):
         return {}
 
 
-def _checked_code(session: Any, raw: str) -> customers.CodeCheck:
-    return customers.check_code(session, raw)
+def _checked_code(uow: Any, raw: str) -> customers.CodeCheck:
+    return customers.check_code(uow, raw)
 
 
 def _shown(query: str) -> str:

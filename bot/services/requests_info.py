@@ -1,25 +1,24 @@
 """Requests the bot cannot complete itself: what to do, where, which papers; a ticket.
 
 New connection, change of owner, meter inspection ("đồng hồ chạy nhanh"), a copy of the
-e-invoice, reconnection after payment. The Vietnamese text is data
-(``bot/services/resources/service_requests.yml``) so operators can change it without
-touching code. Which request a message is about is read by the NLU
-(``bot.nlu.core.read.service_kind``); :func:`open_request_ticket` opens a ticket
-agents will see.
+e-invoice, reconnection after payment. The catalogue (titles, steps, papers)
+is data (``bot/services/resources/service_requests.yml``) so operators can change it
+without touching code; :mod:`bot.wording.requests` puts it into sentences.
+Which request a message is about is read by the NLU (``bot.nlu.core.read.service_kind``);
+:func:`open_request_ticket` opens a ticket agents will see.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import yaml
-from sqlalchemy.orm import Session
 
-from bot.db import queries
-from bot.db.models import Ticket, TicketKind, TicketPriority
-from bot.services.formatting import format_date
+from bot.db.models import TicketKind, TicketPriority
+from bot.db.uow import UnitOfWork
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 SERVICE_REQUESTS_FILE = RESOURCES / "service_requests.yml"
@@ -38,6 +37,13 @@ class ServiceRequest:
 class Catalogue:
     requests: dict[str, ServiceRequest]
     where: str
+
+
+@dataclass(frozen=True)
+class RequestTicket:
+    number: str
+    created_at: datetime
+    customer_code: str | None  # the agent calls the phone registered for it
 
 
 @functools.cache
@@ -64,33 +70,14 @@ def get(kind: str | None) -> ServiceRequest | None:
     return catalogue().requests.get(kind or "")
 
 
-def instructions_text(kind: str) -> str:
-    """What to do, with which papers, and where, in polite Vietnamese."""
-    request = get(kind)
-    if request is None:
-        raise KeyError(kind)
-    papers = "\n".join(f"- {paper}" for paper in request.papers)
-    return (
-        f"Dạ, về việc {request.title.lower()}:\n{request.what}\n"
-        f"Giấy tờ cần chuẩn bị:\n{papers}\n"
-        f"{catalogue().where}"
-    )
-
-
-def menu_text() -> str:
-    titles = "; ".join(r.title.lower() for r in catalogue().requests.values())
-    return "Dạ, em hướng dẫn được các thủ tục: " + titles + ". Anh/chị cần làm thủ tục nào ạ?"
-
-
 def open_request_ticket(
-    session: Session, kind: str, customer_code: str | None, channel: str | None
-) -> Ticket:
+    uow: UnitOfWork, kind: str, customer_code: str | None, channel: str | None
+) -> RequestTicket:
     """A ticket so an agent calls the customer back about this request."""
     request = get(kind)
     if request is None:
         raise KeyError(kind)
-    return queries.add_ticket(
-        session,
+    ticket = uow.tickets.add(
         kind=TicketKind.REQUEST,
         priority=TicketPriority.NORMAL,
         summary=request.ticket_summary,
@@ -98,16 +85,4 @@ def open_request_ticket(
         channel=channel,
         details=f"Yêu cầu qua trợ lý ảo: {request.title}.",
     )
-
-
-def ticket_text(ticket: Ticket) -> str:
-    opened = f"Dạ, em đã tạo yêu cầu số {ticket.number} ngày {format_date(ticket.created_at.date())}. "
-    if ticket.customer_code:
-        return opened + (
-            f"Nhân viên Điện lực sẽ liên hệ hướng dẫn anh/chị (qua số điện thoại đã đăng ký với mã "
-            f"{ticket.customer_code}) trong giờ làm việc. Khi cần hỏi lại, anh/chị đọc số yêu cầu này nha."
-        )
-    return opened + (
-        "Khi gọi tổng đài hoặc đến phòng giao dịch, anh/chị đọc số yêu cầu này để được hỗ trợ nhanh "
-        "hơn nha."
-    )
+    return RequestTicket(ticket.number, ticket.created_at, ticket.customer_code)
