@@ -204,7 +204,11 @@ def fuzz_model(agent: Any, seeds: Sequence[str], count: int = fuzz.DEFAULT_COUNT
 
 
 def run_check(
-    model: Path, eval_path: Path, fuzz_count: int = fuzz.DEFAULT_COUNT, write_section_too: bool = False
+    model: Path,
+    eval_path: Path,
+    fuzz_count: int = fuzz.DEFAULT_COUNT,
+    write_section_too: bool = False,
+    train_seconds: float | None = None,
 ) -> int:
     held_out = load_examples([eval_path])
     with tempfile.TemporaryDirectory(prefix="nlu-check-") as tmp:
@@ -227,11 +231,15 @@ def run_check(
     if not failures:
         print("held-out NLU targets met")
     if write_section_too:
-        result.name = "project pipeline"
+        result.name, result.train_seconds = "project pipeline", train_seconds
+        project = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+        result.config = describe_pipeline(with_epochs(project, None))
         training = load_examples([TRAIN_DATA])
         note = (
             "Written from `--check --write-section` on the model `make test` trains, without "
-            "Rasa's default pipeline (its ~30 min training was not re-run on a shared machine)."
+            "Rasa's default pipeline (its ~30 min training was not re-run on a shared machine; "
+            "its last run, 27/11/2026 on the 28-intent data: 0.904, no diacritics 0.902). "
+            "Training time: the whole model (NLU and policies), at a load average of 6-8."
         )
         write_report([result], training, held_out, len(load_domain_names(DOMAIN)[0]), len(warmup), [note],
                      source="`python -m bot.evaluation.nlu --check --write-section`")
@@ -352,6 +360,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep-models", type=Path, help="copy the trained models to this directory")
     parser.add_argument("--write-section", action="store_true", help="--check also writes docs/benchmarks.md")
     parser.add_argument(
+        "--train-seconds", type=float, help="the model's measured training time (--write-section)"
+    )
+    parser.add_argument(
         "--fuzz", type=int, default=fuzz.DEFAULT_COUNT,
         help="mangled messages to parse after --check (0: none)",
     )
@@ -368,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         if not model:
             parser.error("--check needs --model")
-        return run_check(model, eval_path, args.fuzz, args.write_section)
+        return run_check(model, eval_path, args.fuzz, args.write_section, args.train_seconds)
     return run_benchmark(args.epochs, args.only, keep_models)
 
 
