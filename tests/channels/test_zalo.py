@@ -236,6 +236,7 @@ async def test_a_long_outage_keeps_the_message_and_delivers_it_later_in_order(za
     assert zalo.fake.sent == [], "the second reply never overtakes the first"
     channel_clock.advance(60)  # the retry is due
     await zalo.channel.sweep_once()
+    await eventually(lambda: len(zalo.fake.sent) == 2, what="both delivered")
     assert [m["message"]["text"] for m in zalo.fake.sent] == [
         "Dạ, em nhận được: một",
         "Dạ, em nhận được: hai",
