@@ -171,3 +171,66 @@ def load_channel_settings() -> ChannelSettings:
         webchat_session_secret=_env("WEBCHAT_SESSION_SECRET", ""),
         webchat_socket_url=_env("WEBCHAT_SOCKET_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
     )
+
+
+# ---------------------------------------------------------------------------- notices
+# Settings of the outage notices (bot/notify, docs/notices.md). Rasa's HTTP API (URL and
+# token) comes from load_settings(), the one place our processes read it from; the Zalo
+# and Messenger clients use the channel settings above.
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    database_url: str
+    rasa_url: str  # Rasa's HTTP API (loopback): widget and callback notices go through it
+    rasa_token: str
+    lead_days: int  # planned outages announced this many days ahead (at least 5)
+    send_at: str  # "HH:MM": when announcements and day-before reminders go
+    quiet_hours: str  # "HH:MM-HH:MM": planned-work notices wait for the morning; "" = none
+    scan_interval_s: float  # the notifier looks for new events and due notices this often
+    batch_size: int  # notices claimed at once
+    lease_s: int  # a claimed notice is taken over after this if its notifier went silent
+    max_attempts: int  # transient failures retried this many times in all
+    first_retry_s: int  # then 2x, 4x ... at most 30 min apart
+    flush_interval_s: float  # sent notices are recorded at least this often
+    concurrency: int  # notices in flight at once per channel
+    rate_zalo: float  # messages per second, per notifier
+    rate_facebook: float
+    rate_web: float  # widget and callback (through Rasa)
+    zalo_window_hours: int  # 0 = the OA has paid quota: no window check
+    zalo_max_per_window: int  # 0 = no cap
+    facebook_tag: str  # Messenger tag outside the 24 h window; "" = refuse there
+    retention_days: int  # settled notices are forgotten after this
+
+
+def _float(name: str, default: float) -> float:
+    try:
+        return float(_env(name, str(default)))
+    except ValueError:
+        return default
+
+
+def load_notice_settings() -> NoticeSettings:
+    main = load_settings()
+    return NoticeSettings(
+        database_url=main.database_url,
+        rasa_url=main.rasa_url.rstrip("/"),
+        rasa_token=main.rasa_token,
+        lead_days=max(5, _int("NOTICE_LEAD_DAYS", 7)),
+        send_at=_env("NOTICE_SEND_AT", "08:00"),
+        quiet_hours=os.environ.get("NOTICE_QUIET_HOURS", "21:00-07:00").strip(),
+        scan_interval_s=max(0.2, _float("NOTICE_SCAN_INTERVAL_S", 10.0)),
+        batch_size=max(1, _int("NOTICE_BATCH_SIZE", 200)),
+        lease_s=max(1, _int("NOTICE_LEASE_S", 300)),
+        max_attempts=max(1, _int("NOTICE_MAX_ATTEMPTS", 8)),
+        first_retry_s=max(1, _int("NOTICE_FIRST_RETRY_S", 30)),
+        flush_interval_s=max(0.01, _float("NOTICE_FLUSH_INTERVAL_S", 0.2)),
+        concurrency=max(1, _int("NOTICE_CONCURRENCY", 8)),
+        rate_zalo=max(0.1, _float("NOTICE_RATE_ZALO", 10.0)),
+        rate_facebook=max(0.1, _float("NOTICE_RATE_FACEBOOK", 20.0)),
+        rate_web=max(0.1, _float("NOTICE_RATE_WEB", 20.0)),
+        zalo_window_hours=max(0, _int("NOTICE_ZALO_WINDOW_HOURS", 48)),
+        zalo_max_per_window=max(0, _int("NOTICE_ZALO_MAX_PER_WINDOW", 8)),
+        facebook_tag=_env("NOTICE_FACEBOOK_TAG", ""),
+        retention_days=max(1, _int("NOTICE_RETENTION_DAYS", 90)),
+    )

@@ -123,6 +123,11 @@ RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("bot.cli", (*RASA, "actions", "sqlalchemy", "bot.db"), "commands call services"),
     ("bot.web", ("actions", "sqlalchemy", "bot.db"), "the web app calls services"),
     ("bot.channels", ("actions", "sqlalchemy", "bot.db"), "channels touch data only through a service"),
+    (
+        "bot.notify",
+        (*RASA, "actions", "sqlalchemy", "bot.db", "bot.cli", "bot.web", "bot.dialogue"),
+        "the notifier sends what the services decide, through the channels' clients",
+    ),
 )
 # Packages whose imports form the graph that must have no cycle.
 LAYERS = (
@@ -136,6 +141,7 @@ LAYERS = (
     "bot.evaluation",
     "bot.importer",
     "bot.nlu",
+    "bot.notify",
     "bot.rasa",
     "bot.services",
     "bot.web",

@@ -8,11 +8,14 @@
     import {customers,readings,invoices,outages} FILE [--skip-bad] [--rejects FILE]
                                                       -> bot.cli.data_import.main(args)
     incident ...                                      -> bot.cli.incident.main(argv)
+    outage ...                                        -> bot.cli.outage.main(argv)
+    notify {run,send-due,status}                      -> bot.cli.notify.main(argv)
 
 Commands call the services (and the data-loading packages bot.importer and bot.demo),
 never SQL themselves. Subcommands are imported only when used, so one missing module
 never breaks the others. Their ``main`` gets the parsed ``argparse.Namespace``
-(``incident`` gets the list of its own arguments) and returns an exit code (None = 0);
+(``incident``, ``outage`` and ``notify`` get the list of their own arguments) and returns an
+exit code (None = 0);
 for an expected failure it raises :class:`CommandError` (or ``SystemExit("message")``).
 Expected errors end with a one-line message and a non-zero exit code, no traceback.
 """
@@ -32,6 +35,12 @@ EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 
 IMPORT_KINDS = ("customers", "readings", "invoices", "outages")
+# Command groups that parse their own arguments (module bot.cli.<name>).
+GROUPS_WITH_OWN_PARSER = {
+    "incident": "open, update and restore incidents",
+    "outage": "add, move and cancel planned outages (subscribers are notified)",
+    "notify": "the notifier of outage notices: run, send-due, status",
+}
 
 
 # ------------------------------------------------------------------------- parser
@@ -65,16 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--database-url", help=DATABASE_URL_HELP)
     data.set_defaults(handler=lazy("bot.cli.data_import"))
 
-    incident = commands.add_parser("incident", help="open, update and restore incidents", add_help=False)
-    incident.add_argument("argv", nargs=argparse.REMAINDER)  # parsed by main() itself
+    for name, text in GROUPS_WITH_OWN_PARSER.items():
+        group = commands.add_parser(name, help=text, add_help=False)
+        group.add_argument("argv", nargs=argparse.REMAINDER)  # parsed by their main() itself
     return parser
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["incident"]:  # everything after it, options included, is theirs
-        handler = lazy("bot.cli.incident", pass_argv=True)
-        return argparse.Namespace(command="incident", argv=argv[1:], handler=handler)
+    if argv[:1] and argv[0] in GROUPS_WITH_OWN_PARSER:  # everything after it, options included, is theirs
+        handler = lazy(f"bot.cli.{argv[0]}", pass_argv=True)
+        return argparse.Namespace(command=argv[0], argv=argv[1:], handler=handler)
     return build_parser().parse_args(argv)
 
 

@@ -26,6 +26,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _notify_subscribers(database_url: str | None) -> None:
+    """Queue the notices the imported outages call for (new ones, moved or cancelled
+    ones); re-importing the same file queues nothing. The notifier sends them."""
+    from bot.config import load_notice_settings
+    from bot.services import DataUnavailable, notice_sync, unit_of_work
+
+    try:
+        with unit_of_work(database_url) as uow:
+            synced = notice_sync.sync(uow, notice_sync.timing_from(load_notice_settings()))
+    except DataUnavailable as exc:  # the notifier will queue them on its next round
+        print(f"  warning: notices not queued now ({exc}); the notifier will do it", file=sys.stderr)
+        return
+    if synced.queued:
+        changed = sum(1 for event in synced.events if event.total)
+        print(f"notices queued for subscribers: {synced.queued} (for {changed} outage(s) or incident(s))")
+
+
 def default_rejects_path(path: Path | str) -> Path:
     path = Path(path)
     return path.with_name(f"{path.stem}.rejects.csv")
@@ -79,6 +96,8 @@ def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
         print(f"error: {report.summary()}", file=sys.stderr)
         return EXIT_REFUSED
     print(report.summary())
+    if args.kind == "outages" and report.committed:
+        _notify_subscribers(getattr(args, "database_url", None))
     if report.rejected and rejects:
         print(f"{report.rejected} rejected row(s) written to {rejects}")
     if not report.committed or (report.rejected and not report.good):

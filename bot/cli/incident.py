@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from bot import clock
 from bot.cli.common import DATABASE_URL_HELP, CommandError
-from bot.services import incidents, unit_of_work
+from bot.services import incidents, notice_sync, unit_of_work
 from bot.services.incidents import Change, IncidentView
 
 TIME_FORMAT = "%d/%m/%Y %H:%M"
@@ -60,6 +60,15 @@ def shown(moment: datetime | None) -> str:
 
 
 # ----------------------------------------------------------------------- commands
+
+
+def notify_subscribers(uow, code: str) -> None:
+    """Queue the notices of the incident for the subscribers of its area now (the
+    notifier sends them; it would find the change on its next round anyway)."""
+    synced = notice_sync.sync_incident(uow, code)
+    if synced is not None and synced.total:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(synced.queued.items()))
+        print(f"Notices queued for subscribers: {kinds}.")
 
 
 def cmd_list(uow, args: argparse.Namespace) -> int:
@@ -107,6 +116,7 @@ def cmd_open(uow, args: argparse.Namespace) -> int:
         now=now,
     )
     print(f"Opened incident {incident.code} on {', '.join(s.code for s in incident.stations)}.")
+    notify_subscribers(uow, incident.code)
     return 0
 
 
@@ -134,6 +144,7 @@ def cmd_update(uow, args: argparse.Namespace) -> int:
         raise CommandError("nothing to update: give --expected, --cause, --area or --status")
     changes = ", ".join(_change_text(change, updated.incident) for change in updated.changes)
     print(f"Incident {updated.incident.code}: {changes}.")
+    notify_subscribers(uow, updated.incident.code)
     return 0
 
 
@@ -144,6 +155,7 @@ def cmd_restore(uow, args: argparse.Namespace) -> int:
         f"Incident {incident.code} restored at {shown(incident.restored_at)}; "
         f"{restored.tickets_resolved} ticket(s) resolved."
     )
+    notify_subscribers(uow, incident.code)
     return 0
 
 

@@ -1,5 +1,6 @@
 """The utility's data: customers, readings, invoices, tariffs, outages, tickets, links,
-and what the chat channels keep (sessions, webhook inbox, outbox, tokens).
+what the chat channels keep (sessions, webhook inbox, outbox, tokens), and outage
+notices (subscriptions, announced events, the notice outbox).
 
 SQLAlchemy 1.4 classic declarative mapping (``declarative_base`` + ``Column``).
 Conventions:
@@ -31,6 +32,7 @@ from bot.domain.billing import InvoiceStatus  # derived from dates, never stored
 from bot.db.models.identity import ChannelLink, DisclosureAudit, VerificationAttempt
 from bot.db.models.invoices import Invoice, InvoiceLine
 from bot.db.models.network import Feeder, Station
+from bot.db.models.notices import NoticeEvent, NoticeOutboxRow, NoticeSubscription
 from bot.db.models.outages import (
     Incident,
     IncidentWard,
@@ -83,4 +85,7 @@ __all__ = [
     "ChannelInboxEvent",
     "ChannelOutboxMessage",
     "ChannelToken",
+    "NoticeSubscription",
+    "NoticeEvent",
+    "NoticeOutboxRow",
 ]

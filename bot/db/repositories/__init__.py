@@ -13,6 +13,7 @@ from bot.db.repositories.channels import ChannelRepository
 from bot.db.repositories.customers import CustomerRepository
 from bot.db.repositories.identity import IdentityRepository
 from bot.db.repositories.invoices import InvoiceRepository, ReadingRepository
+from bot.db.repositories.notices import NoticeRepository
 from bot.db.repositories.outages import OutageRepository
 from bot.db.repositories.tariffs import TariffRepository
 from bot.db.repositories.tickets import TicketRepository
@@ -22,6 +23,7 @@ __all__ = [
     "CustomerRepository",
     "IdentityRepository",
     "InvoiceRepository",
+    "NoticeRepository",
     "OutageRepository",
     "ReadingRepository",
     "TariffRepository",

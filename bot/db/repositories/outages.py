@@ -75,6 +75,28 @@ class OutageRepository(Repository):
         )
         return list(self.session.execute(statement).scalars().unique())
 
+    def planned(self, code: str) -> PlannedOutage | None:
+        """The planned outage with this code, stations and wards loaded."""
+        statement = select(PlannedOutage).where(PlannedOutage.code == code.strip()).options(*_PLANNED_LOADS)
+        return self.session.execute(statement).scalars().first()
+
+    def planned_list(self, ending_after: datetime | None, limit: int) -> list[PlannedOutage]:
+        """Planned outages by start (those not over at ``ending_after``; all without)."""
+        statement = select(PlannedOutage).order_by(PlannedOutage.starts_at, PlannedOutage.id).limit(limit)
+        if ending_after is not None:
+            statement = statement.where(PlannedOutage.ends_at > ending_after)
+        return list(self.session.execute(statement.options(*_PLANNED_LOADS)).scalars().unique())
+
+    def planned_codes_starting(self, prefix: str) -> list[str]:
+        statement = select(PlannedOutage.code).where(PlannedOutage.code.like(f"{prefix}%"))
+        return list(self.session.execute(statement).scalars())
+
+    def add_planned(self, outage: PlannedOutage) -> PlannedOutage:
+        """Store a new planned outage (with its stations and wards); flushed."""
+        self.session.add(outage)
+        self.session.flush()
+        return outage
+
     # ------------------------------------------------------------- incidents
 
     def open_incidents_for_station(self, station_code: str) -> list[Incident]:
