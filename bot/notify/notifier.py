@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections import Counter
@@ -32,7 +33,7 @@ import aiohttp
 
 from bot.channels.data import DataUnavailable, in_unit_of_work
 from bot.channels.outbound import DeliveryError, PermanentError, TransientError
-from bot.config import NoticeSettings, load_channel_settings
+from bot.config import ChannelSettings, NoticeSettings, load_channel_settings
 from bot.notify.pacing import TokenBucket
 from bot.notify.routes import RATE_GROUPS, Route, build_routes
 from bot.services import notice_delivery, notice_sync
@@ -105,7 +106,7 @@ class Notifier:
         self,
         settings: NoticeSettings,
         routes: Mapping[str, Route] | None = None,
-        session: Callable[[], aiohttp.ClientSession] | None = None,
+        channel_settings: ChannelSettings | None = None,
     ) -> None:
         self.settings = settings
         self.database_url = settings.database_url
@@ -119,9 +120,12 @@ class Notifier:
             first_retry=timedelta(seconds=settings.first_retry_s),
         )
         self._http: aiohttp.ClientSession | None = None
-        self.routes = dict(routes) if routes is not None else build_routes(
-            settings, load_channel_settings(), session or self.session
-        )
+        if routes is None:
+            channels = channel_settings or load_channel_settings()
+            if channels.database_url != settings.database_url:  # the Zalo token store
+                channels = dataclasses.replace(channels, database_url=settings.database_url)
+            routes = build_routes(settings, channels, self.session)
+        self.routes = dict(routes)
         rates = {"zalo": settings.rate_zalo, "facebook": settings.rate_facebook, "web": settings.rate_web}
         self.buckets = {group: TokenBucket(rate) for group, rate in rates.items()}
         self.slots: dict[str, asyncio.Semaphore] = {}

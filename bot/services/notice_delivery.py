@@ -116,7 +116,9 @@ def _user(row: NoticeOutboxRow) -> str:
 class _Windows:
     """The platform windows of one batch's recipients (three queries per platform)."""
 
-    def __init__(self, uow: UnitOfWork, rows: list[NoticeOutboxRow], policy: Policy, now: datetime) -> None:
+    def __init__(
+        self, uow: UnitOfWork, rows: list[NoticeOutboxRow], policy: Policy, now: datetime, claim: str
+    ) -> None:
         self.policy, self.now = policy, now
         self.last: dict[str, dict[str, datetime]] = {}
         self.sent: dict[str, dict[str, int]] = {}
@@ -135,7 +137,7 @@ class _Windows:
                     counts[user] = counts.get(user, 0) + 1
             prefix = CONVERSATION_PREFIXES[channel]
             conversations = [prefix + user for user in users]
-            for conversation, at in uow.notices.notices_sent_since(channel, conversations, since):
+            for conversation, at in uow.notices.notices_sent_since(channel, conversations, since, claim):
                 user = conversation.removeprefix(prefix)
                 if user in last and at >= last[user]:
                     counts[user] = counts.get(user, 0) + 1
@@ -188,7 +190,8 @@ def claim_due(uow: UnitOfWork, policy: Policy, limit: int, now: datetime | None 
     if not rows:
         return Claim(())
     active = uow.notices.active_subscribers({(r.channel, r.conversation_id) for r in rows})
-    windows = _Windows(uow, [r for r in rows if (r.channel, r.conversation_id) in active], policy, moment)
+    reachable = [r for r in rows if (r.channel, r.conversation_id) in active]
+    windows = _Windows(uow, reachable, policy, moment, token)
     ready, settled = [], []
     expired = cancelled = refused = 0
     for row in rows:

@@ -30,7 +30,7 @@ from typing import Any
 
 from bot import clock
 from bot.config import NoticeSettings
-from bot.db.models import Incident, IncidentStatus, NoticeEvent, OutageStatus, PlannedOutage
+from bot.db.models import Incident, IncidentStatus, OutageStatus, PlannedOutage
 from bot.db.uow import UnitOfWork
 from bot.domain import notices as rules
 from bot.domain.notices import NoticeKind, Timing
@@ -298,12 +298,13 @@ def _sync_planned(
     fingerprint = _planned_fingerprint(outage)
     live = outage.status == OutageStatus.SCHEDULED.value and outage.ends_at > now
     event = uow.notices.event("planned", outage.code, for_update=True)
-    superseded, first, reminder = 0, None, None
+    created = False
     if event is None:
-        event = uow.notices.add_event(
-            NoticeEvent(kind="planned", ref=outage.code, version=1, fingerprint=fingerprint,
-                        subscriptions_seen=newest_subscription, updated_at=now)
+        event, created = uow.notices.register_event(
+            "planned", outage.code, fingerprint, newest_subscription, now
         )
+    superseded, first, reminder = 0, None, None
+    if created:
         if not live:
             return None
         queue = _Queue(outage.code, 1)
@@ -363,12 +364,13 @@ def _sync_incident(
     fingerprint = _incident_fingerprint(incident)
     is_open = incident.status == IncidentStatus.OPEN.value
     event = uow.notices.event("incident", incident.code, for_update=True)
-    superseded = 0
+    created = False
     if event is None:
-        uow.notices.add_event(
-            NoticeEvent(kind="incident", ref=incident.code, version=1, fingerprint=fingerprint,
-                        subscriptions_seen=newest_subscription, updated_at=now)
+        event, created = uow.notices.register_event(
+            "incident", incident.code, fingerprint, newest_subscription, now
         )
+    superseded = 0
+    if created:
         if not is_open:
             return None  # restored before anyone was told: nothing to say
         queue = _Queue(incident.code, 1)

@@ -45,16 +45,19 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
 
 
 class NoticeRepository(Repository):
+    def _insert_statement(self, table: Any, keys: list[str]) -> Any:
+        """``INSERT ... ON CONFLICT (keys) DO NOTHING``."""
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
+        if dialect == "sqlite":
+            return sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
+        raise NotImplementedError(dialect)  # pragma: no cover - the two databases we run on
+
     def _insert_ignoring_duplicates(self, table: Any, keys: list[str], rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            statement = postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
-        elif dialect == "sqlite":
-            statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
-        else:  # pragma: no cover - the two databases we run on
-            raise NotImplementedError(dialect)
+        statement = self._insert_statement(table, keys)
         for part in _chunks(rows):
             self.session.execute(statement, list(part))
 
@@ -164,10 +167,26 @@ class NoticeRepository(Repository):
             statement = statement.with_for_update()
         return self.session.execute(statement).scalar_one_or_none()
 
-    def add_event(self, event: NoticeEvent) -> NoticeEvent:
-        self.session.add(event)
-        self.session.flush()
-        return event
+    def register_event(
+        self, kind: str, ref: str, fingerprint: str, subscriptions_seen: int, now: datetime
+    ) -> tuple[NoticeEvent, bool]:
+        """The event's row (locked for this transaction), and whether this call created it:
+        another notifier may register the same event at the same moment."""
+        values = {
+            "kind": kind,
+            "ref": ref,
+            "version": 1,
+            "fingerprint": fingerprint,
+            "subscriptions_seen": subscriptions_seen,
+            "updated_at": now,
+        }
+        created = (
+            self.session.execute(
+                self._insert_statement(NoticeEvent.__table__, ["kind", "ref"]).values(**values)
+            ).rowcount
+            == 1
+        )
+        return self.event(kind, ref, for_update=True), created
 
     def planned_outages_ending_after(self, moment: datetime) -> list[PlannedOutage]:
         """Planned outages not over yet (any status), stations and wards loaded."""
@@ -362,9 +381,10 @@ class NoticeRepository(Repository):
         return [(c, s, e or "", n) for c, s, e, n in self.session.execute(statement)]
 
     def notices_sent_since(
-        self, channel: str, conversation_ids: Sequence[str], since: datetime
+        self, channel: str, conversation_ids: Sequence[str], since: datetime, except_claim: str | None = None
     ) -> list[tuple[str, datetime]]:
-        """(conversation id, when) of notices sent (or being sent) to these users since."""
+        """(conversation id, when) of notices sent (or being sent, but not under the claim
+        ``except_claim``) to these users since ``since``."""
         found: list[tuple[str, datetime]] = []
         for part in _chunks(sorted(set(conversation_ids))):
             rows = self.session.execute(
@@ -373,6 +393,9 @@ class NoticeRepository(Repository):
                     NoticeOutboxRow.conversation_id.in_(list(part)),
                     NoticeOutboxRow.status.in_(("sent", "sending")),
                     NoticeOutboxRow.updated_at >= since,
+                    or_(NoticeOutboxRow.claim_token.is_(None), NoticeOutboxRow.claim_token != except_claim)
+                    if except_claim
+                    else True,
                 )
             )
             found.extend((conversation, at) for conversation, at in rows)
