@@ -2,12 +2,13 @@
 
 Planned outages (DOMAIN.md "Outages"): customers must be told at least 5 days ahead.
 The first notice is sent ``lead_days`` (default 7, never less than 5) before the day of
-the outage, at ``send_at`` (08:00); an outage created later than that is announced at
-once. A reminder goes the day before at ``send_at``, unless the first notice itself is
-that late. Corrections (a cancelled or moved outage) go at once. Notices about planned
-work avoid the quiet hours (21:00–07:00 by default): one that falls due then waits for
-the morning, unless the outage starts too soon for that. Incidents and restorations
-are news about the customer's supply right now: they go at once, day or night.
+the outage, at ``send_at`` (08:00; a day earlier when that would leave less than 5 days
+before the start); an outage created later than that is announced at once. A reminder
+goes the day before at ``send_at``, unless the first notice itself is that late.
+Corrections (a cancelled or moved outage) go at once. Notices about planned work that
+fall due in the quiet hours (21:00–07:00 by default) wait for the morning, unless the
+outage starts too soon for that. Incidents and restorations are news about the
+customer's supply right now: they go at once, day or night.
 
 Platforms: Zalo lets an Official Account send consultation messages ("tin tư vấn") only
 within 48 hours after the user's last interaction with the OA, at most 8 of them per
@@ -79,8 +80,10 @@ def after_quiet_hours(moment: datetime, starts_at: datetime, timing: Timing) -> 
 def first_notice_due(starts_at: datetime, now: datetime, timing: Timing) -> datetime:
     """When subscribers first hear of a planned outage starting at ``starts_at``."""
     planned = _at(starts_at.date() - timedelta(days=timing.lead_days), timing.send_at, starts_at)
+    if starts_at - planned < timedelta(days=MIN_LEAD_DAYS):  # work before send_at: a day earlier
+        planned -= timedelta(days=1)
     if planned >= now:
-        return after_quiet_hours(planned, starts_at, timing)
+        return planned
     return after_quiet_hours(now, starts_at, timing)
 
 

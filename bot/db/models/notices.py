@@ -50,7 +50,12 @@ class NoticeSubscription(Base):
     """A channel user subscribed to outage notices for a customer code's area."""
 
     __tablename__ = "notice_subscriptions"
-    __table_args__ = (UniqueConstraint("channel", "conversation_id", "customer_code"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "conversation_id", "customer_code"),
+        # Ids only grow (never reused after a delete, also on SQLite): the notifier matches
+        # subscriptions newer than the last one it has seen.
+        {"sqlite_autoincrement": True},
+    )
 
     id = Column(Integer, primary_key=True)
     channel = Column(String(20), nullable=False)  # zalo, facebook, socketio, callback

@@ -48,6 +48,7 @@ def upgrade() -> None:
             "customer_code",
             name=op.f("uq_notice_subscriptions_channel_conversation_id_customer_code"),
         ),
+        sqlite_autoincrement=True,  # ids never reused: the notifier matches "newer than"
     )
     op.create_index(
         op.f("ix_notice_subscriptions_customer_code"), "notice_subscriptions", ["customer_code"]
