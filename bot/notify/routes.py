@@ -39,6 +39,7 @@ from bot.services.notice_delivery import ClaimedNotice
 log = logging.getLogger(__name__)
 
 Buttons = list[dict[str, str]]
+PATH_SAFE = "/:@!$&'()*+,;=~"
 ZALO_HISTORY = 20  # messages of the conversation looked at to find an interrupted notice
 
 
@@ -114,7 +115,9 @@ class RasaRoute:
         self.session = session
 
     def _url(self, conversation_id: str, tail: str) -> str:
-        return f"{self.rasa_url}/conversations/{quote(conversation_id, safe='')}/{tail}"
+        # As it is: Rasa (Sanic) does not decode the id in the path ("web%3A…" would be
+        # another conversation). Subscriptions only accept ids that need no encoding.
+        return f"{self.rasa_url}/conversations/{quote(conversation_id, safe=PATH_SAFE)}/{tail}"
 
     async def send(self, notice: ClaimedNotice, text: str, buttons: Buttons) -> str | None:
         event = {

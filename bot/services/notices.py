@@ -24,6 +24,7 @@ supervisor view calls :func:`delivery_counts`.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,6 +44,9 @@ FACEBOOK_WINDOW_HOURS = 24
 CONVERSATION_PREFIXES = {"zalo": "zalo:", "facebook": "facebook:", "socketio": "web:"}
 RESERVED_PREFIXES = tuple(CONVERSATION_PREFIXES.values())
 NOTIFIABLE_CHANNELS = frozenset({*CONVERSATION_PREFIXES, "callback"})
+# Rasa's HTTP API (Sanic) does not decode the conversation id in its URL: a notice can
+# only reach a conversation whose id needs no percent-encoding in a URL path.
+ADDRESSABLE_ID = re.compile(r"^[A-Za-z0-9._~:@!$&'()*+,;=/-]{1,128}$")
 
 
 class SubscribeStatus(enum.StrEnum):
@@ -111,7 +115,7 @@ class SubscriptionView:
 
 def channel_accepts(channel: str, conversation_id: str) -> bool:
     """Can notices reach this conversation later, and is the id one of this channel's?"""
-    if channel not in NOTIFIABLE_CHANNELS or not conversation_id or len(conversation_id) > 128:
+    if channel not in NOTIFIABLE_CHANNELS or not ADDRESSABLE_ID.match(conversation_id or ""):
         return False
     prefix = CONVERSATION_PREFIXES.get(channel)
     if prefix is not None:

@@ -94,9 +94,15 @@ class FakeRasa:
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_post("/conversations/{conversation}/tracker/events", self.append)
-        app.router.add_get("/conversations/{conversation}/tracker", self.tracker)
+        app.router.add_post("/conversations/{conversation:.+}/tracker/events", self.append)
+        app.router.add_get("/conversations/{conversation:.+}/tracker", self.tracker)
         return app
+
+    @staticmethod
+    def _conversation(request: web.Request) -> str:
+        """The id as Rasa's Sanic routes see it: the raw path, percent-escapes not decoded."""
+        path = request.raw_path.split("?", 1)[0]
+        return path[len("/conversations/") :].rsplit("/tracker", 1)[0]
 
     async def append(self, request: web.Request) -> web.Response:
         if self.delay_s:
@@ -106,7 +112,7 @@ class FakeRasa:
             return web.json_response({"status": "failure"}, status=int(step[4:]))
         if request.query.get("token") != self.token:
             return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
-        conversation = request.match_info["conversation"]
+        conversation = self._conversation(request)
         channel = request.query.get("output_channel", "")
         if request.query.get("execute_side_effects") != "true":
             self.problems.append("execute_side_effects must be true (or nothing is delivered)")
@@ -126,7 +132,7 @@ class FakeRasa:
     async def tracker(self, request: web.Request) -> web.Response:
         if request.query.get("token") != self.token:
             return web.json_response({"status": "failure"}, status=401)
-        conversation = request.match_info["conversation"]
+        conversation = self._conversation(request)
         return web.json_response({"sender_id": conversation, "events": self.events.get(conversation, [])})
 
     def texts_to(self, conversation: str) -> list[str]:

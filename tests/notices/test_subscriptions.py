@@ -91,6 +91,9 @@ def test_without_a_code_several_known_codes_are_offered(outage_db: str) -> None:
         ("socketio", "web:"),
         ("telegram", "tg:1"),
         ("zalo", "zalo:" + "9" * 200),
+        ("callback", "an id with spaces"),  # Rasa's API could not address it
+        ("callback", "a?b"),
+        ("callback", "50%"),
     ],
 )
 def test_channels_that_cannot_be_reached_later_cannot_subscribe(
