@@ -61,6 +61,7 @@ eval-nlu: setup
 
 bench: setup
 	$(PY) -m bot.evaluation.bench
+	$(PY) -m bot.evaluation.bench_notices
 
 clean:
 	rm -rf models var .pytest_cache .ruff_cache
