@@ -298,13 +298,16 @@ class NoticeRepository(Repository):
             conditions.append(NoticeOutboxRow.next_attempt_at <= attempt_before)
         if lease_before is not None:
             conditions.append(NoticeOutboxRow.lease_until < lease_before)
-        candidates = (
-            select(NoticeOutboxRow.id)
-            .where(*conditions)
-            .order_by(NoticeOutboxRow.due_at, NoticeOutboxRow.id)
-            .limit(limit)
-            .scalar_subquery()
+        candidates = list(
+            self.session.execute(
+                select(NoticeOutboxRow.id)
+                .where(*conditions)
+                .order_by(NoticeOutboxRow.due_at, NoticeOutboxRow.id)
+                .limit(limit)
+            ).scalars()
         )
+        if not candidates:  # nothing due: no write (SQLite's single writer stays free)
+            return []
         self.session.execute(
             update(NoticeOutboxRow)
             .where(NoticeOutboxRow.id.in_(candidates), *conditions)
