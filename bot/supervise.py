@@ -209,16 +209,20 @@ class Supervisor:
 
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, on_signal, signum)
-        runners = [asyncio.create_task(self._keep_running(state)) for state in self.states.values()]
-        await self.stopping.wait()
-        self.note("stopping every process")
-        self._signal_all(signal.SIGTERM)
-        _done, pending = await asyncio.wait(runners, timeout=STOP_GRACE_S)
-        if pending:
-            self.note(f"still running after {STOP_GRACE_S:.0f} s: killing")
-            self._signal_all(signal.SIGKILL)
-            await asyncio.wait(pending, timeout=10)
-        self.write_state()
+        try:
+            runners = [asyncio.create_task(self._keep_running(state)) for state in self.states.values()]
+            await self.stopping.wait()
+            self.note("stopping every process")
+            self._signal_all(signal.SIGTERM)
+            _done, pending = await asyncio.wait(runners, timeout=STOP_GRACE_S)
+            if pending:
+                self.note(f"still running after {STOP_GRACE_S:.0f} s: killing")
+                self._signal_all(signal.SIGKILL)
+                await asyncio.wait(pending, timeout=10)
+            self.write_state()
+        finally:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(signum)
         return self.exit_code
 
 

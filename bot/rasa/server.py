@@ -87,9 +87,9 @@ async def serve(options: ServerOptions) -> int:
     from rasa.core import agent as rasa_agent
     from rasa.core.run import close_resources, create_http_input_channels
     from rasa.core.utils import AvailableEndpoints
-    from sanic import Sanic
 
     from bot.rasa import admin_api, resilience
+    from bot.rasa.listeners import start_listener, stop_listener
 
     resilience.install()
     endpoints = AvailableEndpoints.read_endpoints(options.endpoints)
@@ -104,22 +104,11 @@ async def serve(options: ServerOptions) -> int:
     admin = admin_api.build_admin_app(agent, options.token, options.max_body_bytes)
     adopt_library_loggers()  # Sanic configured its own loggers while creating the apps
 
-    # Sanic 21.12 "touches up" (rewrites) class methods for the app being started; a second
-    # app in the same process then fails unless Sanic keeps the originals, which it does
-    # in test mode (its only other effect: app names may repeat).
-    Sanic.test_mode = True
     servers = []
     listeners = ((admin, options.admin_host, options.admin_port), (public, options.host, options.port))
     for app, host, port in listeners:
-        server = await app.create_server(  # binds, accepts nothing before start_serving
-            host=host, port=port, return_asyncio_server=True, access_log=False,
-            asyncio_server_kwargs={"start_serving": False},
-        )
-        await server.startup()
-        await server.before_start()
-        await server.start_serving()
-        await server.after_start()
-        servers.append(server)
+        app.config.MOTD = False
+        servers.append(await start_listener(app, host, port))
     log.info(
         "Rasa server ready: channels on %s:%d, admin API on %s:%d",
         options.host, options.port, options.admin_host, options.admin_port,
@@ -131,12 +120,7 @@ async def serve(options: ServerOptions) -> int:
     await stop.wait()
     log.info("stopping the Rasa server")
     for server in servers:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        for connection in list(server.connections):
-            connection.close_if_idle()
-        await server.after_stop()
+        await stop_listener(server)
     await resilience.CLIENT.close()
     with contextlib.suppress(Exception):
         await close_resources(public, loop)
