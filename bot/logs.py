@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import traceback
+import warnings
 from typing import Any
 
 PHONE_PATTERN = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){9}(?!\d)")
@@ -134,9 +135,19 @@ def configure_logging(level: str | None = None) -> None:
     root.setLevel(numeric)
     configure_structlog(numeric)
     adopt_library_loggers()
+    quiet_library_warnings()
     asked = logging.getLevelName(requested)
     if isinstance(asked, int) and asked < numeric:
         logging.getLogger(__name__).warning("LOG_LEVEL=%s ignored in production: INFO at least", requested)
+
+
+def quiet_library_warnings() -> None:
+    """Deprecation notices of pinned libraries are for their maintainers, not operators;
+    other Python warnings go through logging (and its masking) as ``py.warnings``."""
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*(Deprecated API features|deprecated).*")
+    logging.captureWarnings(True)
 
 
 def adopt_library_loggers() -> None:

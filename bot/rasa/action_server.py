@@ -100,7 +100,9 @@ def create_app(secret: str, actions_package: str = "actions") -> Sanic:
     app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_S
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     executor = ActionExecutor()
+    logging.getLogger("rasa_sdk.executor").setLevel(logging.WARNING)  # one line per action otherwise
     executor.register_package(actions_package)
+    log.info("%d actions registered from %s", len(executor.actions), actions_package)
 
     @app.on_request
     async def require_secret(request: Request) -> Any:

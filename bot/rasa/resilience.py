@@ -13,7 +13,9 @@ channel's request with an empty answer.
   (default 8 s) and the endpoint's headers (the shared secret); on a connection failure,
   a timeout, an HTTP error other than 400 or a malformed answer it returns a bot message
   with :func:`bot.faults.technical_apology` (at most one per customer turn). 400 keeps
-  Rasa's meaning (the action rejected its execution).
+  Rasa's meaning (the action rejected its execution). A form validation (``validate_*``)
+  that fails also clears the values extracted this turn, so nothing unvalidated (a
+  verification answer!) completes a form; the form asks again.
 - :func:`guard_message_handling` wraps ``Agent.handle_message``: an exception (lock store,
   tracker store, event broker, a bug) sends the apology through the message's output
   channel.
@@ -34,7 +36,7 @@ import aiohttp
 from rasa.core.actions import action as rasa_action
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core import events as rasa_events
-from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 
 from bot.config import load_settings
 from bot.faults import FAULT_METADATA_KEY, FaultLog, technical_apology
@@ -154,9 +156,28 @@ class GuardedRemoteAction(RemoteAction):
                 ACTION_SERVER, _reason(error),
                 consequence=f"'{self.name()}' and the next custom actions answer with the apology",
             )
-            return [] if already_apologised(tracker) else [apology_event(ACTION_SERVER)]
+            events: list[Event] = [] if already_apologised(tracker) else [apology_event(ACTION_SERVER)]
+            if self.name().startswith(VALIDATION_PREFIX):
+                events += unvalidated_slots_cleared(tracker)
+            return events
         FAULTS.succeeded(ACTION_SERVER)
         return [*bot_messages, *new_events]
+
+
+VALIDATION_PREFIX = "validate_"
+
+
+def unvalidated_slots_cleared(tracker: Any) -> list[Event]:
+    """A form's validation did not run: the values extracted this turn must not count as
+    validated (Rasa would keep them and complete the form), so they are cleared and the
+    form asks again after the apology."""
+    names: list[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, SlotSet) and event.key != "requested_slot" and event.key not in names:
+            names.append(event.key)
+    return [SlotSet(name, None) for name in reversed(names)]
 
 
 def _reason(error: BaseException) -> str:

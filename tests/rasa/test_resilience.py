@@ -220,3 +220,14 @@ async def test_a_bug_in_message_handling_is_logged_with_its_trace_and_apologised
         await agent.handle_message(UserMessage("xin chào", channel, "customer-1"))
     assert channel.messages[0]["text"].startswith("Dạ, em xin lỗi")
     assert "message handling unavailable: KeyError" in caplog.text and "Traceback" in caplog.text
+
+
+async def test_a_failed_form_validation_keeps_nothing_unvalidated(unused_tcp_port) -> None:
+    endpoint = EndpointConfig(url=f"http://127.0.0.1:{unused_tcp_port}/webhook")
+    action = GuardedRemoteAction("validate_account_form", endpoint)
+    tracker = _tracker()  # ends with the customer's message
+    extracted = [SlotSet("verify_answer", "1321"), SlotSet("customer_code", "PB05010000001")]
+    tracker.update_with_events([*extracted, SlotSet("requested_slot", "verify_answer")], DOMAIN)
+    events = await action.run(CollectingOutputChannel(), NLG, tracker, DOMAIN)
+    assert _is_apology(events[:1])
+    assert events[1:] == [SlotSet("verify_answer", None), SlotSet("customer_code", None)]
