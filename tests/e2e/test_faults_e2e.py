@@ -14,6 +14,7 @@ handoff per request, one delivered notice per subscriber) — see docs/operation
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import threading
@@ -71,7 +72,7 @@ class Customer:
         users = [event.get("text") for event in events if event["event"] == "user"]
         assert users == self.sent, f"{self.sender}: sent {self.sent}, tracker has {users}"
         positions = [i for i, event in enumerate(events) if event["event"] == "user"] + [len(events)]
-        for start, end in zip(positions, positions[1:], strict=False):
+        for start, end in itertools.pairwise(positions):
             assert any(event["event"] == "bot" for event in events[start:end]), (self.sender, events[start])
 
 
