@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import sys
+import time
 import traceback
 import warnings
 from typing import Any
@@ -191,12 +192,40 @@ def _format_exc_info(_logger: Any, _method: str, event_dict: dict) -> dict:
     return event_dict
 
 
+# Rasa events logged once per failed item (a broker down logs every event it could not
+# publish): the first line of an incident is kept, repeats are dropped for a minute and
+# then summarised with their count.
+REPEATED_EVENTS = frozenset(
+    {"pika.events.publish.failed", "kafka.publish.failed", "rest.message.received.timeout"}
+)
+REPEAT_WINDOW_S = 60.0
+_repeats: dict[str, list[float]] = {}  # event -> [first time in window, repeats dropped]
+
+
+def _collapse_repeats(_logger: Any, _method: str, event_dict: dict) -> dict:
+    import structlog
+
+    event = event_dict.get("event")
+    if event not in REPEATED_EVENTS:
+        return event_dict
+    now = time.monotonic()
+    seen = _repeats.get(event)
+    if seen is not None and now - seen[0] < REPEAT_WINDOW_S:
+        seen[1] += 1
+        raise structlog.DropEvent
+    if seen is not None and seen[1]:
+        event_dict["repeated"] = f"{int(seen[1])} more since the previous line"
+    _repeats[event] = [now, 0]
+    return event_dict
+
+
 def configure_structlog(level: int) -> None:
     import structlog
 
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
+            _collapse_repeats,
             _redact_message_text,
             _format_exc_info,
             _sanitize_strings,

@@ -126,3 +126,21 @@ def test_production_never_logs_below_info(monkeypatch) -> None:
     assert effective_level("WARNING") == logging.WARNING
     monkeypatch.setenv("BOT_ENV", "development")
     assert effective_level("DEBUG") == logging.DEBUG
+
+
+def test_an_event_rasa_logs_per_failed_item_is_logged_once_a_minute(caplog, monkeypatch) -> None:
+    import bot.logs
+
+    monkeypatch.setattr(bot.logs, "_repeats", {})
+    install_record_factory()
+    configure_structlog(logging.INFO)
+    logger = structlog.get_logger("rasa.core.brokers.pika")
+    with caplog.at_level(logging.INFO):
+        for _ in range(200):
+            logger.error("pika.events.publish.failed", host="127.0.0.1", rasa_event={"text": NAME})
+    lines = [r.getMessage() for r in caplog.records if "pika.events.publish.failed" in r.getMessage()]
+    assert len(lines) == 1 and NAME not in lines[0]
+    monkeypatch.setattr(bot.logs, "REPEAT_WINDOW_S", 0.0)
+    with caplog.at_level(logging.INFO):
+        logger.error("pika.events.publish.failed", host="127.0.0.1")
+    assert "199 more since the previous line" in caplog.text
