@@ -27,6 +27,13 @@ class Settings:
     web_host: str
     web_port: int
     hotline: str
+    # --- the utility as customers know it (used by bot/wording) ---
+    hotline_alt: str = "19009000"  # the second hotline number ("" when there is none)
+    utility_name: str = "Điện lực miền Nam"
+    office_name: str = "phòng giao dịch Điện lực"
+    # --- services ---
+    web_identity_secret: str = ""  # signs web identity tokens (empty: no signed web users)
+    outage_group_window_min: int = 30  # reports on one station this close become one incident
     # edge: deployment mode, secrets, limits (see bot/tokens.py, docs/security.md)
     bot_env: str = "development"
     operator_token: str = ""
@@ -51,7 +58,7 @@ def default_database_url() -> str:
 def load_settings() -> Settings:
     return Settings(
         database_url=_env("DATABASE_URL", default_database_url()),
-        rasa_url=_env("RASA_URL", f"http://127.0.0.1:{_env('RASA_PORT', '5005')}"),
+        rasa_url=_env("RASA_URL", f"http://127.0.0.1:{_admin_port()}"),
         action_server_url=_env(
             "ACTION_SERVER_URL", f"http://127.0.0.1:{_env('ACTION_PORT', '5055')}/webhook"
         ),
@@ -61,12 +68,26 @@ def load_settings() -> Settings:
         web_host=_env("WEB_HOST", "0.0.0.0"),
         web_port=int(_env("WEB_PORT", "8080")),
         hotline=_env("HOTLINE", "19001006"),
+        hotline_alt=os.environ.get("HOTLINE_ALT", "19009000").strip(),
+        utility_name=_env("UTILITY_NAME", "Điện lực miền Nam"),
+        office_name=_env("OFFICE_NAME", "phòng giao dịch Điện lực"),
+        web_identity_secret=os.environ.get("WEB_IDENTITY_SECRET", ""),
+        outage_group_window_min=_positive_int(_env("OUTAGE_GROUP_WINDOW_MIN", ""), 30),
         bot_env=bot_env(),
         operator_token=_env("OPERATOR_TOKEN", ""),
         action_timeout_s=float(_env("ACTION_TIMEOUT_S", "8")),
         web_max_body_bytes=int(_env("WEB_MAX_BODY_BYTES", str(256 * 1024))),
         rasa_public_url=_env("RASA_PUBLIC_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
     )
+
+
+def _admin_port() -> str:
+    """Rasa's admin API listener: RASA_ADMIN_PORT, else RASA_PORT + 100 (5105)."""
+    return _env("RASA_ADMIN_PORT", str(int(_env("RASA_PORT", "5005")) + 100))
+
+
+def _positive_int(raw: str, default: int) -> int:
+    return int(raw) if raw.isdigit() and int(raw) > 0 else default
 
 
 BOT_ENVS = ("development", "production")
