@@ -19,17 +19,19 @@ import threading
 import time
 from dataclasses import dataclass
 
-from bot.config import load_settings
-
 FAULT_METADATA_KEY = "fault"
 
 
-def technical_apology(hotline: str | None = None) -> str:
-    """What a customer reads when a part of the system is down or too slow."""
-    hotline = hotline or load_settings().hotline
+def technical_apology() -> str:
+    """What a customer reads when a part of the system (action server, lock store, ...) is
+    down or too slow. Data that cannot be reached inside an action has its own words:
+    :func:`bot.wording.common.database_unavailable`."""
+    from bot.wording.common import hotlines
+
     return (
         "Dạ, em xin lỗi, hệ thống đang gặp sự cố tạm thời nên em chưa trả lời được anh/chị. "
-        f"Anh/chị vui lòng nhắn lại sau ít phút hoặc gọi Tổng đài {hotline} (24/7) để được hỗ trợ ngay nha."
+        f"Anh/chị vui lòng nhắn lại sau ít phút hoặc gọi Tổng đài {hotlines()} (24/7) "
+        "để được hỗ trợ ngay nha."
     )
 
 
@@ -94,6 +96,7 @@ class FaultLog:
 
 
 DATABASE_ERROR_MODULES = ("sqlalchemy", "sqlite3", "psycopg2", "psycopg")
+DATABASE_ERROR_NAMES = frozenset({"DataUnavailable"})  # bot.db.uow wraps driver errors in it
 
 
 def is_database_error(error: BaseException) -> bool:
@@ -104,5 +107,28 @@ def is_database_error(error: BaseException) -> bool:
         seen.add(id(current))
         if (type(current).__module__ or "").startswith(DATABASE_ERROR_MODULES):
             return True
+        if type(current).__name__ in DATABASE_ERROR_NAMES:
+            return True
         current = current.__cause__ or current.__context__
     return False
+
+
+DATABASE = "database"
+_process_faults: FaultLog | None = None
+_process_lock = threading.Lock()
+
+
+def process_faults() -> FaultLog:
+    """The one FaultLog of this process (logger ``bot.faults``): the action server and the
+    actions' own database apologies share it, so a database incident is one pair of lines
+    however many actions see it."""
+    global _process_faults
+    with _process_lock:
+        if _process_faults is None:
+            _process_faults = FaultLog(logging.getLogger("bot.faults"))
+        return _process_faults
+
+
+def database_failed(error: BaseException) -> None:
+    """For code that catches a database error itself and apologises (actions)."""
+    process_faults().failed(DATABASE, error, consequence="actions answer with the apology")

@@ -57,3 +57,25 @@ def test_database_errors_are_recognised_through_their_causes() -> None:
 def test_descriptions_carry_no_message_data() -> None:
     assert describe(KeyError("0908111321 Nguyễn Văn A")) == "KeyError"
     assert describe(TimeoutError()) == "TimeoutError (no answer in time)"
+
+
+def test_the_process_shares_one_incident_for_the_database(caplog) -> None:
+    from bot.db.uow import DataUnavailable
+    from bot.faults import database_failed, process_faults
+
+    try:
+        try:
+            raise OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked"))
+        except OperationalError as error:
+            raise DataUnavailable("OperationalError") from error
+    except DataUnavailable as wrapped:
+        unavailable = wrapped
+    assert is_database_error(unavailable)
+    assert is_database_error(DataUnavailable("x")), "recognised even without its cause"
+    with caplog.at_level(logging.INFO, logger="bot.faults"):
+        for _ in range(5):
+            database_failed(unavailable)  # five actions apologise
+        process_faults().succeeded("database")
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.faults"]
+    assert len(lines) == 2 and lines[0].startswith("database unavailable: DataUnavailable")
+    assert "5 failed request(s)" in lines[1]

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import sys
+import time
 import zlib
 from typing import Any
 
@@ -34,7 +35,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 
 from bot.config import bot_env
-from bot.faults import FaultLog, is_database_error, technical_apology
+from bot.faults import DATABASE, FaultLog, is_database_error, process_faults, technical_apology
 from bot.logs import adopt_library_loggers, configure_logging
 from bot.tokens import (
     ACTION_SECRET_HEADER,
@@ -45,18 +46,17 @@ from bot.tokens import (
     is_loopback,
     same_secret,
 )
+from bot.wording.common import database_unavailable
 
 log = logging.getLogger("bot.rasa.action_server")
-FAULTS = FaultLog(log)
-
-DATABASE = "database"
+FAULTS: FaultLog = process_faults()
 KEEP_ALIVE_S = 75  # above Rasa's pooled keep-alive (bot.rasa.resilience.KEEPALIVE_S)
 MAX_BODY_BYTES = 16 * 1024 * 1024  # Rasa sends the whole tracker with every call
 OPEN_PATHS = frozenset({"/health"})
 
 
-def apology_answer() -> dict[str, Any]:
-    return {"events": [], "responses": [{"text": technical_apology()}]}
+def apology_answer(text: str) -> dict[str, Any]:
+    return {"events": [], "responses": [{"text": text}]}
 
 
 def _error(status: int, message: str) -> response.HTTPResponse:
@@ -72,23 +72,33 @@ def _read_action_call(request: Request) -> dict[str, Any] | None:
 
 
 def _database_answers() -> bool:
-    from sqlalchemy import text
+    from bot.services.health import check_database
 
-    from bot.db.session import make_engine
-
-    with make_engine().connect() as connection:
-        connection.execute(text("SELECT 1"))
+    check_database()
     return True
 
 
-async def _note_success() -> None:
-    """An action succeeded; if the database was failing, check whether it is back."""
-    if DATABASE in FAULTS.failing():
-        try:
-            await asyncio.to_thread(_database_answers)
-        except Exception:
-            return
-        FAULTS.succeeded(DATABASE)
+PROBE_EVERY_S = 2.0
+_probe: dict[str, Any] = {"task": None, "at": 0.0}
+
+
+async def _probe_database() -> None:
+    try:
+        await asyncio.to_thread(_database_answers)
+    except Exception:
+        return
+    FAULTS.succeeded(DATABASE)
+
+
+def _note_success() -> None:
+    """An action succeeded; if the database was failing, check in the background (never
+    delaying an answer) whether it is back, at most once every PROBE_EVERY_S."""
+    if DATABASE not in FAULTS.failing():
+        return
+    task, now = _probe["task"], time.monotonic()
+    if (task is None or task.done()) and now - _probe["at"] >= PROBE_EVERY_S:
+        _probe["at"] = now
+        _probe["task"] = asyncio.create_task(_probe_database())
 
 
 def create_app(secret: str, actions_package: str = "actions") -> Sanic:
@@ -141,11 +151,11 @@ def create_app(secret: str, actions_package: str = "actions") -> Sanic:
         except Exception as error:  # never silence, never a stack trace to the customer
             if is_database_error(error):
                 FAULTS.failed(DATABASE, error, consequence="actions answer with the apology")
-            else:
-                FAULTS.failed(f"action {name}", error, consequence="it answers with the apology", trace=True)
-            return response.json(apology_answer())
+                return response.json(apology_answer(database_unavailable()))
+            FAULTS.failed(f"action {name}", error, consequence="it answers with the apology", trace=True)
+            return response.json(apology_answer(technical_apology()))
         FAULTS.succeeded(f"action {name}")
-        await _note_success()
+        _note_success()
         return response.json(result or {"events": [], "responses": []})
 
     @app.exception(Exception)

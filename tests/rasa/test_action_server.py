@@ -4,6 +4,7 @@ logged once, without customer data."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import threading
@@ -11,10 +12,12 @@ import threading
 import aiohttp
 import pytest
 
+from bot.faults import technical_apology
 from bot.logs import install_record_factory
 from bot.rasa import action_server
 from bot.rasa.action_server import create_app
 from bot.tokens import ACTION_SECRET_HEADER
+from bot.wording.common import database_unavailable
 
 SECRET = "test-action-secret-0123456789-abcdefghij"
 PHONE, NAME = "0908111321", "Nguyễn Thị Minh Khai"
@@ -45,6 +48,7 @@ async def server(serve_sanic, monkeypatch):
     install_record_factory()  # as the process's configure_logging() does
     faults = action_server.FaultLog(logging.getLogger("bot.rasa.action_server"))
     monkeypatch.setattr(action_server, "FAULTS", faults)
+    monkeypatch.setattr(action_server, "_probe", {"task": None, "at": 0.0})
     async with serve_sanic(create_app(SECRET, "tests.rasa.sample_actions")) as url:
         yield url
 
@@ -133,11 +137,15 @@ async def test_a_locked_database_answers_the_apology_logged_once_without_data(
             status, body = await _post(server, _call("action_sample_database"))
             assert status == 200
             assert body["events"] == []
-            assert body["responses"][0]["text"].startswith("Dạ, em xin lỗi")
+            assert body["responses"][0]["text"] == database_unavailable(), "the one data apology"
         locked_database()
         dispose_engines()
         status, body = await _post(server, _call("action_sample_database"))
         assert body["responses"][0]["text"] == "Dạ, đã tra xong."
+        for _ in range(50):  # the recovery probe runs in the background
+            if "database back after" in caplog.text:
+                break
+            await asyncio.sleep(0.1)
     lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "bot.rasa.action_server"]
     assert [level for level, _ in lines] == ["ERROR", "WARNING"], lines
     assert lines[0][1].startswith("database unavailable: OperationalError")
@@ -148,7 +156,7 @@ async def test_a_locked_database_answers_the_apology_logged_once_without_data(
 async def test_a_bug_answers_the_apology_and_logs_its_trace_without_data(server, caplog) -> None:
     with caplog.at_level(logging.INFO):
         status, body = await _post(server, _call("action_sample_bug"))
-    assert status == 200 and body["responses"][0]["text"].startswith("Dạ, em xin lỗi")
+    assert status == 200 and body["responses"][0]["text"] == technical_apology()
     text = "\n".join(record.getMessage() + (record.exc_text or "") for record in caplog.records)
     assert "action action_sample_bug unavailable: KeyError" in text
     assert "Traceback" in text and "sample_actions.py" in text
