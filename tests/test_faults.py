@@ -59,9 +59,12 @@ def test_descriptions_carry_no_message_data() -> None:
     assert describe(TimeoutError()) == "TimeoutError (no answer in time)"
 
 
-def test_the_process_shares_one_incident_for_the_database(caplog) -> None:
+def test_the_process_shares_one_incident_for_the_database(caplog, monkeypatch) -> None:
+    import bot.faults
     from bot.db.uow import DataUnavailable
     from bot.faults import database_failed, process_faults
+
+    monkeypatch.setattr(bot.faults, "_process_faults", None)  # no incident left by other tests
 
     try:
         try:
