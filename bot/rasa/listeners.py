@@ -1,24 +1,48 @@
-"""Start and stop a Sanic app on a host and port inside a running event loop.
+"""Bind early, serve later: Sanic apps on sockets inside a running event loop.
 
 Sanic 21.12's ``app.run`` owns the process (its loop, its signals, one app); our Rasa
 server runs two apps in one loop, so it drives each through Sanic's documented
-``create_server`` life cycle: bind without accepting, start-up, listeners, then accept.
+``create_server`` life cycle: start-up, listeners, then accept.
+
+The Rasa server binds its sockets first thing (:func:`bind`), before loading the model:
+a port taken by someone else fails at once with a clear message, and while the model
+loads (20-40 s) connections wait in the listen backlog instead of being refused, so
+customers writing during a restart get their answer late rather than an error.
 """
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from sanic import Sanic
 
+BACKLOG = 1024
 
-async def start_listener(app: Sanic, host: str, port: int) -> Any:
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (IPv4 or IPv6)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError:
+        listener.close()
+        raise
+    listener.listen(BACKLOG)
+    listener.setblocking(False)
+    return listener
+
+
+async def start_listener(app: Sanic, host: str, port: int, sock: socket.socket | None = None) -> Any:
     # Sanic 21.12 "touches up" (rewrites) class methods for the app being started; a second
     # app in the same process then fails unless Sanic keeps the originals, which it does
     # in test mode (its only other effect: app names may repeat).
     Sanic.test_mode = True
+    where = {"sock": sock} if sock is not None else {"host": host, "port": port}
     server = await app.create_server(
-        host=host, port=port, return_asyncio_server=True, access_log=False,
+        **where, return_asyncio_server=True, access_log=False, backlog=BACKLOG,
         asyncio_server_kwargs={"start_serving": False},
     )
     await server.startup()

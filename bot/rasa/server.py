@@ -10,7 +10,8 @@ Replaces ``rasa run --enable-api``. One process, one loaded model, two listeners
 Start-up refuses (exit code 78, which the supervisor does not retry) when RASA_TOKEN or
 ACTION_SERVER_SECRET is empty or published, or, in production (BOT_ENV=production) or with
 an admin listener reachable from other hosts, shorter than 32 random characters. The
-listeners open only once the model is loaded, so an open port means ready.
+ports are bound before the model loads (connections then wait instead of being refused)
+and served once it is loaded: `GET /` answering means ready.
 
 Faults (bot.rasa.resilience): remote actions time out after ACTION_TIMEOUT_S and answer
 the apology; so does any failure of message handling (lock store, tracker store, broker).
@@ -26,6 +27,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import sys
 from dataclasses import dataclass
 
@@ -83,7 +85,7 @@ def parse_options(argv: list[str] | None, environ: dict[str, str]) -> ServerOpti
     )
 
 
-async def serve(options: ServerOptions) -> int:
+async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None = None) -> int:
     from rasa.core import agent as rasa_agent
     from rasa.core.run import close_resources, create_http_input_channels
     from rasa.core.utils import AvailableEndpoints
@@ -104,11 +106,15 @@ async def serve(options: ServerOptions) -> int:
     admin = admin_api.build_admin_app(agent, options.token, options.max_body_bytes)
     adopt_library_loggers()  # Sanic configured its own loggers while creating the apps
 
+    sockets = sockets or {}
     servers = []
-    listeners = ((admin, options.admin_host, options.admin_port), (public, options.host, options.port))
-    for app, host, port in listeners:
+    listeners = (
+        ("admin", admin, options.admin_host, options.admin_port),
+        ("public", public, options.host, options.port),
+    )
+    for name, app, host, port in listeners:
         app.config.MOTD = False
-        servers.append(await start_listener(app, host, port))
+        servers.append(await start_listener(app, host, port, sockets.get(name)))
     log.info(
         "Rasa server ready: channels on %s:%d, admin API on %s:%d",
         options.host, options.port, options.admin_host, options.admin_port,
@@ -136,13 +142,23 @@ def main(argv: list[str] | None = None) -> int:
     except (WeakSecretError, ValueError) as error:
         log.error("refusing to start: %s", error)
         return EXIT_CONFIG
+    from bot.rasa.listeners import bind
+
+    try:  # before the model loads: see bot.rasa.listeners
+        sockets = {
+            "admin": bind(options.admin_host, options.admin_port),
+            "public": bind(options.host, options.port),
+        }
+    except OSError as error:
+        log.error("cannot listen: %s", error)
+        return 1
     try:
         import uvloop
 
         uvloop.install()
     except ImportError:  # pragma: no cover - uvloop is pinned with Rasa
         pass
-    return asyncio.run(serve(options))
+    return asyncio.run(serve(options, sockets))
 
 
 if __name__ == "__main__":

@@ -128,13 +128,15 @@ class Stack:
         raise RuntimeError(f"{name} not back after {timeout:.0f} s\n{self.logs()}")
 
     def ready(self) -> bool:
+        """Every part answers (health details) and so does Rasa's public channel port."""
         try:
             status, _body = self.get_json(
                 f"{self.web_url}/health/details", timeout=5, headers=self.operator_headers()
             )
+            public, _ = self.get_json(f"{self.rasa_url}/", timeout=5)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return False
-        return status == 200
+        return status == 200 and public == 200
 
     def _check_supervisor(self) -> None:
         supervisor = self.processes["supervisor"]

@@ -71,6 +71,13 @@ def redis_stack(tmp_path_factory: pytest.TempPathFactory):
 
 def test_redis_down_then_back(redis_stack: tuple[Stack, RedisServer]) -> None:
     stack, server = redis_stack
+    try:
+        _redis_down_then_back(stack, server)
+    except Exception as error:  # keep the processes' logs with the failure
+        raise AssertionError(f"{error!r}\n{stack.logs()}") from error
+
+
+def _redis_down_then_back(stack: Stack, server: RedisServer) -> None:
     customer = Customer(stack, sender=f"e2e-redis-{uuid.uuid4().hex[:8]}")
     assert not is_apology(customer.say("giá điện bậc 1 bao nhiêu"))
 
