@@ -44,6 +44,7 @@ MESSAGE_TEXT_KEYS = frozenset(
 )
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+UNSANITIZABLE = "<log line dropped: it could not be sanitized>"
 _installed = False
 
 
@@ -103,7 +104,10 @@ def install_record_factory() -> None:
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        _sanitize_record(record)
+        try:
+            _sanitize_record(record)
+        except Exception:  # e.g. at interpreter shutdown: never let an unsanitized line out
+            record.msg, record.args, record.exc_info, record.exc_text = UNSANITIZABLE, None, None, None
         return record
 
     logging.setLogRecordFactory(factory)

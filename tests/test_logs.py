@@ -144,3 +144,17 @@ def test_an_event_rasa_logs_per_failed_item_is_logged_once_a_minute(caplog, monk
     with caplog.at_level(logging.INFO):
         logger.error("pika.events.publish.failed", host="127.0.0.1")
     assert "199 more since the previous line" in caplog.text
+
+
+def test_a_line_that_cannot_be_sanitized_is_dropped_not_written_in_clear(monkeypatch) -> None:
+    import bot.logs
+
+    install_record_factory()
+    logger, stream = _own_handler_logger("test.unsanitizable")
+
+    def broken(_text: str) -> str:
+        raise ImportError("sys.meta_path is None, Python is likely shutting down")
+
+    monkeypatch.setattr(bot.logs, "sanitize", broken)
+    logger.error("customer %s", PHONE)
+    assert PHONE not in stream.getvalue() and "could not be sanitized" in stream.getvalue()

@@ -45,9 +45,11 @@ async def _run(url: str) -> list:
 
 
 @pytest.fixture(autouse=True)
-def fresh_faults(monkeypatch) -> None:
+async def fresh_faults(monkeypatch):
     monkeypatch.setattr(resilience, "FAULTS", resilience.FaultLog(logging.getLogger("bot.rasa.resilience")))
     monkeypatch.setenv("ACTION_TIMEOUT_S", "0.5")
+    yield
+    await resilience.CLIENT.close()  # the pool belongs to this test's event loop
 
 
 @pytest.fixture()
@@ -66,7 +68,6 @@ async def action_server(aiohttp_server):
         return str(server.make_url("/webhook")), seen
 
     yield start
-    await resilience.CLIENT.close()
 
 
 def _is_apology(events: list) -> bool:
