@@ -10,8 +10,9 @@ doing anything:
   inline scripts or style elements: put code in files under /static), network calls to
   this server and to Rasa's public channels (``RASA_PUBLIC_URL``, for the widget's
   socket.io), never framed (``frame-ancestors 'none'``);
-- ``Cache-Control: no-store`` on everything but ``/static/`` (which revalidates:
-  ``no-cache``) unless the handler chose its own, so no page or JSON with account data
+- ``Cache-Control: no-store`` on everything but static files (a ``/static/`` segment:
+  ``/static/...``, ``/desk/static/...``; they revalidate: ``no-cache``) unless the
+  handler chose its own, so no page or JSON with account data
   stays in a browser or proxy cache;
 - no ``Server`` header (aiohttp would name itself and its version).
 
@@ -32,7 +33,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.tokens import same_secret
 
-STATIC_PREFIX = "/static/"
+STATIC_SEGMENT = "/static/"  # /static/..., /desk/static/...
 
 
 def _origin(url: str) -> str:
@@ -74,7 +75,7 @@ def install_security_headers(app: web.Application, settings: Settings) -> None:
         for name, value in fixed.items():
             response.headers.setdefault(name, value)
         if "Cache-Control" not in response.headers:
-            static = request.path.startswith(STATIC_PREFIX)
+            static = STATIC_SEGMENT in request.path
             response.headers["Cache-Control"] = "no-cache" if static else "no-store"
         response.headers.popall("Server", None)
 

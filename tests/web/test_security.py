@@ -32,6 +32,7 @@ def _app(**changes) -> web.Application:
     app.router.add_post("/desk/api/echo", echo)
     app.router.add_get("/static/widget.js", cached)
     app.router.add_get("/static/plain.css", lambda request: web.Response(text="body{}"))
+    app.router.add_get("/desk/static/desk.js", lambda request: web.Response(text="//"))
     return app
 
 
@@ -63,6 +64,7 @@ async def test_account_data_is_never_cached_static_files_revalidate(aiohttp_clie
     assert (await client.get("/desk/api/account")).headers["Cache-Control"] == "no-store"
     assert (await client.get("/health/details")).headers["Cache-Control"] == "no-store"
     assert (await client.get("/static/plain.css")).headers["Cache-Control"] == "no-cache"
+    assert (await client.get("/desk/static/desk.js")).headers["Cache-Control"] == "no-cache"
     assert (await client.get("/static/widget.js")).headers["Cache-Control"] == "public, max-age=60"
 
 
