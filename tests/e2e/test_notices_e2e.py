@@ -151,9 +151,7 @@ async def _whole_story(stack: Stack) -> None:
     finally:
         await widget.close()
 
-    status, tracker = stack.get_json(  # the id as it is: Rasa does not decode it
-        f"{stack.rasa_url}/conversations/{conversation}/tracker?token={stack.env['RASA_TOKEN']}"
-    )
+    status, tracker = stack.get_json(stack.rasa_api(f"/conversations/{conversation}/tracker"))  # id as it is
     assert status == 200
     ours = [
         event["metadata"]["notice"]
