@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import logging
 import signal
 from collections.abc import Sequence
 from datetime import timedelta
@@ -41,7 +42,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.notify.notifier import Notifier
 
     _logging()
-    notifier = Notifier(_settings(args))
+    settings = _settings(args)
+    if not settings.rasa_token:
+        logging.getLogger("bot.notify").warning(
+            "notices: RASA_TOKEN is not set: notices to the widget and the callback channel "
+            "will wait (retried) until it is"
+        )
+    notifier = Notifier(settings)
 
     async def main() -> None:
         stop = asyncio.Event()
