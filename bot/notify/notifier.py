@@ -8,7 +8,8 @@ One round (:meth:`Notifier.run_once`, what ``python -m bot notify send-due`` run
    platform: found, they are recorded as sent; not found (or the platform cannot be
    asked), they go back in the queue;
 3. due notices are claimed in batches and sent, at most ``concurrency`` at once and
-   ``rate`` a second per channel, one after another for the same person. Outcomes are
+   ``rate`` a second per channel, one after another for the same person. A notice tried
+   before (a timeout, a cut connection) is first looked for at its platform. Outcomes are
    recorded as they come (grouped, every ``flush_interval_s``): a notifier that dies
    leaves at most that much sent-but-unrecorded, which step 2 finds again.
 
@@ -227,6 +228,11 @@ class Notifier:
         text, buttons = words.notice_text(notice), words.notice_buttons()
         async with slots:
             await bucket.take()
+            if notice.attempts and await self._asked_back(notice):
+                # The last attempt failed in a way that may still have delivered it (a
+                # timeout, a connection cut after sending): the platform has it.
+                log.info("notices: notice %s arrived on an earlier attempt", notice.id)
+                return Outcome(notice, SENT, None)
             try:
                 platform_id = await route.send(notice, text, buttons)
             except TransientError as error:

@@ -89,7 +89,8 @@ class FakeRasa:
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     deliveries: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (channel, id, event)
     problems: list[str] = field(default_factory=list)
-    script: list[Any] = field(default_factory=list)  # "http500", "http401"...
+    # "http500", "http401"...: refuse the next request; "stored500": keep it, answer 500
+    script: list[Any] = field(default_factory=list)
     delay_s: float = 0.0
 
     def app(self) -> web.Application:
@@ -107,9 +108,12 @@ class FakeRasa:
     async def append(self, request: web.Request) -> web.Response:
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
+        stored_then_failed = False
         if self.script:
             step = self.script.pop(0)
-            return web.json_response({"status": "failure"}, status=int(step[4:]))
+            if step != "stored500":
+                return web.json_response({"status": "failure"}, status=int(step[4:]))
+            stored_then_failed = True
         if request.query.get("token") != self.token:
             return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
         conversation = self._conversation(request)
@@ -127,6 +131,8 @@ class FakeRasa:
                 self.problems.append(f"not a bot event with text: {event}")
             self.events.setdefault(conversation, []).append(event)
             self.deliveries.append((channel, conversation, event))
+        if stored_then_failed:
+            return web.json_response({"status": "failure"}, status=500)
         return web.json_response({"sender_id": conversation, "events": self.events[conversation]})
 
     async def tracker(self, request: web.Request) -> web.Response:

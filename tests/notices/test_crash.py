@@ -98,8 +98,15 @@ async def test_killing_the_notifier_mid_batch_loses_and_duplicates_nothing(
     assert unrecorded, "the kill should leave claimed notices behind"
     await asyncio.sleep(1.2)  # the dead notifier's lease runs out
     finished = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "notify", "send-due", cwd=PROJECT_ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "notify",
+        "send-due",
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await finished.communicate()
     assert finished.returncode == 0, err.decode()[-3000:]

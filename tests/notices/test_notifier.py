@@ -145,6 +145,21 @@ async def test_a_transient_failure_is_retried_with_backoff_a_permanent_one_recor
     assert zalo["status"] == "sent" and zalo["attempts"] == 2 and zalo["last_error"] is None
 
 
+async def test_a_failure_after_the_platform_took_the_notice_is_no_duplicate(
+    world: str, platforms, make_notifier
+) -> None:
+    platforms.rasa.script[:] = ["stored500", "stored500"]  # kept in the tracker, then an error
+    code = add_outage(world)
+    notifier = make_notifier(world)
+    await notifier.run_once()
+    channel_clock.advance(2)
+    await notifier.run_once()
+    assert len(platforms.rasa.texts_to("cb-3003")) == 1 and len(platforms.rasa.texts_to("web:abc4004")) == 1
+    for conversation in ("cb-3003", "web:abc4004"):
+        notice = rows(world, event_ref=code, conversation_id=conversation, kind="planned")[0]
+        assert (notice["status"], notice["attempts"]) == ("sent", 2)
+
+
 async def test_gives_up_after_the_last_attempt(world: str, platforms, make_notifier) -> None:
     platforms.rasa.script[:] = ["http500"] * 10
     code = add_outage(world, station="PB1102-T002")
