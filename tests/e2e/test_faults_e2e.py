@@ -8,8 +8,10 @@ measured here are printed (run with ``-s``) and quoted in docs/operations.md.
 What is checked after every fault, for every conversation: each message the customer sent
 is in its tracker exactly once and in order, and each got at least one bot message. The
 outage/hazard tickets made during the faults exist once each.
-Later (handoffs, notices): extend ``CONVERSATION_CHECKS`` below with their tables (one
-handoff per request, one delivered notice per subscriber) — see docs/operations.md.
+Outage notices: the notifier and Rasa are each killed while a batch of notices to widget
+subscribers is being sent; every subscriber's conversation ends up with the notice exactly
+once (``one_notice_each``, also in ``CONVERSATION_CHECKS``). Later (handoffs): extend
+``CONVERSATION_CHECKS`` with their tables (one handoff per request) — see docs/operations.md.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import itertools
 import re
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -28,9 +32,12 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import Ticket
+from bot.config import PROJECT_ROOT
+from bot.db.models import NoticeOutboxRow, Ticket
 from bot.db.session import session_scope
 from bot.modelcache import ensure_model
+from bot.services import notices, unit_of_work
+from bot.services.verification import Requester
 from tests.e2e.stack import Stack, start_stack, stop_stack
 
 pytestmark = pytest.mark.slow
@@ -42,7 +49,12 @@ TIMINGS: dict[str, float] = {}
 
 @pytest.fixture(scope="module")
 def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
-    running = start_stack(tmp_path_factory.mktemp("faults"), ensure_model())
+    running = start_stack(
+        tmp_path_factory.mktemp("faults"),
+        ensure_model(),
+        # Notices: a killed notifier's claims are taken over after 5 s, retries start at 1 s.
+        NOTICE_LEASE_S="5", NOTICE_SCAN_INTERVAL_S="1", NOTICE_FIRST_RETRY_S="1",
+    )
     yield running
     print("\nmeasured:", ", ".join(f"{name} {seconds:.1f} s" for name, seconds in TIMINGS.items()))
     stop_stack(running)
@@ -80,6 +92,97 @@ class Customer:
 
 
 CONVERSATION_CHECKS: list[Callable[[Stack], None]] = []
+
+
+# ----------------------------------------------------------------- outage notices
+
+NOTICE_CUSTOMER = "PB05010000001"
+NOTICE_SUBSCRIBERS = 120
+NOTICES_EXPECTED: list[tuple[str, str]] = []  # (conversation, outage code): exactly one each
+
+
+def widget_subscribers(stack: Stack, prefix: str) -> list[str]:
+    """Widget sessions verified for the customer (the proof the 4 digits leave) that
+    subscribe through the service, as the conversation engine does."""
+    conversations = []
+    with unit_of_work(stack.env["DATABASE_URL"]) as uow:
+        for n in range(NOTICE_SUBSCRIBERS):
+            key, conversation = f"{prefix}-{n}", f"web:{prefix}-{n}"
+            uow.identity.record_attempt(NOTICE_CUSTOMER, "socketio", key, True)
+            requester = Requester("socketio", key)
+            result = notices.subscribe(uow, requester, conversation, "socketio", NOTICE_CUSTOMER)
+            assert result.subscribed, result
+            conversations.append(conversation)
+    return conversations
+
+
+def add_outage(stack: Stack, day: int) -> str:
+    with unit_of_work(stack.env["DATABASE_URL"]) as uow:
+        station = uow.customers.get(NOTICE_CUSTOMER).station.code
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "outage", "add", "--station", station,
+         "--start", f"0{day}/12/2026 07:30", "--end", "16:00", "--reason", "Bảo trì lưới điện"],
+        cwd=PROJECT_ROOT, env=stack.env, capture_output=True, text=True, check=False, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[3]  # "Added planned outage KH-… (…"
+
+
+def notices_sent(stack: Stack, code: str) -> int:
+    with session_scope(stack.env["DATABASE_URL"]) as session:
+        return session.execute(
+            select(func.count())
+            .select_from(NoticeOutboxRow)
+            .where(NoticeOutboxRow.event_ref == code, NoticeOutboxRow.kind == "planned")
+            .where(NoticeOutboxRow.status == "sent")
+        ).scalar_one()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str, stack: Stack) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}\n{stack.logs()}"
+        time.sleep(0.1)
+
+
+def one_notice_each(stack: Stack) -> None:
+    """Every subscriber's conversation holds each announcement exactly once."""
+    for conversation, code in NOTICES_EXPECTED:
+        status, tracker = stack.get_json(stack.rasa_api(f"/conversations/{conversation}/tracker"))
+        assert status == 200, tracker
+        bot_events = [event for event in tracker["events"] if event["event"] == "bot"]
+        notices_there = [(event.get("metadata") or {}).get("notice") or {} for event in bot_events]
+        found = [notice for notice in notices_there if notice.get("event") == code]
+        assert len(found) == 1, (conversation, code, len(found))
+
+
+CONVERSATION_CHECKS.append(one_notice_each)
+
+
+def _notice_batch_with_a_kill(stack: Stack, name: str, day: int) -> None:
+    conversations = widget_subscribers(stack, f"fault-{name}")
+    code = add_outage(stack, day)
+    NOTICES_EXPECTED.extend((conversation, code) for conversation in conversations)
+    wait_for(lambda: notices_sent(stack, code) >= 10, 60, "the notifier never started sending", stack)
+    old = stack.kill(name)
+    killed_at = time.perf_counter()
+    assert notices_sent(stack, code) < NOTICE_SUBSCRIBERS, "killed mid-batch"
+    stack.wait_restarted(name, old)
+    wait_for(lambda: notices_sent(stack, code) == NOTICE_SUBSCRIBERS, 240, "notices never all sent", stack)
+    TIMINGS[f"{NOTICE_SUBSCRIBERS} notices all sent after {name} was killed mid-batch"] = (
+        time.perf_counter() - killed_at
+    )
+    one_notice_each(stack)
+
+
+def test_notifier_killed_while_a_notice_batch_is_sent(fault_stack: Stack) -> None:
+    _notice_batch_with_a_kill(fault_stack, "notify", 3)
+
+
+def test_rasa_killed_while_a_notice_batch_is_sent(fault_stack: Stack) -> None:
+    """Notices to the widget go through Rasa: one cut mid-request is looked for in the
+    tracker before it is sent again."""
+    _notice_batch_with_a_kill(fault_stack, "rasa", 4)
 
 
 def ticket_numbers(replies: list[dict]) -> list[str]:
