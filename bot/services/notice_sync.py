@@ -21,83 +21,33 @@ notice once. An event whose fingerprint changed gets a new version:
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import clock
-from bot.config import NoticeSettings
 from bot.db.models import Incident, IncidentStatus, OutageStatus, PlannedOutage
 from bot.db.uow import UnitOfWork
 from bot.domain import notices as rules
 from bot.domain.notices import NoticeKind, Timing
-from bot.services.channel_clock import real_now
+from bot.services.notice_queue import (
+    TOLD,
+    EventSync,
+    NoticeQueue,
+    Subscriber,
+    SyncReport,
+    by_subscriber,
+    timing_from,
+)
+from bot.services.notice_queue import fingerprint as fingerprint_of
 from bot.services.notices import UPCOMING_DAYS
 
+__all__ = ["EventSync", "SyncReport", "sync", "sync_incident", "sync_outage", "timing_from"]
+
 RESTORED_WATCH = timedelta(hours=24)  # restored incidents still looked at
-TOLD = ("sent", "sending")  # the customer has (or is getting) this notice
-
-Subscriber = tuple[str, str]  # (channel, conversation id)
-
-
-@dataclass(frozen=True)
-class EventSync:
-    """What one event's synchronisation queued."""
-
-    kind: str  # "planned" or "incident"
-    ref: str
-    version: int
-    queued: dict[str, int] = field(default_factory=dict)  # notice kind -> notices queued
-    superseded: int = 0
-    first_due: datetime | None = None  # planned: when the announcement goes
-    reminder_due: datetime | None = None
-    late: bool = False  # announced with less than the 5 days the rules require
-
-    @property
-    def total(self) -> int:
-        return sum(self.queued.values())
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    events: tuple[EventSync, ...] = ()
-
-    @property
-    def queued(self) -> int:
-        return sum(event.total for event in self.events)
-
-
-def _clock_time(text: str, default: time) -> time:
-    try:
-        hours, minutes = text.strip().split(":")
-        return time(int(hours), int(minutes))
-    except (ValueError, AttributeError):
-        return default
-
-
-def timing_from(settings: NoticeSettings) -> Timing:
-    quiet = settings.quiet_hours.strip().lower()
-    start = end = None
-    if quiet and quiet not in ("off", "none", "0") and "-" in quiet:
-        first, second = quiet.split("-", 1)
-        start, end = _clock_time(first, time(21, 0)), _clock_time(second, time(7, 0))
-    return Timing(
-        lead_days=min(settings.lead_days, UPCOMING_DAYS),
-        send_at=_clock_time(settings.send_at, time(8, 0)),
-        quiet_start=start,
-        quiet_end=end,
-    )
-
-
-def _fingerprint(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
 
 
 def _planned_fingerprint(outage: PlannedOutage) -> str:
-    return _fingerprint(
+    return fingerprint_of(
         outage.starts_at.isoformat(),
         outage.ends_at.isoformat(),
         outage.status,
@@ -107,7 +57,7 @@ def _planned_fingerprint(outage: PlannedOutage) -> str:
 
 
 def _incident_fingerprint(incident: Incident) -> str:
-    return _fingerprint(
+    return fingerprint_of(
         incident.status,
         sorted(station.id for station in incident.stations),
         sorted((ward.province, ward.ward) for ward in incident.wards),
@@ -122,77 +72,11 @@ def _planned_area(outage: PlannedOutage) -> str:
     return "; ".join(f"{ward.ward}, {ward.province}" for ward in outage.wards)
 
 
-class _Queue:
-    """Notices of one event being decided; stored together at the end."""
-
-    def __init__(self, ref: str, version: int) -> None:
-        self.ref, self.version = ref, version
-        self.rows: list[dict[str, Any]] = []
-        self.counts: Counter[str] = Counter()
-        self.moment = real_now()
-
-    def add(
-        self,
-        subscriber: Subscriber,
-        code: str,
-        kind: NoticeKind,
-        due: datetime,
-        *,
-        area: str | None,
-        reason: str | None,
-        starts_at: datetime | None,
-        ends_at: datetime | None,
-        previous: tuple[datetime | None, datetime | None] = (None, None),
-        told_in_reply: bool = False,
-    ) -> None:
-        channel, conversation = subscriber
-        self.rows.append(
-            {
-                "channel": channel,
-                "conversation_id": conversation,
-                "customer_code": code,
-                "kind": kind.value,
-                "event_ref": self.ref,
-                "version": self.version,
-                "status": "sent" if told_in_reply else "pending",
-                "due_at": due,
-                "area": area,
-                "reason": reason,
-                "starts_at": starts_at,
-                "ends_at": ends_at,
-                "previous_starts_at": previous[0],
-                "previous_ends_at": previous[1],
-                "attempts": 0,
-                "next_attempt_at": self.moment,
-                "claim_token": None,
-                "lease_until": None,
-                "last_error": None,
-                "platform_message_id": "subscription-reply" if told_in_reply else None,
-                "created_at": self.moment,
-                "updated_at": self.moment,
-                "sent_at": self.moment if told_in_reply else None,
-            }
-        )
-        if not told_in_reply:
-            self.counts[kind.value] += 1
-
-    def store(self, uow: UnitOfWork) -> None:
-        uow.notices.enqueue(self.rows)
-
-
-def _by_subscriber(matches: list[tuple]) -> dict[Subscriber, tuple[str, datetime]]:
-    """One entry per subscriber (their first matching code): one notice per person."""
-    found: dict[Subscriber, tuple[str, datetime]] = {}
-    for _id, channel, conversation, code, created_at in matches:
-        found.setdefault((channel, conversation), (code, created_at))
-    return found
-
-
 # ------------------------------------------------------------------ planned outages
 
 
 def _outage_subscribers(uow: UnitOfWork, outage: PlannedOutage, after_id: int) -> dict:
-    return _by_subscriber(
+    return by_subscriber(
         uow.notices.matching_subscriptions(
             [station.id for station in outage.stations],
             [(ward.province, ward.ward) for ward in outage.wards],
@@ -202,7 +86,7 @@ def _outage_subscribers(uow: UnitOfWork, outage: PlannedOutage, after_id: int) -
 
 
 def _announce(
-    uow: UnitOfWork, outage: PlannedOutage, queue: _Queue, after_id: int, timing: Timing, now: datetime
+    uow: UnitOfWork, outage: PlannedOutage, queue: NoticeQueue, after_id: int, timing: Timing, now: datetime
 ) -> tuple[datetime, datetime | None]:
     """The announcement and reminder for the subscribers matched after ``after_id``."""
     first = rules.first_notice_due(outage.starts_at, now, timing)
@@ -241,7 +125,7 @@ def _told(rows: list) -> dict[Subscriber, Any]:
 
 
 def _revise(
-    uow: UnitOfWork, outage: PlannedOutage, queue: _Queue, live: bool, timing: Timing, now: datetime
+    uow: UnitOfWork, outage: PlannedOutage, queue: NoticeQueue, live: bool, timing: Timing, now: datetime
 ) -> tuple[int, datetime | None, datetime | None]:
     """A new version of an outage: supersede, correct, announce, remind again."""
     told = _told(uow.notices.event_rows(outage.code, [k.value for k in rules.PLANNED_KINDS]))
@@ -295,31 +179,31 @@ def _revise(
 def _sync_planned(
     uow: UnitOfWork, outage: PlannedOutage, newest_subscription: int, timing: Timing, now: datetime
 ) -> EventSync | None:
-    fingerprint = _planned_fingerprint(outage)
+    current = _planned_fingerprint(outage)
     live = outage.status == OutageStatus.SCHEDULED.value and outage.ends_at > now
     event = uow.notices.event("planned", outage.code, for_update=True)
     created = False
     if event is None:
         event, created = uow.notices.register_event(
-            "planned", outage.code, fingerprint, newest_subscription, now
+            "planned", outage.code, current, newest_subscription, now
         )
     superseded, first, reminder = 0, None, None
     if created:
         if not live:
             return None
-        queue = _Queue(outage.code, 1)
+        queue = NoticeQueue(outage.code, 1)
         first, reminder = _announce(uow, outage, queue, 0, timing, now)
-    elif event.fingerprint != fingerprint:
+    elif event.fingerprint != current:
         event.version += 1
-        event.fingerprint, event.subscriptions_seen, event.updated_at = fingerprint, newest_subscription, now
-        queue = _Queue(outage.code, event.version)
+        event.fingerprint, event.subscriptions_seen, event.updated_at = current, newest_subscription, now
+        queue = NoticeQueue(outage.code, event.version)
         superseded, first, reminder = _revise(uow, outage, queue, live, timing, now)
     elif newest_subscription > event.subscriptions_seen:
         after = event.subscriptions_seen
         event.subscriptions_seen = newest_subscription
         if not live:
             return None
-        queue = _Queue(outage.code, event.version)
+        queue = NoticeQueue(outage.code, event.version)
         _announce(uow, outage, queue, after, timing, now)
     else:
         return None
@@ -340,7 +224,7 @@ def _sync_planned(
 
 
 def _incident_subscribers(uow: UnitOfWork, incident: Incident, after_id: int) -> dict:
-    return _by_subscriber(
+    return by_subscriber(
         uow.notices.matching_subscriptions(
             [station.id for station in incident.stations],
             [(ward.province, ward.ward) for ward in incident.wards],
@@ -361,25 +245,25 @@ def _incident_details(incident: Incident) -> dict[str, Any]:
 def _sync_incident(
     uow: UnitOfWork, incident: Incident, newest_subscription: int, now: datetime
 ) -> EventSync | None:
-    fingerprint = _incident_fingerprint(incident)
+    current = _incident_fingerprint(incident)
     is_open = incident.status == IncidentStatus.OPEN.value
     event = uow.notices.event("incident", incident.code, for_update=True)
     created = False
     if event is None:
         event, created = uow.notices.register_event(
-            "incident", incident.code, fingerprint, newest_subscription, now
+            "incident", incident.code, current, newest_subscription, now
         )
     superseded = 0
     if created:
         if not is_open:
             return None  # restored before anyone was told: nothing to say
-        queue = _Queue(incident.code, 1)
+        queue = NoticeQueue(incident.code, 1)
         for subscriber, (code, _) in _incident_subscribers(uow, incident, 0).items():
             queue.add(subscriber, code, NoticeKind.INCIDENT, now, **_incident_details(incident))
-    elif event.fingerprint != fingerprint:
+    elif event.fingerprint != current:
         event.version += 1
-        event.fingerprint, event.subscriptions_seen, event.updated_at = fingerprint, newest_subscription, now
-        queue = _Queue(incident.code, event.version)
+        event.fingerprint, event.subscriptions_seen, event.updated_at = current, newest_subscription, now
+        queue = NoticeQueue(incident.code, event.version)
         rows = uow.notices.event_rows(incident.code, [NoticeKind.INCIDENT.value])
         superseded = uow.notices.supersede_pending(
             incident.code, [NoticeKind.INCIDENT.value], event.version, queue.moment
@@ -402,7 +286,7 @@ def _sync_incident(
         event.subscriptions_seen = newest_subscription
         if not is_open:
             return None
-        queue = _Queue(incident.code, event.version)
+        queue = NoticeQueue(incident.code, event.version)
         for subscriber, (code, _) in _incident_subscribers(uow, incident, after).items():
             queue.add(subscriber, code, NoticeKind.INCIDENT, now, **_incident_details(incident))
     else:
