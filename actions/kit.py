@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Iterable
 from typing import Any
 
@@ -90,7 +91,9 @@ def render(dispatcher: CollectingDispatcher, messages: Iterable[Message]) -> Non
 
 
 def apologise(dispatcher: CollectingDispatcher, error: BaseException, action: str) -> None:
-    log.error("%s failed (%s)", action, type(error).__name__, exc_info=error)
+    """Where it failed is logged (the traceback's frames), never the error's message."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("%s failed (%s)\n%s", action, type(error).__name__, frames)
     dispatcher.utter_message(
         text=unavailable(), buttons=[{"title": "Số tổng đài", "payload": "/ask_contact"}]
     )

@@ -79,6 +79,8 @@ def _turn(ctx: Context) -> None:
             ctx.update(misunderstood=0)
             answer_all(ctx, list(taken))
             return
+        if registry.reask(ctx, awaiting):
+            return
         ctx.update(awaiting=None)  # the customer moved on...
         answer_all(ctx, plan(ctx, intents))
         _keep_waiting_questions(ctx, awaiting)  # ...unless the new question waits for the same

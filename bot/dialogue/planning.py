@@ -96,14 +96,15 @@ def _months(ctx: Context, values: tuple[str, ...]) -> tuple[str, ...]:
     return when.keys(values, ctx.today, on_screen)
 
 
-def question_for(ctx: Context, intent: str) -> Question:
-    """A question asked afresh, with this message's details."""
+def question_for(ctx: Context, intent: str, months_for_bills: bool = False) -> Question:
+    """A question asked afresh, with this message's details (``months_for_bills``: the
+    message also asks an account question, whose months those are)."""
     details = ctx.details
     topic = TOPIC_OF_INTENT.get(intent, "misunderstood")
     months = _months(ctx, details.periods)
     if not months and topic in ON_SCREEN_MONTH_TOPICS and ctx.state.topic in BILLING_FAMILY:
         months = (ctx.state.period_shown,) if ctx.state.period_shown else ()
-    dates = details.dates + (details.periods if topic == "outage_schedule" else ())
+    dates = details.dates + (details.periods if topic == "outage_schedule" and not months_for_bills else ())
     return Question(
         topic=topic,
         code=details.code,
@@ -170,12 +171,13 @@ def detail_only(ctx: Context) -> Question:
 
 def plan(ctx: Context, intents: list[str]) -> list[Question]:
     questions: list[Question] = []
+    with_bills = any(TOPIC_OF_INTENT.get(i) in ACCOUNT_TOPICS for i in intents)
     for intent in intents:
         if intent == INFORM:
             fitting = ctx.state.topic and fits(ctx.state.topic, ctx.details)
             questions.append(follow_up(ctx) if fitting else detail_only(ctx))
         else:
-            questions.append(question_for(ctx, intent))
+            questions.append(question_for(ctx, intent, months_for_bills=with_bills))
     if not questions:
         questions.append(
             Question("how_can_i_help") if not ctx.turn.text.strip() else question_for(ctx, "nlu_fallback")

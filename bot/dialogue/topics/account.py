@@ -100,7 +100,7 @@ def take_code(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
     message is no answer (another question)."""
     candidate = code_like(ctx)
     if candidate is None:
-        if outage_answers.says_no_code(ctx.turn.text):
+        if outage_answers.says_no_code(ctx.turn.text) or ctx.turn.intents == ("deny",):
             ctx.say(wording.no_code_for_account())
             ctx.update(awaiting=None)
             return ()

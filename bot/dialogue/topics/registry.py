@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.state import (
@@ -127,6 +128,37 @@ def take(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
     asked again); None when the message is no answer to it."""
     taker = TAKERS.get(awaiting.kind)
     return taker(ctx, awaiting) if taker else None
+
+
+# Messages that ask nothing of their own: while a code, the digits or a place is awaited
+# they are a failed answer (asked again), not a new topic.
+NO_QUESTION_INTENTS = frozenset({"", "nlu_fallback", "out_of_scope", "inform", "affirm", "deny"})
+REASKED_KINDS = frozenset({AWAIT_CODE, AWAIT_DIGITS, AWAIT_LOCATION, AWAIT_PLACE_CHOICE})
+MAX_FAILED_ANSWERS = 2
+
+
+def reask(ctx: Context, awaiting: Awaiting) -> bool:
+    """A message that is no answer and no question: the question again (twice at most).
+    False when the bot stops waiting (the message goes to the fallback)."""
+    if awaiting.kind not in REASKED_KINDS or not set(ctx.turn.intents or ("",)) <= NO_QUESTION_INTENTS:
+        return False
+    failures = awaiting.failures + 1
+    if failures > MAX_FAILED_ANSWERS:
+        return False
+    ctx.say(common.not_understood_again(_question_text(awaiting)))
+    ctx.wait(replace(awaiting, failures=failures))
+    return True
+
+
+def _question_text(awaiting: Awaiting) -> str:
+    if awaiting.kind == AWAIT_CODE:
+        return identity_wording.ask_code()
+    if awaiting.kind == AWAIT_DIGITS:
+        return identity_wording.ask_digits(awaiting.code or "")
+    topic = awaiting.questions[0].topic if awaiting.questions else ""
+    return outage_wording.ask_location(
+        {"outage_report": "report", "outage_schedule": "schedule"}.get(topic, "restore")
+    )
 
 
 def remind(ctx: Context, awaiting: Awaiting) -> None:
