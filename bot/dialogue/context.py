@@ -13,6 +13,7 @@ from bot.dialogue.details import read as read_details
 from bot.dialogue.outcome import Button, Message
 from bot.dialogue.state import Awaiting, Question, State
 from bot.dialogue.turn import Turn
+from bot.wording.common import without_nested_brackets
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Context:
     # ------------------------------------------------------------------ replies
 
     def say(self, text: str, buttons: list[Button] | tuple[Button, ...] = ()) -> None:
-        text = text.strip()
+        text = without_nested_brackets(text.strip())
         if text:
             self.messages.append(Message(text, tuple(buttons)))
 

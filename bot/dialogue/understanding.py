@@ -116,6 +116,27 @@ def fits(topic: str | None, details: Details) -> bool:
     return bool(kinds) and kinds <= FOLLOW_UP_FITS.get(topic or "", set())
 
 
+_YES_RE = re.compile(
+    r"^(?:co|co a|da co|ok|oke|okie|okay|uh|u|um|uhm|dong y|duoc|dc|vang|da vang|dung roi|dung|phai|yes"
+    r"|tao giup|lam giup|tao di|lam di|tao luon|ua)(?:\s|$)"
+)
+_NO_RE = re.compile(r"^(?:khong|ko|k|hong|hok|khum|khoi|khong can|ko can|k can|thoi)(?:\s|$)")
+_WEAK_INTENTS = frozenset({"", "affirm", "deny", "inform", "nlu_fallback", "out_of_scope", "thank"})
+
+
+def says_yes(turn: Turn) -> bool:
+    """A yes to what the bot offered: "có", "ok", "có, tạo giúp em"."""
+    if "affirm" in turn.intents:
+        return True
+    return set(turn.intents or ("",)) <= _WEAK_INTENTS and bool(_YES_RE.match(plain(turn.text)))
+
+
+def says_no(turn: Turn) -> bool:
+    if "deny" in turn.intents:
+        return True
+    return set(turn.intents or ("",)) <= _WEAK_INTENTS and bool(_NO_RE.match(plain(turn.text)))
+
+
 def wants_to_stop(text: str) -> bool:
     return bool(_CANCEL_RE.match(plain(text))) or outage_answers.wants_to_stop(text)
 

@@ -204,3 +204,29 @@ def still_not_understood() -> str:
 
 def not_understood_again(question: str) -> str:
     return f"Dạ, em chưa hiểu ý anh/chị ạ. {question.removeprefix('Dạ, ')}"
+
+
+def hotline_hint() -> str:
+    return f"Cần hỗ trợ trực tiếp, anh/chị gọi Tổng đài {hotlines()} nha."
+
+
+def without_nested_brackets(text: str) -> str:
+    """Brackets inside brackets (a data value such as an incident cause written with its
+    own brackets, inside a template's) become commas: "(mã X, nguyên nhân: sự cố (cây
+    ngã))" -> "(mã X, nguyên nhân: sự cố, cây ngã)"."""
+    out: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            if depth > 1:
+                while out and out[-1] == " ":
+                    out.pop()
+                out.append(", ")
+                continue
+        elif char == ")" and depth > 0:
+            depth -= 1
+            if depth >= 1:
+                continue
+        out.append(char)
+    return "".join(out)

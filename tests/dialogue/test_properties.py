@@ -132,6 +132,6 @@ def test_no_state_and_message_yields_an_empty_reply(
         outcome = run_turn(turn, state, demo)
     assert outcome.messages, (intent, text, state)
     assert all(m.text.strip() for m in outcome.messages)
-    assert all(m.text.startswith(("Dạ", "Anh/chị", "⚠️")) for m in outcome.messages), outcome.messages
+    assert outcome.messages[0].text.startswith(("Dạ", "Anh/chị", "⚠️")), outcome.messages
     assert not any(m.text.strip() == "Dạ vâng ạ." for m in outcome.messages)
     assert from_slots(to_slots(outcome.state)) == outcome.state

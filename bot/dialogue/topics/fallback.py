@@ -13,6 +13,7 @@ from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_CLARIFY, Awaiting, Question
 from bot.dialogue.topics import human
 from bot.dialogue.topics.smalltalk import menu
+from bot.dialogue.understanding import says_no, says_yes
 from bot.wording import common
 
 MAX_CHOICES = 3
@@ -46,13 +47,13 @@ def misunderstood(ctx: Context, question: Question) -> None:
 
 def take_clarification(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
     """ "có" to a one-option question asks it; "không" shows the menu."""
-    intents = set(ctx.turn.intents)
-    if "affirm" in intents and len(awaiting.choices) == 1:
+    yes, no = says_yes(ctx.turn), says_no(ctx.turn)
+    if yes and len(awaiting.choices) == 1:
         from bot.dialogue.planning import question_for
 
         ctx.update(awaiting=None)
         return (question_for(ctx, awaiting.choices[0]),)
-    if intents & {"affirm", "deny"}:
+    if yes or no:
         ctx.say(common.pick_from_menu(), menu())
         ctx.update(awaiting=None)
         return ()

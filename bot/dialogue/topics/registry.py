@@ -32,6 +32,7 @@ from bot.dialogue.topics import (
     smalltalk,
     tariff,
 )
+from bot.dialogue.understanding import says_no, says_yes
 from bot.services import outage_wording
 from bot.wording import common
 from bot.wording import identity as identity_wording
@@ -98,14 +99,13 @@ def answer(ctx: Context, question: Question) -> Asked | None:
 
 
 def _take_offer(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
-    intents = set(ctx.turn.intents)
-    if "affirm" in intents:
-        ctx.update(awaiting=None)
-        return awaiting.questions
-    if "deny" in intents:
+    if says_no(ctx.turn):
         ctx.say(common.fine_then())
         ctx.update(awaiting=None)
         return ()
+    if says_yes(ctx.turn):
+        ctx.update(awaiting=None)
+        return awaiting.questions
     return None
 
 
@@ -134,18 +134,21 @@ def take(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
 # they are a failed answer (asked again), not a new topic.
 NO_QUESTION_INTENTS = frozenset({"", "nlu_fallback", "out_of_scope", "inform", "affirm", "deny"})
 REASKED_KINDS = frozenset({AWAIT_CODE, AWAIT_DIGITS, AWAIT_LOCATION, AWAIT_PLACE_CHOICE})
-MAX_FAILED_ANSWERS = 2
+MAX_FAILED_ANSWERS = 3
 
 
 def reask(ctx: Context, awaiting: Awaiting) -> bool:
-    """A message that is no answer and no question: the question again (twice at most).
+    """A message that is no answer and no question: the question again (three times at most).
     False when the bot stops waiting (the message goes to the fallback)."""
     if awaiting.kind not in REASKED_KINDS or not set(ctx.turn.intents or ("",)) <= NO_QUESTION_INTENTS:
         return False
     failures = awaiting.failures + 1
     if failures > MAX_FAILED_ANSWERS:
         return False
-    ctx.say(common.not_understood_again(_question_text(awaiting)))
+    text = common.not_understood_again(_question_text(awaiting))
+    if failures >= 2:
+        text += " " + common.hotline_hint()
+    ctx.say(text)
     ctx.wait(replace(awaiting, failures=failures))
     return True
 
