@@ -61,7 +61,7 @@ def converse(turn: Turn, state: State, backend: Backend) -> Outcome:
 def _turn(ctx: Context) -> None:
     intents = read_intents(ctx.turn, ctx.state, ctx.details)
     awaiting = ctx.state.awaiting
-    if not ctx.turn.text.strip() and not ctx.turn.intents:
+    if not ctx.turn.text.strip():  # an empty message (whatever intent the NLU gave it)
         if awaiting is not None:
             registry.remind(ctx, awaiting)
         else:

@@ -139,6 +139,10 @@ def fine_then() -> str:
     return "Dạ, vậy khi cần gì thêm anh/chị cứ nhắn em nha."
 
 
+def which_detail() -> str:
+    return "Dạ, anh/chị muốn em nói rõ hơn về việc nào ạ?"
+
+
 def unexplained_digits() -> str:
     return (
         "Dạ, em chưa rõ dãy số này dùng cho việc gì ạ. Anh/chị nhắn giúp em việc cần làm, ví dụ "
@@ -203,7 +207,8 @@ def still_not_understood() -> str:
 
 
 def not_understood_again(question: str) -> str:
-    return f"Dạ, em chưa hiểu ý anh/chị ạ. {question.removeprefix('Dạ, ')}"
+    rest = question.removeprefix("Dạ, ")
+    return f"Dạ, em chưa hiểu ý anh/chị ạ. {rest[:1].upper()}{rest[1:]}"
 
 
 def hotline_hint() -> str:

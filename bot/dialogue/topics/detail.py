@@ -7,6 +7,7 @@ from bot.dialogue.outcome import Button
 from bot.dialogue.state import Question
 from bot.dialogue.topics import billing, smalltalk, tariff
 from bot.services import hazard
+from bot.wording import common
 from bot.wording import outages as outage_wording
 
 BILLING = frozenset({"bill", "bill_high", "debt", "recheck", "meter_reading", "bill_detail"})
@@ -30,7 +31,7 @@ def more_detail(ctx: Context, question: Question) -> Asked | None:
         ctx.say(hazard.safety_advice(ctx.turn.text))
         return None
     ctx.say(
-        "Dạ, anh/chị muốn em nói rõ hơn về việc nào ạ?",
+        common.which_detail(),
         [Button.intent("Chi tiết hóa đơn", "ask_bill_detail"), *smalltalk.menu()[:3]],
     )
     return None
