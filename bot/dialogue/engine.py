@@ -27,7 +27,7 @@ from bot.dialogue.context import Asked, Context
 from bot.dialogue.details import Details
 from bot.dialogue.outcome import Button, Message, Outcome
 from bot.dialogue.planning import order, plan
-from bot.dialogue.state import AWAIT_CODE, AWAIT_DIGITS, Awaiting, Question, State
+from bot.dialogue.state import AWAIT_CLARIFY, AWAIT_CODE, AWAIT_DIGITS, AWAIT_OFFER, Awaiting, Question, State
 from bot.dialogue.topics import registry
 from bot.dialogue.topics.smalltalk import how_can_i_help
 from bot.dialogue.turn import Turn
@@ -68,7 +68,8 @@ def _turn(ctx: Context) -> None:
             how_can_i_help(ctx, Question("how_can_i_help"))
         return
     if CANCEL in intents:
-        ctx.say(common.stopped() if awaiting is not None else common.fine_then())
+        pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY)
+        ctx.say(common.stopped() if pending else common.fine_then())
         ctx.update(awaiting=None, misunderstood=0)
         return
     if ENDINGS & set(intents):
