@@ -20,7 +20,11 @@ WHO = Requester("rest", "planner")
 def context(text: str, intent: str, state: State = State(), *entities: Entity) -> Context:
     backend = mock.create_autospec(Backend, instance=True)
     with clock.frozen(NOW):
-        return Context(Turn(text=text, intents=tuple(intent.split("+")), entities=entities, requester=WHO), state, backend)
+        return Context(
+            Turn(text=text, intents=tuple(intent.split("+")), entities=entities, requester=WHO),
+            state,
+            backend,
+        )
 
 
 def test_several_questions_safety_first_account_questions_after_public_ones_thanks_last() -> None:
@@ -41,7 +45,9 @@ def test_a_greeting_with_a_question_is_a_short_one() -> None:
 
 
 def test_months_of_a_message_with_a_bill_question_are_not_the_schedules_dates() -> None:
-    ctx = context("tiền điện tháng này với lịch cúp điện", "ask_bill", State(), Entity("period", "relative:0"))
+    ctx = context(
+        "tiền điện tháng này với lịch cúp điện", "ask_bill", State(), Entity("period", "relative:0")
+    )
     schedule = next(q for q in plan(ctx, ["ask_bill", "ask_outage_schedule"]) if q.topic == "outage_schedule")
     assert schedule.dates == ()
 
@@ -58,7 +64,11 @@ def test_a_follow_up_replaces_one_detail_and_keeps_the_rest() -> None:
 def test_an_outage_follow_up_keeps_the_place_it_was_about() -> None:
     state = State(topic="outage_schedule", customer_code=BICH, area="Phường Tân An, Thành phố Cần Thơ")
     question = follow_up(context("còn tuần sau thì sao", "inform", state, Entity("date", "week:+1")))
-    assert (question.code, question.area, question.dates) == (None, "Phường Tân An, Thành phố Cần Thơ", ("week:+1",))
+    assert (question.code, question.area, question.dates) == (
+        None,
+        "Phường Tân An, Thành phố Cần Thơ",
+        ("week:+1",),
+    )
 
 
 def test_identity_is_checked_once_per_turn(monkeypatch) -> None:

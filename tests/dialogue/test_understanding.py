@@ -23,7 +23,8 @@ def test_stop_words_cancel(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["bị cắt điện chưa", "bi cat dien chua", "sao nhà tôi bị cắt điện", "nhà tui có bị cúp điện không"]
+    "text",
+    ["bị cắt điện chưa", "bi cat dien chua", "sao nhà tôi bị cắt điện", "nhà tui có bị cúp điện không"],
 )
 def test_supply_questions_are_never_a_yes(text: str) -> None:
     assert intents(text, "affirm") == ["ask_supply_status"]
@@ -53,15 +54,17 @@ def test_a_bare_detail_follows_the_topic_on_screen_whatever_the_nlu_said() -> No
     assert intents("còn tháng 9 thì sao", "ask_debt", State(topic="bill"), month) == ["inform"]
     assert intents("còn 1 hộ thì sao", "ask_tariff", State(topic="tariff")) == ["inform"]
     area = Entity("area", "Phường Tân An", "phường Tân An")
-    assert intents("còn phường Tân An thì sao", "subscribe_alerts", State(topic="outage_schedule"), area) == ["inform"]
+    assert intents("còn phường Tân An thì sao", "subscribe_alerts", State(topic="outage_schedule"), area) == [
+        "inform"
+    ]
     # a detail the topic cannot take is no follow-up of it
     assert intents("còn 1 hộ thì sao", "ask_tariff", State(topic="bill")) == ["ask_tariff"]
 
 
 def test_a_danger_is_never_overridden() -> None:
-    assert intents("còn tháng 9 thì sao", "report_hazard", State(topic="bill"), Entity("period", "month:9", "tháng 9")) == [
-        "report_hazard"
-    ]
+    assert intents(
+        "còn tháng 9 thì sao", "report_hazard", State(topic="bill"), Entity("period", "month:9", "tháng 9")
+    ) == ["report_hazard"]
 
 
 def test_a_second_question_joined_in_words() -> None:

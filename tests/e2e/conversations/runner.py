@@ -24,6 +24,7 @@ opens politely, no nested brackets, no fixture customer's full name or phone.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ class Result:
     conversation: Conversation
     failures: list[str] = field(default_factory=list)
     transcript: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # each turn's round trip
 
     @property
     def passed(self) -> bool:
@@ -142,7 +144,9 @@ def run(conversation: Conversation, send: Send, values: dict[str, str] | None = 
     result = Result(conversation)
     for number, step in enumerate(conversation.steps, start=1):
         message = _fill(step.say, values)
+        started = time.perf_counter()
         replies = send(sender, message)
+        result.seconds.append(time.perf_counter() - started)
         said = " | ".join(str(r.get("text") or "") for r in replies)
         result.transcript += [f"  khách: {message}", f"  bot:   {said}"]
         for problem in check_reply(step, replies, values):
