@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue import SLOT_NAMES, Entity, Message, State, Turn, from_slots, split_intents, to_slots
 from bot.services.verification import requester_for
-from bot.wording.common import unavailable
+from bot.wording.common import database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -95,5 +95,5 @@ def apologise(dispatcher: CollectingDispatcher, error: BaseException, action: st
     frames = "".join(traceback.format_tb(error.__traceback__))
     log.error("%s failed (%s)\n%s", action, type(error).__name__, frames)
     dispatcher.utter_message(
-        text=unavailable(), buttons=[{"title": "Số tổng đài", "payload": "/ask_contact"}]
+        text=database_unavailable(), buttons=[{"title": "Số tổng đài", "payload": "/ask_contact"}]
     )

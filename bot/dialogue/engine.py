@@ -33,9 +33,9 @@ from bot.dialogue.topics.smalltalk import how_can_i_help
 from bot.dialogue.turn import Turn
 from bot.dialogue.understanding import CANCEL, read_intents
 from bot.services import hazard
-from bot.services import outage_wording as outage_texts
 from bot.services.verification import NotVerified
 from bot.wording import common
+from bot.wording import hazard as hazard_words
 from bot.wording import identity as identity_wording
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def _turn(ctx: Context) -> None:
         return
     if CANCEL in intents:
         pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY)
-        ctx.say(common.stopped() if pending else common.fine_then())
+        ctx.say(common.stopped_here() if pending else common.fine_then())
         ctx.update(awaiting=None, misunderstood=0)
         return
     if ENDINGS & set(intents):
@@ -120,8 +120,10 @@ def offline(turn: Turn, state: State) -> Outcome:
     for a danger; otherwise the one apology with the hotline. The state is kept."""
     intents = read_intents(turn, state, Details())
     if {"report_hazard", "ask_safety"} & set(intents):
-        messages = [Message(hazard.safety_advice(turn.text))]
+        messages = [Message(hazard_words.safety_advice(hazard.people_at_risk(turn.text)))]
         if "report_hazard" in intents:
-            messages.append(Message(outage_texts.hazard_ticket_failed()))
+            messages.append(Message(hazard_words.hazard_ticket_failed()))
         return Outcome(tuple(messages), state)
-    return Outcome((Message(common.unavailable(), (Button.intent("Số tổng đài", "ask_contact"),)),), state)
+    return Outcome(
+        (Message(common.database_unavailable(), (Button.intent("Số tổng đài", "ask_contact"),)),), state
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from bot.dialogue import engine
-from bot.dialogue.backend import Backend, ServiceUnavailable, unit_of_work
+from bot.dialogue.backend import Backend
 from bot.dialogue.outcome import Outcome
 from bot.dialogue.state import State
 from bot.dialogue.turn import Turn
+from bot.services import DataUnavailable, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +18,8 @@ def run_turn(turn: Turn, state: State, database_url: str | None = None) -> Outco
     """Answer ``turn``: every read and write of the turn commits together. When the
     database cannot be reached, the one apology (safety advice first for a danger)."""
     try:
-        with unit_of_work(database_url) as session:
-            return engine.converse(turn, state, Backend(session, turn.requester, turn.channel))
-    except ServiceUnavailable as error:
+        with unit_of_work(database_url) as uow:
+            return engine.converse(turn, state, Backend(uow, turn.requester, turn.channel))
+    except DataUnavailable as error:
         log.warning("database unavailable (%s): answered with the apology", error)
         return engine.offline(turn, state)

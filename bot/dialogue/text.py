@@ -1,14 +1,13 @@
 """Plain forms of what customers type: lower case, no diacritics, single spaces.
 
-The one place the dialogue layer reaches the NLU's text helpers (bot/nlu/core is pure
-Python), so moving them (to bot/domain) changes one import.
+Diacritics come from the domain's text helpers (bot.domain.text), shared with the NLU.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.nlu.core.diacritics import strip_diacritics
+from bot.domain.text import strip_diacritics
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 

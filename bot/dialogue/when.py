@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.services import periods
-from bot.services.periods import Month
+from bot.domain import periods
+from bot.domain.periods import Month
 
 CURRENT = "relative:0"
 MAX_MONTHS = 3

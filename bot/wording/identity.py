@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot.services import customers, verification
+from bot.domain.codes import CodeProblem
+from bot.services import verification
 from bot.services.verification import State, Status
 from bot.wording.common import hotline
+from bot.wording.customers import code_problem_text
 
 CHANNEL_ACCOUNTS = {
     "zalo": "tài khoản Zalo của anh/chị",
@@ -72,7 +74,7 @@ def not_verified(status: Status) -> str:
             "để được hỗ trợ và cập nhật số điện thoại nha."
         )
     if status.state is State.NOT_FOUND:
-        return customers.REASONS_VI[customers.CodeProblem.NOT_FOUND]
+        return code_problem_text(CodeProblem.NOT_FOUND)
     return (
         "Dạ, em cần xác thực trước khi cung cấp thông tin tài khoản. Anh/chị hỏi lại giúp em, em sẽ "
         "hướng dẫn xác thực nha."

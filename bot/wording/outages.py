@@ -1,7 +1,7 @@
 """Answers about the outage the customer was just shown, and the supply status.
 
-The other outage sentences (schedules, report replies, restore times) are still rendered
-by ``bot.services.outage_wording`` until they move here with the services' results.
+The other outage sentences are in :mod:`.outage` (schedules, places),
+:mod:`.outage_report` and :mod:`.restore`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot import clock
-from bot.services.formatting import format_date
-from bot.services.outage_wording import moment_text, time_span
-from bot.wording.common import hotlines
+from bot.domain.formatting import format_date
+from bot.wording.common import hotlines, moment_text, time_span
 
 
 def _at(value: str | None) -> datetime | None:

@@ -113,8 +113,8 @@ def test_the_state_is_read_from_the_slots() -> None:
 # ------------------------------------------------------------ a whole conversation
 
 
-async def test_a_bill_conversation_through_the_action(demo: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", demo)
+async def test_a_bill_conversation_through_the_action(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", demo_db)
     conversation = Conversation(sender="action-bill")
     messages, events = await conversation.say(
         parse(
@@ -146,9 +146,9 @@ async def test_a_bill_conversation_through_the_action(demo: str, monkeypatch: py
 
 
 async def test_one_bubble_per_message_with_its_quick_replies(
-    demo: str, monkeypatch: pytest.MonkeyPatch
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", demo)
+    monkeypatch.setenv("DATABASE_URL", demo_db)
     messages, _ = await Conversation().say(parse("hôm nay trời đẹp", "out_of_scope"))
     assert len(messages) == 1 and messages[0]["text"].startswith("Dạ")
     assert {"title": "Xem hóa đơn tiền điện", "payload": "/ask_bill"} in messages[0]["buttons"]

@@ -3,8 +3,8 @@
 ``chat`` is a conversation: ``chat.say("1321")`` or ``chat.say("còn tháng 9 thì sao",
 "ask_debt", period="month:9")`` gives the turn as the NLU of the contract would, runs it
 through :func:`bot.dialogue.run_turn` (one unit of work) and keeps the state between
-messages. The demo data is made once per session for today = 27/11/2026 (the e2e
-clock); identity, ticket and audit tables are emptied after each test.
+messages. The databases are the shared ones of tests/conftest.py: ``demo_db`` (the demo
+data, today = 27/11/2026, the e2e clock) and ``outage_db`` (the outage world).
 """
 
 from __future__ import annotations
@@ -12,58 +12,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import delete
 
-from bot import clock
-from bot.db.models import (
-    ChannelLink,
-    DisclosureAudit,
-    OutageReport,
-    Ticket,
-    TicketCounter,
-    VerificationAttempt,
-)
+from bot.db.models import OutageReport
 from bot.db.session import session_scope
 from bot.dialogue import Entity, Message, State, Turn, run_turn, split_intents
 from bot.services.verification import Requester
-from tests.outage_support import frozen_now, outage_db, sqlite_db_url  # noqa: F401 - fixtures
+from tests.support.demo import BICH, CUONG, DIGITS, DUNG, NAMES, NOW, PHONES, TODAY
 
-TODAY = date(2026, 11, 27)
-NOW = "2026-11-27T09:00:00"
-BICH, CUONG, DUNG = "PB05010000001", "PB11020000002", "PB14030000003"
-DIGITS = {BICH: "1321", CUONG: "2654", DUNG: "3987"}
-NAMES = ("Trần Thị Bích", "Lê Văn Cường", "Nguyễn Hoàng Dũng")
-PHONES = ("0908111321", "0939222654", "0918333987")
-CLEARED_TABLES = (VerificationAttempt, ChannelLink, DisclosureAudit, OutageReport, Ticket, TicketCounter)
+__all__ = ["BICH", "CUONG", "DIGITS", "DOWN_DATABASE_URL", "DUNG", "NAMES", "NOW", "PHONES", "TODAY", "Chat"]
 
-
-@pytest.fixture(scope="session")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from bot.db.demo import load_demo
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('dialogue-demo') / 'utility.db'}"
-    with clock.frozen(NOW):
-        load_demo(url, today=TODAY, customers=12, allow_non_default_db=True)
-    return url
-
-
-def clear(url: str) -> None:
-    with session_scope(url) as session:
-        for table in CLEARED_TABLES:
-            session.execute(delete(table))
-
-
-@pytest.fixture
-def demo(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("DATABASE_URL", demo_url)
-    clear(demo_url)
-    with clock.frozen(NOW):
-        yield demo_url
-    clear(demo_url)
+CLEARED_AFTER = (OutageReport,)  # demo_db itself empties the identity, ticket and audit tables
+SUSPENDED, SUSPENDED_DIGITS = "PB05010000104", "0104"  # the outage world's suspended customer
+DOWN_DATABASE_URL = "postgresql+psycopg2://nobody@127.0.0.1:1/nowhere?connect_timeout=2"
 
 
 def entities_of(found: dict[str, Any]) -> tuple[Entity, ...]:
@@ -112,17 +76,14 @@ class Chat:
 
 
 @pytest.fixture
-def chat(demo: str) -> Chat:
-    return Chat(demo)
-
-
-# The outage world of tests/outage_support.py (a suspended customer, planned outages,
-# an incident): for supply status and outage reports.
-SUSPENDED, SUSPENDED_DIGITS = "PB05010000104", "0104"
+def chat(demo_db: str) -> Iterator[Chat]:
+    yield Chat(demo_db)
+    with session_scope(demo_db) as session:  # before demo_db empties the tickets
+        for table in CLEARED_AFTER:
+            session.execute(delete(table))
 
 
 @pytest.fixture
-def outage_chat(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Chat:
-    url = request.getfixturevalue("outage_db")
-    monkeypatch.setenv("DATABASE_URL", url)
-    return Chat(url)
+def outage_chat(outage_db: str, monkeypatch: pytest.MonkeyPatch) -> Chat:
+    monkeypatch.setenv("DATABASE_URL", outage_db)
+    return Chat(outage_db)

@@ -74,6 +74,6 @@ def test_an_outage_follow_up_keeps_the_place_it_was_about() -> None:
 def test_identity_is_checked_once_per_turn(monkeypatch) -> None:
     calls = []
     monkeypatch.setattr(verification, "status", lambda session, code, who: calls.append(code) or "status")
-    backend = Backend(session=mock.Mock(), requester=WHO, channel="rest")
+    backend = Backend(uow=mock.Mock(), requester=WHO, channel="rest")
     assert backend.identity(BICH) == backend.identity(BICH) == "status"
     assert calls == [BICH]

@@ -25,7 +25,7 @@ from bot.dialogue.state import (
     to_slots,
 )
 from bot.services.verification import Requester
-from tests.dialogue.conftest import BICH, CUONG, DUNG, NOW
+from tests.dialogue.conftest import BICH, CUONG, DUNG, NOW, Chat
 
 INTENTS = """
 greet goodbye thank affirm deny bot_challenge out_of_scope inform ask_bill ask_bill_high ask_debt
@@ -116,7 +116,7 @@ intents = st.one_of(
     channel=st.sampled_from(["rest", "zalo"]),
 )
 def test_no_state_and_message_yields_an_empty_reply(
-    demo: str, state: State, intent: str, text: str, entities: list[Entity], channel: str
+    chat: Chat, state: State, intent: str, text: str, entities: list[Entity], channel: str
 ) -> None:
     from bot.dialogue import split_intents
 
@@ -129,7 +129,7 @@ def test_no_state_and_message_yields_an_empty_reply(
         requester=Requester(channel, "property-user", persistent=channel == "zalo"),
     )
     with clock.frozen(NOW):
-        outcome = run_turn(turn, state, demo)
+        outcome = run_turn(turn, state, chat.url)
     assert outcome.messages, (intent, text, state)
     assert all(m.text.strip() for m in outcome.messages)
     assert outcome.messages[0].text.startswith(("Dạ", "Anh/chị", "⚠️")), outcome.messages

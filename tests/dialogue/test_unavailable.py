@@ -7,8 +7,7 @@ from bot import clock
 from bot.dialogue import Turn, run_turn
 from bot.dialogue.state import AWAIT_CODE, Awaiting, Question, State
 from bot.services.verification import Requester
-from tests.dialogue.conftest import BICH, NOW, Chat
-from tests.outage_support import DOWN_DATABASE_URL
+from tests.dialogue.conftest import BICH, DOWN_DATABASE_URL, NOW, Chat
 
 WHO = Requester("rest", "someone")
 

@@ -11,16 +11,21 @@ read from the message that answers and never kept.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_CODE, AWAIT_DIGITS, Awaiting, Question
 from bot.dialogue.text import plain
 from bot.services import customers, outage_answers, verification
+from bot.services.verification import NotVerified, Status
 from bot.services.verification import State as Identity
 from bot.wording import identity as wording
+from bot.wording.customers import code_problem_text
 
+T = TypeVar("T")
 MAX_BAD_CODES = 3
 _CODE_LIKE_RE = re.compile(r"(?<!\w)[A-Za-z]{2}[\s.:-]*\d[\d\s.-]{3,}\d(?!\w)|(?<!\d)\d{6,}(?!\d)")
 _PHONE_RE = re.compile(r"^(?:0|84)\d{9}$")
@@ -48,11 +53,20 @@ def code_like(ctx: Context) -> str | None:
     return re.sub(r"[\s.:-]", "", match.group()).upper() if match else None
 
 
-def verified_code(ctx: Context, question: Question) -> str | Asked | None:
-    """The code of ``question`` once this requester is verified for it.
+@dataclass(frozen=True)
+class Answered(Generic[T]):
+    """An account answer, for the code it is about."""
 
-    Otherwise the code or the digits are asked (an :class:`Asked` is returned), or why
-    the account cannot be shown is said (None).
+    code: str
+    value: T
+
+
+def with_account(ctx: Context, question: Question, fetch: Callable[[str], T]) -> Answered[T] | Asked | None:
+    """``fetch(code)`` (a service that discloses account data) for the question's code.
+
+    The service checks the verification itself (one check per answer); when it refuses,
+    the code or the digits are asked (an :class:`Asked` is returned), or why the account
+    cannot be shown is said (None). A code known to be unverified this turn is not tried.
     """
     code = question.code or ctx.state.customer_code
     if not code:
@@ -60,14 +74,26 @@ def verified_code(ctx: Context, question: Question) -> str | Asked | None:
         if len(codes) != 1:
             return ask_code(ctx, question, codes)
         code = codes[0]
-    status = ctx.backend.identity(code)
+    known = ctx.backend.known_identity(code)
+    try:
+        if known is not None and not known.verified:
+            raise NotVerified(known)
+        value = fetch(code)
+    except NotVerified as refused:
+        ctx.backend.remember(refused.status)
+        return _refused(ctx, question, refused.status)
+    ctx.update(customer_code=code)
+    return Answered(code, value)
+
+
+def _refused(ctx: Context, question: Question, status: Status) -> Asked | None:
     if status.state is Identity.NOT_FOUND:
         ctx.update(customer_code=None)
-        reason = customers.check_format(code).reason_vi or wording.not_verified(status)
+        reason = code_problem_text(customers.check_format(status.code).problem) or wording.not_verified(
+            status
+        )
         return ctx.ask(Awaiting(AWAIT_CODE, (replace(question, code=None),), failures=1), reason)
     ctx.update(customer_code=status.code)
-    if status.verified:
-        return status.code
     if status.state is Identity.NEEDS_ANSWER:
         return ask_digits(ctx, replace(question, code=status.code), status.code)
     ctx.say(wording.not_verified(status), [Button.intent("Số tổng đài", "ask_contact")])
@@ -110,7 +136,7 @@ def take_code(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
         ctx.update(customer_code=check.code, awaiting=None)
         return tuple(replace(q, code=check.code) for q in awaiting.questions)
     failures = awaiting.failures + 1
-    reason = check.reason_vi
+    reason = code_problem_text(check.problem)
     if _PHONE_RE.match(check.code):
         reason = wording.looks_like_phone(reason)
     ctx.say(reason)
@@ -167,7 +193,10 @@ def code_received(ctx: Context, question: Question) -> Asked | None:
     check = ctx.backend.check_code(code)
     if not check.ok:
         ctx.update(customer_code=None)
-        return ctx.ask(Awaiting(AWAIT_CODE, (replace(question, code=None),), failures=1), check.reason_vi)
+        return ctx.ask(
+            Awaiting(AWAIT_CODE, (replace(question, code=None),), failures=1),
+            code_problem_text(check.problem),
+        )
     ctx.update(customer_code=check.code, topic=None)
     ctx.say(wording.code_received(check.code), [Button.intent(t, i) for t, i in TOPIC_BUTTONS])
     return None

@@ -7,8 +7,11 @@ from bot.dialogue import when
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_OFFER, Awaiting, Question, TicketRef
-from bot.dialogue.topics.account import verified_code
-from bot.services import billing, periods
+from bot.dialogue.topics.account import Answered, with_account
+from bot.domain import periods
+from bot.wording import billing as words
+from bot.wording import meter as meter_words
+from bot.wording.explain import explanation_text
 
 OFFER_RECHECK = "recheck"
 
@@ -35,12 +38,14 @@ def bill_buttons(key: str | None, ctx: Context) -> list[Button]:
 
 
 def bill(ctx: Context, question: Question) -> Asked | None:
-    code = verified_code(ctx, question)
-    if not isinstance(code, str):
-        return code
-    answers = [ctx.backend.bill(code, month) for month in _months(ctx, question)]
+    got = with_account(
+        ctx, question, lambda code: [ctx.backend.bill(code, m) for m in _months(ctx, question)]
+    )
+    if not isinstance(got, Answered):
+        return got
+    answers = got.value
     for answer in answers[:-1]:
-        ctx.say(answer.text)
+        ctx.say(words.bill_text(answer))
     shown = [a.month_key for a in answers if a.month_key]
     key = shown[-1] if shown else None
     buttons = (
@@ -48,18 +53,18 @@ def bill(ctx: Context, question: Question) -> Asked | None:
         if key
         else [Button.intent("Hóa đơn mới nhất", "ask_bill"), Button.intent("Nợ tiền điện", "ask_debt")]
     )
-    ctx.say(answers[-1].text, buttons)
+    ctx.say(words.bill_text(answers[-1]), buttons)
     ctx.update(topic="bill", period_shown=key or ctx.state.period_shown)
     return None
 
 
 def bill_detail(ctx: Context, question: Question) -> Asked | None:
-    code = verified_code(ctx, question)
-    if not isinstance(code, str):
-        return code
-    answer = ctx.backend.bill_detail(code, _first_month(ctx, question))
+    got = with_account(ctx, question, lambda code: ctx.backend.bill_detail(code, _first_month(ctx, question)))
+    if not isinstance(got, Answered):
+        return got
+    answer = got.value
     ctx.say(
-        answer.text,
+        words.bill_detail_text(answer),
         [
             Button.intent("Vì sao tiền điện cao", "ask_bill_high"),
             Button.intent("Cách thanh toán", "ask_payment_methods"),
@@ -71,15 +76,18 @@ def bill_detail(ctx: Context, question: Question) -> Asked | None:
 
 def bill_high(ctx: Context, question: Question) -> Asked | None:
     """Why the bill is what it is; the saving tips once per conversation; a re-check offered."""
-    code = verified_code(ctx, question)
-    if not isinstance(code, str):
-        return code
-    answer = ctx.backend.bill_high(code, _first_month(ctx, question))
-    if not answer.offer_recheck:
-        ctx.say(answer.text, [Button.intent("Hóa đơn mới nhất", "ask_bill")])
+    got = with_account(ctx, question, lambda code: ctx.backend.bill_high(code, _first_month(ctx, question)))
+    if not isinstance(got, Answered):
+        return got
+    answer, code = got.value, got.code
+    if not answer.offer_recheck or answer.explanation is None:
+        ctx.say(words.bill_high_text(answer), [Button.intent("Hóa đơn mới nhất", "ask_bill")])
         ctx.update(topic="bill_high")
         return None
-    explanation, tips, offer = _split_explanation(answer.text)
+    sentences = explanation_text(answer.explanation)
+    sentences[0] = sentences[0].replace("của anh/chị", f"của {words.account_label(answer.account)}", 1)
+    explanation = "\n".join([*sentences, words.as_of_text(answer.as_of)])
+    tips, offer = words.tips_text(answer.as_of), words.RECHECK_OFFER
     buttons = [
         Button.intent("Tạo yêu cầu phúc tra", "request_recheck"),
         Button.intent("Không cần", "deny"),
@@ -101,23 +109,13 @@ def bill_high(ctx: Context, question: Question) -> Asked | None:
     return None
 
 
-def _split_explanation(text: str) -> tuple[str, str, str]:
-    """The service's answer is the explanation, the tips and the offer, blank-line apart."""
-    parts = [p.strip() for p in text.split("\n\n") if p.strip()]
-    if len(parts) >= 3:
-        return "\n\n".join(parts[:-2]), parts[-2], parts[-1]
-    if len(parts) == 2:
-        return parts[0], "", parts[1]
-    return text, "", billing.RECHECK_OFFER
-
-
 def debt(ctx: Context, question: Question) -> Asked | None:
-    code = verified_code(ctx, question)
-    if not isinstance(code, str):
-        return code
-    answer = ctx.backend.debt(code)
+    got = with_account(ctx, question, ctx.backend.debt)
+    if not isinstance(got, Answered):
+        return got
+    answer = got.value
     ctx.say(
-        answer.text,
+        words.debt_text(answer),
         [Button.intent("Cách thanh toán", "ask_payment_methods"), Button.intent("Xem hóa đơn", "ask_bill")],
     )
     ctx.update(topic="debt")
@@ -125,38 +123,40 @@ def debt(ctx: Context, question: Question) -> Asked | None:
 
 
 def recheck(ctx: Context, question: Question) -> Asked | None:
-    code = verified_code(ctx, question)
-    if not isinstance(code, str):
-        return code
     month = _first_month(ctx, question) or when.month(ctx.state.period_shown, ctx.today)
-    result = ctx.backend.recheck(code, month)
-    ctx.say(result.text, [Button.intent("Xem hóa đơn", "ask_bill")])
-    if isinstance(result, billing.RecheckResult):
+    got = with_account(ctx, question, lambda code: ctx.backend.recheck(code, month))
+    if not isinstance(got, Answered):
+        return got
+    result = got.value
+    ctx.say(words.recheck_text(result), [Button.intent("Xem hóa đơn", "ask_bill")])
+    if result.ticket_number:
         ctx.update(ticket=TicketRef(result.ticket_number, "recheck"))
     ctx.update(topic="recheck")
     return None
 
 
 def meter_reading(ctx: Context, question: Question) -> Asked | None:
-    code = verified_code(ctx, question)
-    if not isinstance(code, str):
-        return code
-    answer = ctx.backend.reading(code, _first_month(ctx, question))
+    got = with_account(ctx, question, lambda code: ctx.backend.reading(code, _first_month(ctx, question)))
+    if not isinstance(got, Answered):
+        return got
+    answer = got.value
     bill_button = Button.intent(
         "Xem hóa đơn", "ask_bill", {"period": answer.month_key} if answer.month_key else None
     )
-    ctx.say(answer.text, [bill_button, Button.intent("Ngày ghi chỉ số", "ask_reading_date")])
+    ctx.say(
+        meter_words.reading_text(answer), [bill_button, Button.intent("Ngày ghi chỉ số", "ask_reading_date")]
+    )
     ctx.update(topic="meter_reading", period_shown=answer.month_key or ctx.state.period_shown)
     return None
 
 
 def reading_date(ctx: Context, question: Question) -> Asked | None:
-    code = verified_code(ctx, question)
-    if not isinstance(code, str):
-        return code
-    answer = ctx.backend.reading_date(code)
+    got = with_account(ctx, question, ctx.backend.reading_date)
+    if not isinstance(got, Answered):
+        return got
+    schedule = got.value
     ctx.say(
-        answer.text,
+        meter_words.reading_date_text(schedule),
         [Button.intent("Chỉ số công tơ", "ask_meter_reading"), Button.intent("Xem hóa đơn", "ask_bill")],
     )
     ctx.update(topic="reading_date")
@@ -165,7 +165,7 @@ def reading_date(ctx: Context, question: Question) -> Asked | None:
 
 def payment_methods(ctx: Context, question: Question) -> None:
     ctx.say(
-        billing.payment_methods_text(),
+        words.payment_methods_text(),
         [Button.intent("Nợ tiền điện", "ask_debt"), Button.intent("Xem hóa đơn", "ask_bill")],
     )
     ctx.update(topic="payment_methods")

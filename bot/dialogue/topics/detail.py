@@ -6,7 +6,7 @@ from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import Question
 from bot.dialogue.topics import billing, smalltalk, tariff
-from bot.services import hazard
+from bot.dialogue.topics.hazard import advice
 from bot.wording import common
 from bot.wording import outages as outage_wording
 
@@ -28,7 +28,7 @@ def more_detail(ctx: Context, question: Question) -> Asked | None:
     if topic == "tariff":
         return tariff.tariff(ctx, Question("tariff", kwh=ctx.state.kwh, households=ctx.state.households))
     if topic == "hazard":
-        ctx.say(hazard.safety_advice(ctx.turn.text))
+        ctx.say(advice(ctx.turn.text))
         return None
     ctx.say(
         common.which_detail(),

@@ -9,14 +9,14 @@ from __future__ import annotations
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.state import AWAIT_HAZARD_PLACE, Awaiting, Question, TicketRef
 from bot.services import hazard
-from bot.services import outage_wording as wording
+from bot.wording import hazard as wording
 
 MAX_PLACE_CHARS = 300
 SAME_CASE_KIND = "hazard"
 
 
 def advice(text: str) -> str:
-    return hazard.safety_advice(text)
+    return wording.safety_advice(hazard.people_at_risk(text))
 
 
 def report(ctx: Context, question: Question) -> Asked | None:

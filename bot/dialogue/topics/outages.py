@@ -17,9 +17,11 @@ from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_LOCATION, AWAIT_PLACE_CHOICE, Awaiting, Question, ShownOutage
 from bot.dialogue.text import plain
 from bot.services import customers, outage, outage_answers, places, restore
-from bot.services import outage_wording as wording
-from bot.services.outage_reports import IncidentInfo, PlannedInfo
+from bot.services.outage_results import IncidentInfo, PlannedInfo
+from bot.wording import outage as wording
 from bot.wording import outages as context_wording
+from bot.wording import restore as restore_wording
+from bot.wording.customers import code_problem_text
 
 OUTAGE_QUESTION_TOPICS = frozenset(
     {"outage_schedule", "restore_time", "outage_report", "supply_status", "outage_reason"}
@@ -49,13 +51,13 @@ def locate(ctx: Context, question: Question, need_ward: bool = False) -> Locatio
     if question.code:
         check = ctx.backend.check_code(question.code)
         if not check.ok:
-            return ctx.ask(_awaiting(question, AWAIT_LOCATION), check.reason_vi)
+            return ctx.ask(_awaiting(question, AWAIT_LOCATION), code_problem_text(check.problem))
         ctx.update(customer_code=check.code)
         return Location(code=check.code)
     if question.area:
         return _place(ctx, question, question.area, need_ward)
     if ctx.details.malformed_codes and not ctx.details.areas:
-        reason = customers.check_format(ctx.details.malformed_codes[0]).reason_vi
+        reason = code_problem_text(customers.check_format(ctx.details.malformed_codes[0]).problem)
         return ctx.ask(_awaiting(question, AWAIT_LOCATION), reason)
     if ctx.state.area:
         return _place(ctx, replace(question, area=ctx.state.area), ctx.state.area, need_ward)
@@ -245,7 +247,7 @@ def _tell_restore(ctx: Context, status: restore.RestoreStatus, code: str | None,
         restore.Status.TICKET_CLOSED,
     )
     ctx.say(
-        wording.restore_reply(status, customer_code=code, ticket_number=quoted, verified=verified),
+        restore_wording.restore_reply(status, customer_code=code, ticket_number=quoted, verified=verified),
         [_REPORT_BUTTON] if offer_report else [],
     )
     ctx.update(topic="restore_time", outages_shown=_shown_from_status(status))
@@ -263,7 +265,10 @@ def supply_status(ctx: Context, question: Question) -> Asked | None:
         return None
     ctx.update(area=where.area.path if where.area else None)
     if status.status == restore.Status.NOTHING:
-        ctx.say(context_wording.supply_normal(where.where or status.where), [_REPORT_BUTTON])
+        ctx.say(
+            context_wording.supply_normal(where.where or restore_wording.restore_place(status)),
+            [_REPORT_BUTTON],
+        )
         ctx.update(topic="supply_status", outages_shown=())
         return None
     _tell_restore(ctx, status, where.code, None)

@@ -33,9 +33,11 @@ from bot.dialogue.topics import (
     tariff,
 )
 from bot.dialogue.understanding import says_no, says_yes
-from bot.services import outage_wording
 from bot.wording import common
+from bot.wording import hazard as hazard_wording
 from bot.wording import identity as identity_wording
+from bot.wording import outage as outage_wording
+from bot.wording import outage_report as report_wording
 
 Handler = Callable[[Context, Question], "Asked | None"]
 Taker = Callable[[Context, Awaiting], "tuple[Question, ...] | None"]
@@ -173,12 +175,12 @@ def remind(ctx: Context, awaiting: Awaiting) -> None:
     elif awaiting.kind in (AWAIT_LOCATION, AWAIT_PLACE_CHOICE):
         ctx.say(outage_wording.ask_location("schedule"))
     elif awaiting.kind == AWAIT_SCOPE:
-        ctx.say(outage_wording.SCOPE_QUESTION, outages.buttons_of(outage_wording.SCOPE_BUTTONS))
+        ctx.say(report_wording.SCOPE_QUESTION, outages.buttons_of(report_wording.SCOPE_BUTTONS))
     elif awaiting.kind == AWAIT_BREAKER:
-        ctx.say(outage_wording.BREAKER_QUESTION, outages.buttons_of(outage_wording.BREAKER_BUTTONS))
+        ctx.say(report_wording.BREAKER_QUESTION, outages.buttons_of(report_wording.BREAKER_BUTTONS))
     elif awaiting.kind == AWAIT_SINCE:
-        ctx.say(outage_wording.SINCE_QUESTION, outages.buttons_of(outage_wording.SINCE_BUTTONS))
+        ctx.say(report_wording.SINCE_QUESTION, outages.buttons_of(report_wording.SINCE_BUTTONS))
     elif awaiting.kind == AWAIT_HAZARD_PLACE:
-        ctx.say(outage_wording.HAZARD_PLACE_QUESTION)
+        ctx.say(hazard_wording.HAZARD_PLACE_QUESTION)
     else:
         smalltalk.how_can_i_help(ctx, Question("how_can_i_help"))

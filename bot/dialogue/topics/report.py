@@ -26,9 +26,12 @@ from bot.dialogue.state import (
 from bot.dialogue.text import plain
 from bot.dialogue.topics.outages import Location, buttons_of, locate, shown_outages
 from bot.services import customers, outage_answers, places
-from bot.services import outage_wording as wording
-from bot.services.outage_reports import Breaker, Outcome, Report, Scope, Target, UnknownCustomer, Verdict
+from bot.services.outage_reports import UnknownCustomer
+from bot.services.outage_results import Breaker, Outcome, Report, Scope, Target, Verdict
+from bot.wording import outage as place_wording
+from bot.wording import outage_report as wording
 from bot.wording import outages as context_wording
+from bot.wording.customers import code_problem_text
 
 MAX_ANSWER_TRIES = 2
 UNKNOWN_SINCE = "không rõ"
@@ -132,7 +135,7 @@ def _ask(
 def _submit(ctx: Context, draft: ReportDraft) -> None:
     target = _draft_target(draft)
     if target is None:
-        ctx.say(wording.location_not_understood())
+        ctx.say(place_wording.location_not_understood())
         return None
     report = Report(
         target=target,
@@ -145,7 +148,7 @@ def _submit(ctx: Context, draft: ReportDraft) -> None:
     try:
         result = ctx.backend.submit(report)
     except UnknownCustomer:
-        ctx.say(customers.REASONS_VI[customers.CodeProblem.NOT_FOUND])
+        ctx.say(code_problem_text(customers.CodeProblem.NOT_FOUND))
         ctx.update(customer_code=None)
         return None
     code = target.customer_code

@@ -7,9 +7,9 @@ from bot.dialogue.context import Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_OFFER, Awaiting, Question, TicketRef
 from bot.services import requests_info
+from bot.wording import requests as words
 
 OFFER_REQUEST = "request"
-TICKET_OFFER = "Anh/chị có muốn em tạo yêu cầu để nhân viên Điện lực liên hệ hướng dẫn không ạ?"
 
 
 def menu_buttons() -> list[Button]:
@@ -24,10 +24,10 @@ def service_request(ctx: Context, question: Question) -> None:
     kind = given if requests_info.get(given) else requests_info.kind_from_text(question.text or ctx.turn.text)
     ctx.update(topic="service_request")
     if kind is None:
-        ctx.say(requests_info.menu_text(), menu_buttons())
+        ctx.say(words.menu_text(), menu_buttons())
         return
     ctx.say(
-        requests_info.instructions_text(kind) + "\n\n" + TICKET_OFFER,
+        words.instructions_text(kind) + "\n\n" + words.TICKET_OFFER,
         [Button.intent("Tạo yêu cầu", "affirm"), Button.intent("Không cần", "deny")],
     )
     ticket = Question("request_ticket", code=ctx.state.customer_code, service=kind)
@@ -37,8 +37,8 @@ def service_request(ctx: Context, question: Question) -> None:
 def request_ticket(ctx: Context, question: Question) -> None:
     """The ticket the customer accepted: an agent calls back about the request."""
     if not requests_info.get(question.service):
-        ctx.say(requests_info.menu_text(), menu_buttons())
+        ctx.say(words.menu_text(), menu_buttons())
         return
     ticket = ctx.backend.open_request(question.service or "", question.code)
-    ctx.say(requests_info.ticket_text(ticket))
+    ctx.say(words.ticket_text(ticket))
     ctx.update(ticket=TicketRef(ticket.number, "request"))

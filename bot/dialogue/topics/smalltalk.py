@@ -9,6 +9,7 @@ from bot.dialogue.state import Question
 from bot.dialogue.topics import human
 from bot.services import hazard
 from bot.wording import common, general
+from bot.wording import hazard as hazard_words
 
 SHORT = "short"  # a greeting question's text when the message asks something else too
 MENU_BUTTONS = tuple((common.LABELS[intent], intent) for intent in common.MENU)
@@ -61,7 +62,7 @@ def deny(ctx: Context, question: Question) -> None:
 
 
 def cancel(ctx: Context, question: Question) -> None:
-    ctx.say(common.stopped())
+    ctx.say(common.stopped_here())
     ctx.update(awaiting=None)
 
 
@@ -98,4 +99,4 @@ def estimated_reading(ctx: Context, question: Question) -> None:
 
 
 def safety(ctx: Context, question: Question) -> None:
-    ctx.say(hazard.safety_advice(question.text or ctx.turn.text))
+    ctx.say(hazard_words.safety_advice(hazard.people_at_risk(question.text or ctx.turn.text)))

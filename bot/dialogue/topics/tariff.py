@@ -7,6 +7,7 @@ from bot.dialogue.context import Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import Question
 from bot.services import tariff_quote
+from bot.wording import tariff as words
 
 
 def tariff(ctx: Context, question: Question) -> None:
@@ -18,16 +19,16 @@ def tariff(ctx: Context, question: Question) -> None:
     if residential and ctx.state.customer_code:
         residential = ctx.backend.residential(ctx.state.customer_code)
     if not residential:
-        ctx.say(tariff_quote.BUSINESS_TEXT, [Button.intent("Số tổng đài", "ask_contact")])
+        ctx.say(words.business_text(), [Button.intent("Số tổng đài", "ask_contact")])
         ctx.update(topic="tariff")
         return
     table = tariff_quote.price_table(ctx.today)
     households = question.households or 1
     if question.kwh is not None:
         bill = tariff_quote.quote(question.kwh, households, ctx.today)
-        ctx.say(tariff_quote.quote_text(bill, table), buttons)
+        ctx.say(words.quote_text(bill, table), buttons)
     elif households > 1:
-        ctx.say(tariff_quote.table_text(table) + "\n\n" + tariff_quote.HOUSEHOLDS_RULE_TEXT, buttons)
+        ctx.say(words.table_text(table) + "\n\n" + words.HOUSEHOLDS_RULE_TEXT, buttons)
     else:
-        ctx.say(tariff_quote.table_text(table), buttons)
+        ctx.say(words.table_text(table), buttons)
     ctx.update(topic="tariff", kwh=question.kwh, households=question.households)

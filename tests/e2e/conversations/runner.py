@@ -32,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.db.demo_fixtures import FIXTURES
+from bot.demo.fixtures import FIXTURES
 
 HERE = Path(__file__).resolve().parent
 NESTED_BRACKETS = re.compile(r"\([^()]*\(")
@@ -158,7 +158,7 @@ def demo_values(database_url: str) -> dict[str, str]:
     """Placeholders from the stack's demo data (a suspended customer and their digits)."""
     from sqlalchemy import select
 
-    from bot.db.demo_fixtures import FIXTURE_CODES
+    from bot.demo.fixtures import FIXTURE_CODES
     from bot.db.models import Customer
     from bot.db.session import session_scope
 
