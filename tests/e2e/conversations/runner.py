@@ -158,9 +158,9 @@ def demo_values(database_url: str) -> dict[str, str]:
     """Placeholders from the stack's demo data (a suspended customer and their digits)."""
     from sqlalchemy import select
 
-    from bot.demo.fixtures import FIXTURE_CODES
     from bot.db.models import Customer
     from bot.db.session import session_scope
+    from bot.demo.fixtures import FIXTURE_CODES
 
     with session_scope(database_url) as session:
         rows = session.execute(
