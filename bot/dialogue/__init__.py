@@ -12,10 +12,13 @@ from bot.dialogue.turn import Entity, Turn, split_intents
 
 
 def warm_up() -> None:
-    """Load what the first turn would otherwise wait for (the place names)."""
-    from bot.services import places
+    """Load what the first turn would otherwise wait for (the place names, the text
+    reader's resources)."""
+    from bot.domain import places
+    from bot.nlu.core import read
 
     places.warm_up()
+    read.entities("xin chào")
 
 
 __all__ = [

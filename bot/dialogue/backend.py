@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain import places
 from bot.domain.periods import Month
 from bot.services import (
     UnitOfWork,
@@ -27,7 +28,6 @@ from bot.services import (
     meter,
     outage,
     outage_reports,
-    places,
     requests_info,
     restore,
     tariff_quote,

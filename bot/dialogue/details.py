@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.dialogue.text import fold, plain
 from bot.dialogue.turn import Turn
-from bot.services import restore
+from bot.nlu.core import read as reader
 
 MAX_KWH = 100_000
 MAX_HOUSEHOLDS = 20
@@ -91,7 +91,7 @@ def read(turn: Turn) -> Details:
     if households is None and (match := _HOUSEHOLDS_RE.search(numbers)):
         households = min(max(_number(match.group(1)), 1), MAX_HOUSEHOLDS)
         spans.append(match.group(0))
-    ticket = turn.first("ticket_number") or restore.find_ticket_number(turn.text)
+    ticket = turn.first("ticket_number") or reader.ticket_number(turn.text)
     if ticket:
         spans.append(plain(ticket))
     areas = list(turn.values("area"))

@@ -24,7 +24,7 @@ from bot.dialogue.details import Details, is_bare_follow_up
 from bot.dialogue.state import State
 from bot.dialogue.text import plain
 from bot.dialogue.turn import Turn
-from bot.services import outage_answers
+from bot.nlu.core import read as reader
 
 CANCEL = "cancel"
 INFORM = "inform"
@@ -138,7 +138,7 @@ def says_no(turn: Turn) -> bool:
 
 
 def wants_to_stop(text: str) -> bool:
-    return bool(_CANCEL_RE.match(plain(text))) or outage_answers.wants_to_stop(text)
+    return bool(_CANCEL_RE.match(plain(text))) or reader.wants_to_stop(text)
 
 
 def read_intents(turn: Turn, state: State, details: Details) -> list[str]:

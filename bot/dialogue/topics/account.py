@@ -19,7 +19,8 @@ from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_CODE, AWAIT_DIGITS, Awaiting, Question
 from bot.dialogue.text import plain
-from bot.services import customers, outage_answers, verification
+from bot.nlu.core import read as reader
+from bot.services import customers, verification
 from bot.services.verification import NotVerified, Status
 from bot.services.verification import State as Identity
 from bot.wording import identity as wording
@@ -126,7 +127,7 @@ def take_code(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
     message is no answer (another question)."""
     candidate = code_like(ctx)
     if candidate is None:
-        if outage_answers.says_no_code(ctx.turn.text) or ctx.turn.intents == ("deny",):
+        if reader.says_no_code(ctx.turn.text) or ctx.turn.intents == ("deny",):
             ctx.say(wording.no_code_for_account())
             ctx.update(awaiting=None)
             return ()

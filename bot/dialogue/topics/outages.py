@@ -16,7 +16,9 @@ from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_LOCATION, AWAIT_PLACE_CHOICE, Awaiting, Question, ShownOutage
 from bot.dialogue.text import plain
-from bot.services import customers, outage, outage_answers, places, restore
+from bot.domain import places
+from bot.nlu.core import read as reader
+from bot.services import customers, outage, restore
 from bot.services.outage_results import IncidentInfo, PlannedInfo
 from bot.wording import outage as wording
 from bot.wording import outages as context_wording
@@ -115,7 +117,7 @@ def take_location(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | No
     if details.ticket and any(q.topic == "restore_time" for q in awaiting.questions):
         ctx.update(awaiting=None)
         return tuple(replace(q, ticket=details.ticket) for q in awaiting.questions)
-    if outage_answers.says_no_code(ctx.turn.text):
+    if reader.says_no_code(ctx.turn.text):
         ctx.say(wording.no_code_ask_place())
         ctx.wait(awaiting)
         return ()

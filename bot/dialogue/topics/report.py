@@ -25,7 +25,9 @@ from bot.dialogue.state import (
 )
 from bot.dialogue.text import plain
 from bot.dialogue.topics.outages import Location, buttons_of, locate, shown_outages
-from bot.services import customers, outage_answers, places
+from bot.domain import places
+from bot.nlu.core import read as reader
+from bot.services import customers
 from bot.services.outage_reports import UnknownCustomer
 from bot.services.outage_results import Breaker, Outcome, Report, Scope, Target, Verdict
 from bot.wording import outage as place_wording
@@ -39,10 +41,6 @@ _TICKET_WORDS = re.compile(
     r"\b(?:tao phieu|bao giup|bao di|ghi nhan|lam phieu|bao mat dien|bao su co|phieu)\b"
 )
 _VAGUE_YES = frozenset({"ok", "oke", "okie", "uh", "u", "um", "da", "vang", "roi", "co", "da vang"})
-_TIME_WORDS = re.compile(
-    r"\b(?:luc|tu|hoi|khoang|vua|moi|sang|trua|chieu|toi|dem|khuya|qua|nay|phut|tieng|gio|h|\d+h?)\b"
-)
-_DONT_KNOW = re.compile(r"\b(?:khong|ko|k|hong|chua) (?:biet|nho|ro|de y)\b")
 _OTHER_QUESTIONS = frozenset(
     {
         "ask_bill",
@@ -89,9 +87,10 @@ def _draft_target(draft: ReportDraft) -> Target | None:
 def _read_first_message(ctx: Context, draft: ReportDraft) -> ReportDraft:
     """What the report message already says: scope, breaker (only when named), since."""
     text = ctx.turn.text
-    scope = outage_answers.parse_scope(text)
-    breaker = outage_answers.parse_breaker(text, explicit_only=True)
-    since = " ".join(ctx.turn.typed("time") + ctx.turn.typed("date")) or None
+    scope = reader.scope(text)
+    breaker = reader.breaker(text, explicit_only=True)
+    start = reader.start_time(text)
+    since = start.said if start is not None and not start.unknown else None
     return replace(
         draft,
         scope=scope.value if scope else None,
@@ -188,10 +187,10 @@ def take_answer(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None
     draft = awaiting.draft or ReportDraft()
     question = awaiting.questions[0] if awaiting.questions else Question("outage_report")
     if awaiting.kind == AWAIT_SCOPE:
-        scope = outage_answers.parse_scope(ctx.turn.text)
+        scope = reader.scope(ctx.turn.text)
         if scope is None:
             return _again(ctx, awaiting, draft, question)
-        breaker = outage_answers.parse_breaker(ctx.turn.text, explicit_only=True)
+        breaker = reader.breaker(ctx.turn.text, explicit_only=True)
         draft = replace(
             draft, scope=scope.value, breaker=draft.breaker or (breaker.value if breaker else None)
         )
@@ -217,20 +216,15 @@ def _breaker(ctx: Context) -> Breaker | None:
     if folded in _VAGUE_YES:
         return None  # "ok" to "có điện lại chưa?" says neither
     intent = "affirm" if "affirm" in ctx.turn.intents else "deny" if "deny" in ctx.turn.intents else None
-    return outage_answers.parse_breaker(ctx.turn.text, intent)
+    return reader.breaker(ctx.turn.text, intent)
 
 
 def _since(ctx: Context) -> str | None:
-    """Since when, as the customer said it; "vẫn mất điện" is no time."""
-    text = ctx.turn.text
-    if ctx.turn.typed("time") or ctx.turn.typed("date"):
-        return outage_answers.since_text(text)
-    folded = plain(text)
-    if _DONT_KNOW.search(folded):
-        return UNKNOWN_SINCE
-    if _TIME_WORDS.search(folded.replace("mat dien", " ")):
-        return outage_answers.since_text(text)
-    return None
+    """Since when, as the customer said it; "vẫn mất điện" is no time (asked again)."""
+    start = reader.start_time(ctx.turn.text)
+    if start is None:
+        return None
+    return UNKNOWN_SINCE if start.unknown else start.said
 
 
 def _again(ctx: Context, awaiting: Awaiting, draft: ReportDraft, question: Question) -> tuple[Question, ...]:

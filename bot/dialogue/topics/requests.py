@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.dialogue.context import Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_OFFER, Awaiting, Question, TicketRef
+from bot.nlu.core import read as reader
 from bot.services import requests_info
 from bot.wording import requests as words
 
@@ -21,7 +22,7 @@ def menu_buttons() -> list[Button]:
 
 def service_request(ctx: Context, question: Question) -> None:
     given = question.service
-    kind = given if requests_info.get(given) else requests_info.kind_from_text(question.text or ctx.turn.text)
+    kind = given if requests_info.get(given) else reader.service_kind(question.text or ctx.turn.text)
     ctx.update(topic="service_request")
     if kind is None:
         ctx.say(words.menu_text(), menu_buttons())

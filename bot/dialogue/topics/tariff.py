@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.dialogue.context import Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import Question
+from bot.nlu.core import read as reader
 from bot.services import tariff_quote
 from bot.wording import tariff as words
 
@@ -15,7 +16,7 @@ def tariff(ctx: Context, question: Question) -> None:
         Button.intent("Xem hóa đơn của tôi", "ask_bill"),
         Button.intent("Vì sao tiền điện cao", "ask_bill_high"),
     ]
-    residential = not tariff_quote.parse_request(ctx.turn.text).business
+    residential = not reader.quote(ctx.turn.text).business
     if residential and ctx.state.customer_code:
         residential = ctx.backend.residential(ctx.state.customer_code)
     if not residential:
