@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from bot.dialogue import keywords
 from bot.dialogue.details import Details, is_bare_follow_up
 from bot.dialogue.state import State
 from bot.dialogue.text import plain
@@ -62,22 +63,22 @@ _NEXT_STEPS_RE = re.compile(
     r"|(?:tho|nhan vien|nguoi) (?:dien )?(?:toi|den|qua) (?:chua|khong|ko|k)|khi nao (?:tho|nguoi|nhan vien)"
     r"|bao gio (?:tho|nguoi|nhan vien)|tiep theo (?:la )?(?:gi|sao))\b"
 )
+# A question, not a statement: "bị cắt điện chưa", "có bị cúp điện không", "sao ... bị cắt".
+_ASKS_RE = re.compile(r"\b(?:chua|khong|ko|k|hong|hok|ha|sao|vi sao|tai sao|the nao|co bi|phai khong)\b|\?")
 _BILL_WORDS = re.compile(r"\b(?:tien|hoa don|hd|bac|kwh|so dien|gia|cao|tang|nhieu|dat|no)\b")
 _JOINED = re.compile(r"\b(?:voi|va|roi|con|luon|them|nua|kem)\b|,")
-# Topics a joined second question may name, by the words that name them.
-_SECOND_TOPICS = (
-    ("ask_outage_schedule", re.compile(r"\blich (?:cup|cat|ngung|mat) dien\b|\blich (?:cup|cat)\b")),
-    ("ask_debt", re.compile(r"\b(?:con no|no tien|tien no|no bao nhieu|no khong|no may)\b")),
-    ("ask_bill", re.compile(r"\b(?:hoa don|tien dien thang|tien dien ky)\b")),
-    (
+# Topics a second question joined to the first may name (bot.dialogue.keywords).
+_JOINABLE = frozenset(
+    {
+        "ask_outage_schedule",
+        "ask_debt",
+        "ask_bill",
         "ask_payment_methods",
-        re.compile(r"\b(?:cach thanh toan|dong tien o dau|thanh toan (?:o dau|qua|bang))\b"),
-    ),
-    ("ask_meter_reading", re.compile(r"\bchi so (?:cong to|dong ho|dien)\b")),
-    ("ask_reading_date", re.compile(r"\b(?:ngay ghi|khi nao ghi|ghi chi so ngay)\b")),
-    ("ask_restore_time", re.compile(r"\b(?:khi nao|may gio|bao gio|chung nao) (?:thi )?co dien\b")),
+        "ask_meter_reading",
+        "ask_reading_date",
+        "ask_restore_time",
+    }
 )
-_ACCOUNT_OR_PUBLIC = frozenset(name for name, _ in _SECOND_TOPICS)
 # Which details a topic on screen can take in a follow-up.
 FOLLOW_UP_FITS = {
     "bill": {"code", "periods"},
@@ -124,17 +125,21 @@ _NO_RE = re.compile(r"^(?:khong|ko|k|hong|hok|khum|khoi|khong can|ko can|k can|t
 _WEAK_INTENTS = frozenset({"", "affirm", "deny", "inform", "nlu_fallback", "out_of_scope", "thank"})
 
 
+def _weak(turn: Turn) -> bool:
+    return set(turn.intents or ("",)) <= _WEAK_INTENTS or keywords.is_unsure(turn)
+
+
 def says_yes(turn: Turn) -> bool:
     """A yes to what the bot offered: "có", "ok", "có, tạo giúp em"."""
     if "affirm" in turn.intents:
         return True
-    return set(turn.intents or ("",)) <= _WEAK_INTENTS and bool(_YES_RE.match(plain(turn.text)))
+    return _weak(turn) and bool(_YES_RE.match(plain(turn.text)))
 
 
 def says_no(turn: Turn) -> bool:
     if "deny" in turn.intents:
         return True
-    return set(turn.intents or ("",)) <= _WEAK_INTENTS and bool(_NO_RE.match(plain(turn.text)))
+    return _weak(turn) and bool(_NO_RE.match(plain(turn.text)))
 
 
 def wants_to_stop(text: str) -> bool:
@@ -154,8 +159,19 @@ def read_intents(turn: Turn, state: State, details: Details) -> list[str]:
         return [*firm, INFORM] if "report_hazard" not in firm else firm
     if "report_hazard" in intents:
         return intents
+    if keywords.is_unsure(turn) and not firm:
+        intents = keywords.rescue(turn, text, intents)
+    statement = not _ASKS_RE.search(text) and "?" not in turn.text
+    if "ask_supply_status" in intents and statement and keywords.names("report_outage", text):
+        intents = [i if i != "ask_supply_status" else "report_outage" for i in intents]  # "nhà tôi cúp điện"
     about_shown_outage = state.outages_shown and _REASON_RE.search(text) and not re.search(r"\bnha\b", text)
-    if _SUPPLY_RE.search(text) and not _SCHEDULE_WORDS.search(text) and not about_shown_outage:
+    advice_asked = "ask_safety" in intents or re.search(r"\bnen\b", text)  # "có nên ngắt điện không"
+    if (
+        _SUPPLY_RE.search(text)
+        and not _SCHEDULE_WORDS.search(text)
+        and not about_shown_outage
+        and not advice_asked
+    ):
         return _replace(
             intents,
             {"affirm", "deny", "ask_debt", "report_outage", "inform", "nlu_fallback"},
@@ -191,11 +207,11 @@ def _replace(intents: list[str], wrong: set[str], right: str, always: bool = Fal
 
 def _add_joined_questions(intents: list[str], text: str) -> list[str]:
     """A second question joined to the first ("tiền điện tháng này với lịch cúp điện")."""
-    if not intents or not _JOINED.search(text) or not set(intents) & (_ACCOUNT_OR_PUBLIC | {"ask_bill_high"}):
+    if not intents or not _JOINED.search(text) or not set(intents) & (_JOINABLE | {"ask_bill_high"}):
         return intents
     found = list(intents)
-    for intent, pattern in _SECOND_TOPICS:
-        if intent not in found and pattern.search(text):
+    for intent in keywords.named(text):
+        if intent in _JOINABLE and intent not in found:
             found.append(intent)
     if "ask_bill" in found and "ask_debt" in found and not re.search(r"\bhoa don\b", text):
         found.remove("ask_bill")  # "nợ tiền điện" names the debt, not a bill

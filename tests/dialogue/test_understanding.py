@@ -87,3 +87,45 @@ def test_a_second_question_joined_in_words() -> None:
 def test_yes_and_no_in_words(text: str, intent: str, yes: bool, no: bool) -> None:
     turn = Turn(text=text, intents=(intent,))
     assert (says_yes(turn), says_no(turn)) == (yes, no)
+
+
+def unsure(
+    text: str, intent: str, confidence: float, ranking: tuple[str, ...] = (), state: State = State()
+) -> list[str]:
+    turn = Turn(text=text, intents=tuple(intent.split("+")), confidence=confidence, ranking=ranking)
+    return read_intents(turn, state, read(turn))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("tra tiền điện giúp em", "nlu_fallback", ["ask_bill"]),
+        ("cho tôi xem tiền nợ", "nlu_fallback", ["ask_debt"]),
+        ("hóa đơn tháng 10/2026 mã PB05010000001", "nlu_fallback", ["ask_bill"]),
+        ("nhà tui cúp điện nãy giờ, mã PB05010000001", "inform", ["report_outage"]),
+        ("hôm nay trời đẹp quá", "nlu_fallback", ["nlu_fallback"]),
+    ],
+)
+def test_an_unsure_nlu_is_checked_against_the_words(text: str, intent: str, expected: list[str]) -> None:
+    assert unsure(text, intent, 0.3) == expected
+
+
+def test_an_unsure_combined_intent_keeps_the_parts_its_words_name() -> None:
+    assert unsure("lịch cúp điện mã PB11020000002", "ask_bill+ask_outage_schedule", 0.41) == [
+        "ask_outage_schedule"
+    ]
+    assert unsure("tiền điện với lịch cúp điện", "ask_bill+ask_outage_schedule", 0.9) == [
+        "ask_bill",
+        "ask_outage_schedule",
+    ]
+
+
+def test_a_statement_of_no_power_is_a_report_a_question_is_the_supply_status() -> None:
+    assert unsure("nhà tôi cúp điện, mã PB11020000002", "ask_supply_status", 0.35) == ["report_outage"]
+    assert unsure("nhà tui có bị cúp điện không", "ask_supply_status", 0.45) == ["ask_supply_status"]
+    assert unsure("nhà tui có bị cúp điện không", "report_outage", 0.9) == ["ask_supply_status"]
+
+
+def test_a_safety_question_is_no_supply_question() -> None:
+    assert intents("nhà ngập có nên ngắt điện không", "ask_safety") == ["ask_safety"]
+    assert intents("có nên cúp CB không", "report_outage") == ["report_outage"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from bot.dialogue import keywords
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.state import (
     AWAIT_BREAKER,
@@ -20,6 +21,7 @@ from bot.dialogue.state import (
     Awaiting,
     Question,
 )
+from bot.dialogue.text import plain
 from bot.dialogue.topics import (
     account,
     billing,
@@ -137,12 +139,19 @@ def take(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
 NO_QUESTION_INTENTS = frozenset({"", "nlu_fallback", "out_of_scope", "inform", "affirm", "deny"})
 REASKED_KINDS = frozenset({AWAIT_CODE, AWAIT_DIGITS, AWAIT_LOCATION, AWAIT_PLACE_CHOICE})
 MAX_FAILED_ANSWERS = 3
+SURE_ENOUGH = 0.7  # below, a new intent must be confirmed by its words to end a wait
 
 
 def reask(ctx: Context, awaiting: Awaiting) -> bool:
-    """A message that is no answer and no question: the question again (three times at most).
-    False when the bot stops waiting (the message goes to the fallback)."""
-    if awaiting.kind not in REASKED_KINDS or not set(ctx.turn.intents or ("",)) <= NO_QUESTION_INTENTS:
+    """A message that is no answer and asks nothing clear of its own (no intent that
+    asks, or an unsure one that no word confirms): the question again, three times at
+    most. False when the bot stops waiting (the message is read as a new question)."""
+    if awaiting.kind not in REASKED_KINDS or _new_details(ctx):
+        return False
+    intents = set(ctx.turn.intents or ("",))
+    text = plain(ctx.turn.text)
+    unsure = ctx.turn.confidence < SURE_ENOUGH and not any(keywords.names(i, text) for i in intents)
+    if not (intents <= NO_QUESTION_INTENTS or unsure):
         return False
     failures = awaiting.failures + 1
     if failures > MAX_FAILED_ANSWERS:
@@ -153,6 +162,12 @@ def reask(ctx: Context, awaiting: Awaiting) -> bool:
     ctx.say(text)
     ctx.wait(replace(awaiting, failures=failures))
     return True
+
+
+def _new_details(ctx: Context) -> bool:
+    """A place, a month, dates, kWh or a ticket: a follow-up, not a failed answer."""
+    d = ctx.details
+    return bool(d.areas or d.periods or d.dates or d.ticket or d.kwh is not None or d.households is not None)
 
 
 def _question_text(awaiting: Awaiting) -> str:
