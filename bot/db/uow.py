@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.db.repositories import (
+    ChannelRepository,
     CustomerRepository,
     IdentityRepository,
     InvoiceRepository,
@@ -51,6 +52,7 @@ class UnitOfWork:
     outages: OutageRepository
     tickets: TicketRepository
     identity: IdentityRepository
+    channels: ChannelRepository  # sessions, webhook inbox, outbox, tokens (bot/channels)
 
     def __init__(self, database: str | Engine | None = None) -> None:
         self._database = database
@@ -72,6 +74,7 @@ class UnitOfWork:
         self.outages = OutageRepository(session)
         self.tickets = TicketRepository(session)
         self.identity = IdentityRepository(session)
+        self.channels = ChannelRepository(session)
         return self
 
     def __exit__(

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from bot.config import Settings, load_settings
 from bot.web.health import check_all
+from bot.web.webchat import setup_webchat
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 HTTP_KEY = web.AppKey("http", aiohttp.ClientSession)
@@ -30,4 +31,5 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SETTINGS_KEY] = settings or load_settings()
     app.cleanup_ctx.append(_http_client)
     app.router.add_get("/health", health)
+    setup_webchat(app)  # demo page at /, widget assets (channels helper)
     return app

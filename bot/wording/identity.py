@@ -81,6 +81,15 @@ def not_verified(status: Status) -> str:
     )
 
 
+def cannot_verify_here() -> str:
+    """A message without a channel identity (not from one of the chat channels)."""
+    return (
+        "Dạ, qua kênh này em chưa xác thực được chủ hợp đồng nên chưa cung cấp được thông tin tài khoản "
+        "ạ. Anh/chị nhắn em qua Zalo, Messenger hoặc khung chat trên trang web, hoặc gọi Tổng đài "
+        f"{hotline()} nha."
+    )
+
+
 def looks_like_phone(reason: str) -> str:
     return "Dạ, đây có vẻ là số điện thoại, em cần mã khách hàng ạ. " + reason.removeprefix("Dạ, ")
 

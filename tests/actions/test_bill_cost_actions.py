@@ -20,7 +20,12 @@ MAX_STATEMENTS = 8
 
 
 def tracker(text: str, intent: str, entities: list[dict], slots: dict) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities,
+        "metadata": {"identity": {"kind": "session", "key": SENDER}},
+    }
     user = {"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"}
     values = {name: None for name in SLOT_NAMES} | slots
     return Tracker(SENDER, values, latest, [user], False, None, {}, "action_listen")

@@ -49,7 +49,9 @@ class Conversation:
     def __init__(
         self, sender: str = "action-test", channel: str = "rest", metadata: dict | None = None
     ) -> None:
-        self.sender, self.channel, self.metadata = sender, channel, metadata or {}
+        identity = {"kind": "platform" if channel in ("zalo", "facebook") else "session", "key": sender}
+        self.sender, self.channel = sender, channel
+        self.metadata = metadata if metadata is not None else {"identity": identity}
         self.slots: dict[str, Any] = {name: None for name in SLOT_NAMES}
         self.events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
 
@@ -94,11 +96,18 @@ def test_the_turn_splits_combined_intents_and_keeps_what_was_typed() -> None:
     assert turn.channel == "zalo" and turn.requester.persistent and turn.requester.user_id == "zalo-42"
 
 
-def test_a_rest_sender_is_no_persistent_identity_and_odd_parse_data_is_ignored() -> None:
+def test_a_rest_session_is_no_persistent_identity_and_odd_parse_data_is_ignored() -> None:
     tracker = Conversation().tracker({"text": None, "intent": None, "entities": [{"entity": "x"}, "junk"]})
     turn = read_turn(tracker)
     assert turn.text == "" and turn.intents == () and turn.entities == ()
-    assert turn.requester.persistent is False
+    assert turn.requester.persistent is False and turn.requester.verifiable
+
+
+def test_a_message_without_a_channel_identity_can_never_be_verified() -> None:
+    turn = read_turn(
+        Conversation(metadata={}).tracker({"text": "xem hóa đơn", "intent": {"name": "ask_bill"}})
+    )
+    assert turn.requester.verifiable is False
 
 
 def test_the_state_is_read_from_the_slots() -> None:

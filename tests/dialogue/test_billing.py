@@ -190,3 +190,14 @@ def test_payment_methods_need_no_identification(chat: Chat) -> None:
 def test_a_malformed_code_in_the_question_gets_its_reason_at_once(chat: Chat) -> None:
     reply = chat.say("xem hóa đơn mã PB050100000", "ask_bill", malformed=["PB050100000"])
     assert "13 ký tự" in reply
+
+
+def test_a_message_without_a_channel_identity_is_never_asked_the_digits(chat: Chat) -> None:
+    from bot.dialogue import run_turn
+    from bot.services.verification import Requester
+
+    turn = chat.turn("xem hóa đơn mã PB05010000001", "ask_bill", customer_code=BICH)
+    anonymous = Requester("rest", "anonymous:x", verifiable=False)
+    outcome = run_turn(type(turn)(**{**turn.__dict__, "requester": anonymous}), chat.state, chat.url)
+    said = "\n".join(m.text for m in outcome.messages)
+    assert "4 số cuối" not in said and "chưa xác thực được" in said and outcome.state.awaiting is None

@@ -95,6 +95,9 @@ def _refused(ctx: Context, question: Question, status: Status) -> Asked | None:
         )
         return ctx.ask(Awaiting(AWAIT_CODE, (replace(question, code=None),), failures=1), reason)
     ctx.update(customer_code=status.code)
+    if status.state is Identity.NEEDS_ANSWER and not ctx.turn.requester.verifiable:
+        ctx.say(wording.cannot_verify_here(), [Button.intent("Số tổng đài", "ask_contact")])
+        return None  # no channel identity: an answer could never be checked
     if status.state is Identity.NEEDS_ANSWER:
         return ask_digits(ctx, replace(question, code=status.code), status.code)
     ctx.say(wording.not_verified(status), [Button.intent("Số tổng đài", "ask_contact")])

@@ -18,14 +18,21 @@ from tests.e2e.conversations import runner
 
 
 def _rest_sender(url: str):
+    """POST to the REST channel; the session token of a sender's first reply
+    (X-Session-Token) goes with its later messages."""
+    tokens: dict[str, str] = {}
+
     def send(sender: str, message: str) -> list[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()
+        headers = {"Content-Type": "application/json"}
+        if sender in tokens:
+            headers["X-Session-Token"] = tokens[sender]
         request = urllib.request.Request(
-            f"{url.rstrip('/')}/webhooks/rest/webhook",
-            data=body,
-            headers={"Content-Type": "application/json"},
+            f"{url.rstrip('/')}/webhooks/rest/webhook", data=body, headers=headers
         )
         with urllib.request.urlopen(request, timeout=60) as response:
+            if response.headers.get("X-Session-Token"):
+                tokens[sender] = response.headers["X-Session-Token"]
             return json.loads(response.read() or b"[]")
 
     return send
