@@ -131,7 +131,7 @@ async def _widget_receives_an_executed_action(stack: Stack) -> None:
             f"{stack.rasa_url}/conversations/{conversation}/execute"
             f"?output_channel=latest&token={stack.env['RASA_TOKEN']}"
         )
-        status, _ = await asyncio.to_thread(stack.post_json, url, {"name": "utter_greet"})
+        status, _ = await asyncio.to_thread(stack.post_json, url, {"name": "action_converse"})
         assert status == 200
         for _ in range(100):
             if len(heard) > before:
