@@ -21,6 +21,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue import SLOT_NAMES, Entity, Message, State, Turn, from_slots, split_intents, to_slots
+from bot.faults import database_failed, is_database_error, technical_apology
 from bot.services.verification import requester_for
 from bot.wording.common import database_unavailable
 
@@ -91,9 +92,14 @@ def render(dispatcher: CollectingDispatcher, messages: Iterable[Message]) -> Non
 
 
 def apologise(dispatcher: CollectingDispatcher, error: BaseException, action: str) -> None:
-    """Where it failed is logged (the traceback's frames), never the error's message."""
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    log.error("%s failed (%s)\n%s", action, type(error).__name__, frames)
-    dispatcher.utter_message(
-        text=database_unavailable(), buttons=[{"title": "Số tổng đài", "payload": "/ask_contact"}]
-    )
+    """The one apology: the data one when the database failed (logged once per incident,
+    bot.faults), the technical one otherwise (where it failed is logged: the traceback's
+    frames, never the error's message, which may quote the customer)."""
+    if is_database_error(error):
+        database_failed(error)
+        text = database_unavailable()
+    else:
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        log.error("%s failed (%s)\n%s", action, type(error).__name__, frames)
+        text = technical_apology()
+    dispatcher.utter_message(text=text, buttons=[{"title": "Số tổng đài", "payload": "/ask_contact"}])

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.dialogue import engine
 from bot.dialogue.backend import Backend
 from bot.dialogue.outcome import Outcome
 from bot.dialogue.state import State
 from bot.dialogue.turn import Turn
+from bot.faults import database_failed
 from bot.services import DataUnavailable, unit_of_work
-
-log = logging.getLogger(__name__)
 
 
 def run_turn(turn: Turn, state: State, database_url: str | None = None) -> Outcome:
@@ -21,5 +18,5 @@ def run_turn(turn: Turn, state: State, database_url: str | None = None) -> Outco
         with unit_of_work(database_url) as uow:
             return engine.converse(turn, state, Backend(uow, turn.requester, turn.channel))
     except DataUnavailable as error:
-        log.warning("database unavailable (%s): answered with the apology", error)
+        database_failed(error)  # one log line per incident (bot.faults)
         return engine.offline(turn, state)

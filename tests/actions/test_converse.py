@@ -177,7 +177,9 @@ async def test_anything_failing_gets_the_one_apology_logged_once(
     monkeypatch.setattr(converse, "run_turn", broken)
     with caplog.at_level(logging.ERROR):
         messages, events = await Conversation().say(parse("xem hóa đơn", "ask_bill"))
-    assert len(messages) == 1 and "tạm gián đoạn" in messages[0]["text"] and "19001006" in messages[0]["text"]
+    assert (
+        len(messages) == 1 and "sự cố tạm thời" in messages[0]["text"] and "19001006" in messages[0]["text"]
+    )
     assert events == []
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and "broken" in caplog.text and phone not in caplog.text
@@ -192,3 +194,16 @@ async def test_a_human_taking_over_pauses_the_conversation(monkeypatch: pytest.M
     _, events = await Conversation().say(parse("gặp nhân viên", "request_human"))
     assert {"event": "pause"} in [{"event": e["event"]} for e in events]
     assert any(e.get("name") == "handoff" and e.get("value") == "H1" for e in events)
+
+
+async def test_a_database_failure_escaping_the_engine_gets_the_data_apology(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.services import DataUnavailable
+
+    def down(turn, state):
+        raise DataUnavailable("OperationalError")
+
+    monkeypatch.setattr(converse, "run_turn", down)
+    messages, events = await Conversation().say(parse("xem hóa đơn", "ask_bill"))
+    assert len(messages) == 1 and "tạm gián đoạn" in messages[0]["text"] and events == []
