@@ -160,6 +160,10 @@ async def _whole_story(stack: Stack) -> None:
     ]
     kinds = [notice["kind"] for notice in ours if notice["event"] in (outage_code, incident_code)]
     assert kinds == ["planned", "reminder", "incident", "restored"]
-    with unit_of_work(stack.env["DATABASE_URL"]) as uow:
-        counts = notices.delivery_counts(uow)
+    for _ in range(100):  # the notifier records what it sent right after sending it
+        with unit_of_work(stack.env["DATABASE_URL"]) as uow:
+            counts = notices.delivery_counts(uow)
+        if counts.by_channel["socketio"]["sent"] >= 4:
+            break
+        await asyncio.sleep(0.1)
     assert counts.by_channel["socketio"]["sent"] >= 4 and counts.by_channel["socketio"]["failed"] == 0
