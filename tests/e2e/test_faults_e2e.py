@@ -52,8 +52,9 @@ def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
     running = start_stack(
         tmp_path_factory.mktemp("faults"),
         ensure_model(),
-        # Notices: a killed notifier's claims are taken over after 5 s, retries start at 1 s.
-        NOTICE_LEASE_S="5", NOTICE_SCAN_INTERVAL_S="1", NOTICE_FIRST_RETRY_S="1",
+        # Notices: a killed notifier's claims are taken over after 5 s; retries start at 1 s
+        # and do not give up while Rasa reloads its model.
+        NOTICE_LEASE_S="5", NOTICE_SCAN_INTERVAL_S="1", NOTICE_FIRST_RETRY_S="1", NOTICE_MAX_ATTEMPTS="30",
     )
     yield running
     print("\nmeasured:", ", ".join(f"{name} {seconds:.1f} s" for name, seconds in TIMINGS.items()))
