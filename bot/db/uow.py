@@ -28,6 +28,7 @@ from bot.db.repositories import (
     CustomerRepository,
     IdentityRepository,
     InvoiceRepository,
+    OfficeRepository,
     OutageRepository,
     ReadingRepository,
     TariffRepository,
@@ -53,6 +54,7 @@ class UnitOfWork:
     tickets: TicketRepository
     identity: IdentityRepository
     channels: ChannelRepository  # sessions, webhook inbox, outbox, tokens (bot/channels)
+    offices: OfficeRepository  # customer offices (bot/dialogue: ask_office)
 
     def __init__(self, database: str | Engine | None = None) -> None:
         self._database = database
@@ -75,6 +77,7 @@ class UnitOfWork:
         self.tickets = TicketRepository(session)
         self.identity = IdentityRepository(session)
         self.channels = ChannelRepository(session)
+        self.offices = OfficeRepository(session)
         return self
 
     def __exit__(

@@ -13,6 +13,7 @@ from bot.db.repositories.channels import ChannelRepository
 from bot.db.repositories.customers import CustomerRepository
 from bot.db.repositories.identity import IdentityRepository
 from bot.db.repositories.invoices import InvoiceRepository, ReadingRepository
+from bot.db.repositories.offices import OfficeRepository
 from bot.db.repositories.outages import OutageRepository
 from bot.db.repositories.tariffs import TariffRepository
 from bot.db.repositories.tickets import TicketRepository
@@ -22,6 +23,7 @@ __all__ = [
     "CustomerRepository",
     "IdentityRepository",
     "InvoiceRepository",
+    "OfficeRepository",
     "OutageRepository",
     "ReadingRepository",
     "TariffRepository",
