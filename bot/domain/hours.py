@@ -9,6 +9,7 @@ Vietnam time, whether the office is open, until when, or when it opens next.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -110,7 +111,7 @@ def parse_hours(spec: str) -> OpeningHours:
                 raise HoursError(f"{part!r}: the range ends before it starts")
             spans.append(Span(start, end))
         spans.sort(key=lambda s: s.start)
-        for a, b in zip(spans, spans[1:], strict=False):
+        for a, b in itertools.pairwise(spans):
             if b.start < a.end:
                 raise HoursError(f"{group!r}: time ranges overlap")
         for weekday in range(first, last + 1):

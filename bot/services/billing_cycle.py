@@ -41,7 +41,9 @@ def next_bill(
     today = today or clock.today()
     latest = uow.invoices.latest(customer.code)
     lag = (latest.issue_date - latest.period_end).days if latest is not None else DEFAULT_ISSUE_LAG_DAYS
-    term = (latest.due_date - latest.issue_date).days if latest is not None else load_rules().payment.term_days
+    term = (
+        (latest.due_date - latest.issue_date).days if latest is not None else load_rules().payment.term_days
+    )
     wanted = month or Month(today.year, today.month)
     found = uow.invoices.for_month(customer.code, wanted.year, wanted.month)
     issued = invoice_view(found, today) if found is not None and found.issue_date <= today else None

@@ -65,7 +65,9 @@ def estimate_answer(
         later = [r for r in recent if r.reading_date > reading.reading_date and not _is_estimated(r)]
         settled = min(later, key=lambda r: r.reading_date) if later else None
         if settled is None:
-            upcoming = next_reading_date(customer.reading_day, today, recent[0].reading_date if recent else None)
+            upcoming = next_reading_date(
+                customer.reading_day, today, recent[0].reading_date if recent else None
+            )
     disclose(uow, customer, requester, f"reading source{' ' + month.key if month else ''}")
     return EstimateAnswer(
         account=account_of(customer),

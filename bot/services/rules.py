@@ -94,7 +94,10 @@ def _load(path: Path) -> ServiceRules:
 
 
 def parse_rules(raw: dict[str, Any], where: str = "rules") -> ServiceRules:
-    deadlines = {str(k): _delay(v, f"{where}: complaints.deadlines.{k}") for k, v in _map(raw, "complaints", where).get("deadlines", {}).items()}
+    deadlines = {
+        str(k): _delay(v, f"{where}: complaints.deadlines.{k}")
+        for k, v in _map(raw, "complaints", where).get("deadlines", {}).items()
+    }
     if "other" not in deadlines:
         raise RulesError(f"{where}: complaints.deadlines needs an 'other' entry")
     payment = _map(raw, "payment", where)
@@ -135,7 +138,7 @@ def _map(raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
 def _delay(value: Any, where: str) -> Delay:
     if not isinstance(value, dict) or set(value) - {"hours", "working_days"} or len(value) != 1:
         raise RulesError(f"{where}: give either hours or working_days")
-    (key, number), = value.items()
+    ((key, number),) = value.items()
     if isinstance(number, bool) or not isinstance(number, int) or number < 0:
         raise RulesError(f"{where}: {key} must be a whole number >= 0")
     return Delay(hours=number) if key == "hours" else Delay(working_days=number)

@@ -107,7 +107,10 @@ def _station_state(uow: UnitOfWork, customer: Customer, now: datetime) -> dict:
         planned = under_way_for_station(uow, station.code, now)
         incidents = uow.outages.open_incidents_for_station(station.code)
     if planned is not None:
-        return {"state": Supply.PLANNED, "planned": PlannedInfo(planned.starts_at, planned.ends_at, planned.reason)}
+        return {
+            "state": Supply.PLANNED,
+            "planned": PlannedInfo(planned.starts_at, planned.ends_at, planned.reason),
+        }
     if incidents:
         return {"state": Supply.INCIDENT, "incident": incident_info(incidents[0])}
     if station is not None:
@@ -115,7 +118,11 @@ def _station_state(uow: UnitOfWork, customer: Customer, now: datetime) -> dict:
             station.id, now - timedelta(hours=RECENTLY_RESTORED_HOURS), now
         )
         if restored is not None:
-            return {"state": Supply.RESTORED, "incident": incident_info(restored), "restored_at": restored.restored_at}
+            return {
+                "state": Supply.RESTORED,
+                "incident": incident_info(restored),
+                "restored_at": restored.restored_at,
+            }
     return {"state": Supply.NORMAL}
 
 

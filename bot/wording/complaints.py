@@ -6,10 +6,10 @@ and a person offered. Never a wall of template text.
 
 from __future__ import annotations
 
+from bot.domain.formatting import format_date
 from bot.services.complaints import ComplaintRecorded
 from bot.services.rules import Delay
 from bot.wording.common import hhmm
-from bot.domain.formatting import format_date
 
 HUMAN_OFFER = "Anh/chị có muốn em chuyển sang tư vấn viên để trao đổi trực tiếp không ạ?"
 
@@ -43,12 +43,15 @@ def recorded_text(recorded: ComplaintRecorded) -> str:
 def ask_what_about() -> str:
     return (
         "Dạ, em rất tiếc vì anh/chị chưa hài lòng. Anh/chị cho em biết cụ thể việc muốn khiếu nại "
-        "(ví dụ hóa đơn tháng nào, mất điện ở đâu, từ khi nào) để em ghi nhận và chuyển bộ phận phụ trách nha."
+        "(ví dụ hóa đơn tháng nào, mất điện ở đâu, từ khi nào) để em ghi nhận và chuyển bộ phận "
+        "phụ trách nha."
     )
 
 
 def not_recorded() -> str:
-    return "Dạ, em chưa ghi nhận khiếu nại nào. Khi cần, anh/chị nhắn em nội dung khiếu nại bất cứ lúc nào nha."
+    return (
+        "Dạ, em chưa ghi nhận khiếu nại nào. Khi cần, anh/chị nhắn em nội dung khiếu nại bất cứ lúc nào nha."
+    )
 
 
 # ----------------------------------------------------------------- frustration

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.formatting import format_date, format_kwh, format_period
-from bot.services.estimates import EstimateAnswer
-from bot.services.estimates import LOOK_BACK_READINGS
+from bot.services.estimates import LOOK_BACK_READINGS, EstimateAnswer
 from bot.wording.billing import account_label
 
 
@@ -18,8 +17,9 @@ def estimate_text(answer: EstimateAnswer) -> str:
     if not reading.estimated:
         if answer.asked is None and answer.estimated_count == 0:
             return (
-                f"Dạ, {LOOK_BACK_READINGS - 1} kỳ gần nhất của {label} đều là chỉ số ghi thực tế trên công tơ, "
-                f"không có kỳ nào ước tính ạ (lần ghi gần nhất ngày {format_date(reading.reading_date)})."
+                f"Dạ, {LOOK_BACK_READINGS - 1} kỳ gần nhất của {label} đều là chỉ số ghi thực tế trên "
+                "công tơ, không có kỳ nào ước tính ạ (lần ghi gần nhất ngày "
+                f"{format_date(reading.reading_date)})."
             )
         return (
             f"Dạ, chỉ số kỳ {period} của {label} là chỉ số ghi thực tế trên công tơ ngày "

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.billing import InvoiceStatus
 from bot.domain.formatting import format_date, format_money
+from bot.services.billing import DebtAnswer
 from bot.services.billing_cycle import NextBill
 from bot.services.payment_channels import ChannelGuide, guide
 from bot.services.payments import PostingCheck, PostingTiming
 from bot.services.rules import Delay, PaymentRules
-from bot.services.supply import Debt
 from bot.wording.common import hhmm, hotlines
 
 CHANNEL_NAMES = {
@@ -91,8 +92,9 @@ def check_text(check: PostingCheck, timing: PostingTiming | None = None) -> str:
         if invoice.payment_date is not None and invoice.payment_date <= check.as_of:
             how = channel_name_of_invoice(invoice.payment_channel)
             return (
-                f"Dạ, hóa đơn tháng {invoice.month.label} của {label} ({format_money(invoice.total)}) đã được "
-                f"ghi nhận thanh toán ngày {format_date(invoice.payment_date)}{' qua ' + how if how else ''} ạ."
+                f"Dạ, hóa đơn tháng {invoice.month.label} của {label} ({format_money(invoice.total)}) "
+                f"đã được ghi nhận thanh toán ngày {format_date(invoice.payment_date)}"
+                f"{' qua ' + how if how else ''} ạ."
             )
         return (
             f"Dạ, tính đến ngày {as_of}, hóa đơn tháng {invoice.month.label} của {label} "
@@ -107,9 +109,13 @@ def check_text(check: PostingCheck, timing: PostingTiming | None = None) -> str:
             f"{' qua ' + how if how else ''}, cho hóa đơn tháng {last.month.label}."
         )
     if not check.unpaid:
-        return f"Dạ, tính đến ngày {as_of}, {label} không còn nợ tiền điện: thanh toán đã vào hệ thống ạ. {last_text}".strip()
-    paid_since = timing is not None and timing.paid_on is not None and last is not None and (
-        last.payment_date is not None and last.payment_date >= timing.paid_on
+        done = f"Dạ, tính đến ngày {as_of}, {label} không còn nợ tiền điện: thanh toán đã vào hệ thống ạ."
+        return f"{done} {last_text}".strip()
+    paid_since = (
+        timing is not None
+        and timing.paid_on is not None
+        and last is not None
+        and (last.payment_date is not None and last.payment_date >= timing.paid_on)
     )
     months = ", ".join(f"tháng {v.month.label}" for v in check.unpaid)
     text = (
@@ -163,7 +169,10 @@ def late_payment_text(rules: PaymentRules, focus: str = "") -> str:
         f"thanh toán xong thì điện được đóng lại trong vòng {rules.reconnection_hours} giờ kể từ khi "
         "ghi nhận thanh toán"
     )
-    term = f"hạn thanh toán là {rules.term_days} ngày kể từ khi nhận thông báo tiền điện lần đầu (in trên hóa đơn)"
+    term = (
+        f"hạn thanh toán là {rules.term_days} ngày kể từ khi nhận thông báo tiền điện lần đầu "
+        "(in trên hóa đơn)"
+    )
     interest = (
         "theo hợp đồng mua bán điện, khoản trả chậm có thể bị tính thêm lãi chậm trả"
         if rules.late_interest
@@ -184,16 +193,20 @@ def late_payment_text(rules: PaymentRules, focus: str = "") -> str:
             f"{rules.second_reminder_after_first_days} ngày sau đó; {suspension}. Sau đó {reconnection}."
         )
     if focus == "together":
-        return f"Dạ, được ạ: {together}. Anh/chị nên thanh toán trước các hóa đơn đã quá hạn để tránh bị tạm ngừng cấp điện."
+        return (
+            f"Dạ, được ạ: {together}. Anh/chị nên thanh toán trước các hóa đơn đã quá hạn để tránh bị "
+            "tạm ngừng cấp điện."
+        )
+    return f"Dạ, {term}. Trả trễ thì {interest}; {suspension}; {reconnection}. Ngoài ra {together}."
+
+
+def own_debt_text(debt: DebtAnswer) -> str:
+    overdue = sum(1 for v in debt.unpaid if v.status is InvoiceStatus.OVERDUE)
+    late = f", {overdue} hóa đơn đã quá hạn" if overdue else ""
     return (
-        f"Dạ, {term}. Trả trễ thì {interest}; {suspension}; {reconnection}. "
-        f"Ngoài ra {together}."
+        f"Mã {debt.account.code} hiện còn {len(debt.unpaid)} hóa đơn chưa thanh toán, tổng "
+        f"{format_money(debt.total)}{late}."
     )
-
-
-def own_debt_text(code: str, debt: Debt) -> str:
-    overdue = f", {debt.overdue} hóa đơn đã quá hạn" if debt.overdue else ""
-    return f"Mã {code} hiện còn {debt.bills} hóa đơn chưa thanh toán, tổng {format_money(debt.total)}{overdue}."
 
 
 # ------------------------------------------------------------------ next bill

@@ -40,7 +40,9 @@ def _place(answer: SupplyAnswer) -> str:
     return f"khu vực mã {answer.code} ({answer.where})" if answer.code else answer.where
 
 
-def supply_text(answer: SupplyAnswer, now: datetime | None = None, connected_delay: Delay | None = None) -> str:
+def supply_text(
+    answer: SupplyAnswer, now: datetime | None = None, connected_delay: Delay | None = None
+) -> str:
     now = now or clock.now()
     if answer.state is Supply.SUSPENDED:
         return suspended_text(answer, connected_delay)
@@ -65,9 +67,10 @@ def supply_text(answer: SupplyAnswer, now: datetime | None = None, connected_del
         debt = answer.debt
         if debt is not None and debt.overdue:
             text += (
-                f" Lưu ý: mã này còn {debt.bills} hóa đơn chưa thanh toán, tổng {format_money(debt.total)}; "
-                f"sau {answer.notices_before_suspension} lần thông báo mà chưa thanh toán, điện có thể bị tạm "
-                f"ngừng (báo trước ít nhất {answer.suspension_warning_hours} giờ)."
+                f" Lưu ý: mã này còn {debt.bills} hóa đơn chưa thanh toán, tổng "
+                f"{format_money(debt.total)}; sau {answer.notices_before_suspension} lần thông báo mà chưa "
+                "thanh toán, điện có thể bị tạm ngừng (báo trước ít nhất "
+                f"{answer.suspension_warning_hours} giờ)."
             )
         return text
     return f"Dạ, {place} hiện không có lịch cắt điện hay sự cố nào, điện đang được cấp bình thường ạ."
@@ -77,11 +80,7 @@ def suspended_text(answer: SupplyAnswer, connected_delay: Delay | None = None) -
     """Verified only: suspended for debt, what to pay, and how long reconnection takes."""
     since = f" từ {moment_text(answer.suspended_at)}" if answer.suspended_at else ""
     debt = answer.debt
-    owed = (
-        f": còn {debt.bills} hóa đơn, tổng {format_money(debt.total)}"
-        if debt is not None
-        else ""
-    )
+    owed = f": còn {debt.bills} hóa đơn, tổng {format_money(debt.total)}" if debt is not None else ""
     posting = (
         f" Thanh toán tại quầy hoặc điểm thu hộ được ghi nhận ngay; qua ví điện tử hay ứng dụng ngân hàng "
         f"thường {delay_text(connected_delay)}."
@@ -131,9 +130,8 @@ def history_text(history: SupplyHistory) -> str:
     for outage in history.outages:
         start, end = outage.starts_at, outage.ends_at
         if outage.kind == "planned" and start and end:
-            lines.append(
-                f"- {format_date(start.date())} {time_span(start, end)}: lịch cắt điện để {outage.reason.rstrip('.')}"
-            )
+            reason = outage.reason.rstrip(".")
+            lines.append(f"- {format_date(start.date())} {time_span(start, end)}: lịch cắt điện để {reason}")
         elif start:
             back = f", có điện lại {_at(end, start)}" if end else ""
             cause = f" ({outage.reason.rstrip('.')})" if outage.reason else ""

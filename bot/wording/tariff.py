@@ -111,7 +111,8 @@ def previous_table_text(table: PriceTable, current: PriceTable) -> str:
     for row in table.rows:
         today = f" (nay {format_money(now[row.tier])})" if row.tier in now else ""
         lines.append(f"- Bậc {row.tier} ({_tier_range(row)}): {format_money(row.price)}/kWh{today}")
-    lines.append(f"Giá hiện hành theo {current.version.name} từ ngày {format_date(current.version.effective_from)}.")
+    since = format_date(current.version.effective_from)
+    lines.append(f"Giá hiện hành theo {current.version.name} từ ngày {since}.")
     return "\n".join(lines)
 
 
