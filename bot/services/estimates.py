@@ -15,13 +15,14 @@ from datetime import date
 from bot import clock
 from bot.db.models import MeterReading, ReadingSource
 from bot.db.uow import UnitOfWork
-from bot.domain.periods import Month
+from bot.domain.periods import Month, shift
 from bot.services.billing import Account, account_of
 from bot.services.meter import ReadingView, next_reading_date, reading_view
 from bot.services.rules import load_rules
 from bot.services.verification import Requester, disclose, require_verified
 
 LOOK_BACK_READINGS = 13
+SETTLE_WITHIN_MONTHS = 3
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,17 @@ def _is_estimated(reading: MeterReading) -> bool:
     return reading.source == ReadingSource.ESTIMATED.value
 
 
+def _next_actual(uow: UnitOfWork, code: str, reading: MeterReading) -> MeterReading | None:
+    """The first reading taken on the meter after ``reading`` (months after it, in order)."""
+    year, month = reading.reading_date.year, reading.reading_date.month
+    for _ in range(SETTLE_WITHIN_MONTHS):
+        year, month = shift(year, month, 1)
+        later = uow.readings.for_month(code, year, month)
+        if later is not None and later.reading_date > reading.reading_date and not _is_estimated(later):
+            return later
+    return None
+
+
 def estimate_answer(
     uow: UnitOfWork, code: str, requester: Requester, month: Month | None = None, today: date | None = None
 ) -> EstimateAnswer:
@@ -62,8 +74,7 @@ def estimate_answer(
     settled = None
     upcoming = None
     if reading is not None and _is_estimated(reading):
-        later = [r for r in recent if r.reading_date > reading.reading_date and not _is_estimated(r)]
-        settled = min(later, key=lambda r: r.reading_date) if later else None
+        settled = _next_actual(uow, customer.code, reading)
         if settled is None:
             upcoming = next_reading_date(
                 customer.reading_day, today, recent[0].reading_date if recent else None

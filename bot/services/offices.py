@@ -76,7 +76,7 @@ def for_code(uow: UnitOfWork, code: str, now: datetime | None = None) -> OfficeA
 def for_area(uow: UnitOfWork, area: places.Area, now: datetime | None = None) -> OfficeAnswer:
     now = now or clock.now()
     found = [] if area.whole_province else uow.offices.serving_wards(area.province, area.wards, MAX_OFFICES)
-    by_province = not found
+    by_province = not found and not area.whole_province
     if not found:
         found = uow.offices.in_province(area.province, MAX_OFFICES)
     return OfficeAnswer(tuple(_info(o, now) for o in found[:MAX_OFFICES]), area.label, now, by_province)

@@ -26,12 +26,10 @@ def estimate_text(answer: EstimateAnswer) -> str:
             f"{format_date(reading.reading_date)} ({reading.new_index}), không phải ước tính ạ."
         )
     lines = [
-        f"Dạ, chỉ số kỳ {period} của {label} ({format_kwh(reading.kwh)}) là chỉ số ước tính: kỳ đó "
-        "Điện lực không ghi được chỉ số thực tế trên công tơ."
+        f"Dạ, chỉ số kỳ {period} của {label}, {format_kwh(reading.kwh)}, là chỉ số ước tính: kỳ đó "
+        "Điện lực không ghi được chỉ số thực tế trên công tơ"
+        + (f", thường do {'; '.join(answer.reasons)}." if answer.reasons else ".")
     ]
-    if answer.reasons:
-        lines.append("Thường do:")
-        lines += [f"- {reason}" for reason in answer.reasons]
     if answer.settled_by is not None:
         settled = answer.settled_by
         lines.append(
@@ -45,4 +43,4 @@ def estimate_text(answer: EstimateAnswer) -> str:
             f"{format_date(answer.next_reading)}; anh/chị chỉ trả đúng điện năng thực tế đã dùng."
         )
     lines.append('Thấy chưa hợp lý, anh/chị nhắn "phúc tra" để em tạo yêu cầu kiểm tra lại nha.')
-    return "\n".join(lines)
+    return " ".join(lines)

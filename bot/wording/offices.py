@@ -33,9 +33,10 @@ def now_text(status: OpenStatus | None, now: datetime) -> str:
     return "Bây giờ đang đóng cửa."
 
 
-def _office(office: OfficeInfo, now: datetime) -> str:
-    hours = f" Giờ làm việc: {hours_text(office.hours)}." if office.hours is not None else ""
-    return f"{office.name}, {office.address}.{hours} {now_text(office.now, now)}".strip()
+def _office(office: OfficeInfo, now: datetime, with_hours: bool = True) -> str:
+    hours = f" Giờ làm việc: {hours_text(office.hours)}." if with_hours and office.hours is not None else ""
+    now_said = f" {now_text(office.now, now)}" if with_hours else ""
+    return f"{office.name}, {office.address}.{hours}{now_said}".rstrip()
 
 
 def offices_text(answer: OfficeAnswer) -> str:
@@ -45,15 +46,23 @@ def offices_text(answer: OfficeAnswer) -> str:
             f"Dạ, em chưa có thông tin phòng giao dịch ở {answer.where} ạ. Anh/chị gọi Tổng đài "
             f"{hotlines()} (24/7) để được chỉ nơi gần nhất nha."
         )
-    lead = (
-        f"Dạ, em chưa có phòng giao dịch ngay tại {answer.where}; gần nhất trong tỉnh là"
-        if answer.by_province
-        else f"Dạ, phòng giao dịch của {answer.where} là"
-    )
     if len(answer.offices) == 1:
+        lead = (
+            f"Dạ, em chưa có phòng giao dịch ngay tại {answer.where}; gần nhất là"
+            if answer.by_province
+            else f"Dạ, phòng giao dịch của {answer.where} là"
+        )
         return f"{lead} {_office(answer.offices[0], now)}"
-    listed = "\n".join(f"- {_office(office, now)}" for office in answer.offices)
-    lead = lead.replace(" là", ":").replace("gần nhất trong tỉnh:", "các phòng giao dịch trong tỉnh:")
+    lead = (
+        f"Dạ, em chưa có phòng giao dịch ngay tại {answer.where}; các phòng giao dịch trong tỉnh:"
+        if answer.by_province
+        else f"Dạ, các phòng giao dịch ở {answer.where}:"
+    )
+    first = answer.offices[0]
+    same = all(o.hours == first.hours and o.now == first.now for o in answer.offices)
+    listed = "\n".join(f"- {_office(office, now, with_hours=not same)}" for office in answer.offices)
+    if same and first.hours is not None:
+        listed += f"\nGiờ làm việc: {hours_text(first.hours)}. {now_text(first.now, now)}".rstrip()
     return f"{lead}\n{listed}"
 
 

@@ -63,7 +63,7 @@ def _rules_line(timing: PostingTiming) -> str:
     return text + "."
 
 
-def _timing_line(timing: PostingTiming) -> str:
+def timing_text(timing: PostingTiming) -> str:
     if timing.paid_on is None or timing.expected_by is None:
         return ""
     paid = format_date(timing.paid_on)
@@ -78,7 +78,7 @@ def posting_text(timing: PostingTiming) -> str:
         " Anh/chị kiểm tra tin nhắn hoặc biên lai giao dịch đã thành công và đúng mã khách hàng; quá thời "
         f"gian đó mà vẫn báo nợ thì giữ biên lai và gọi Tổng đài {hotlines()}, hoặc để em tạo phiếu kiểm tra."
     )
-    return _rules_line(timing) + _timing_line(timing) + advice
+    return _rules_line(timing) + timing_text(timing) + advice
 
 
 def check_text(check: PostingCheck, timing: PostingTiming | None = None) -> str:

@@ -17,6 +17,7 @@ from bot.wording.estimates import estimate_text
 from bot.wording.explain import explanation_text
 
 OFFER_RECHECK = "recheck"
+UPCOMING_WITHIN_MONTHS = 6
 
 
 def _months(ctx: Context, question: Question) -> list[periods.Month | None]:
@@ -185,7 +186,7 @@ def next_bill(ctx: Context, question: Question) -> Asked | None:
     """When the next bill comes: the customer's own dates (verified), else how to know."""
     if not (question.code or known_code(ctx)):
         return ctx.ask(Awaiting(AWAIT_CODE, (question,)), payment_words.next_bill_general())
-    month = _first_month(ctx, question)
+    month = _upcoming(ctx, _first_month(ctx, question))
     got = with_account(ctx, question, lambda code: ctx.backend.next_bill(code, month))
     if not isinstance(got, Answered):
         return got
@@ -195,6 +196,18 @@ def next_bill(ctx: Context, question: Question) -> Asked | None:
     )
     ctx.update(topic="next_bill")
     return None
+
+
+def _upcoming(ctx: Context, month: periods.Month | None) -> periods.Month | None:
+    """"Khi nào có hóa đơn tháng 12" asked in November means the coming December (a month
+    read as more than half a year ago is the one ahead)."""
+    if month is None:
+        return None
+    back = (ctx.today.year - month.year) * 12 + ctx.today.month - month.month
+    if back > UPCOMING_WITHIN_MONTHS:
+        year, number = periods.shift(month.year, month.month, 12)
+        return periods.Month(year, number)
+    return month
 
 
 def estimated_reading(ctx: Context, question: Question) -> Asked | None:

@@ -75,7 +75,11 @@ def payment_check(ctx: Context, question: Question) -> Asked | None:
     text = words.check_text(check, timing)
     waiting = timing.expected_by is not None and not timing.overdue
     if check.unpaid and month is None and not _rule_said(ctx):
-        text += " " + words.posting_text(timing).removeprefix("Dạ, ")
+        if ctx.start.topic in ("payment_posting", "payment_check"):  # the rule was said: its timing only
+            text += words.timing_text(timing)
+        else:
+            rule = words.posting_text(timing).removeprefix("Dạ, ")
+            text += f" {rule[:1].upper()}{rule[1:]}"
     ctx.update(topic="payment_check", payment_channel=question.channel or ctx.state.payment_channel)
     if month is not None:
         ctx.update(period_shown=month.key)
