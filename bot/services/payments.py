@@ -40,6 +40,11 @@ class PostingTiming:
     overdue: bool  # that moment has passed: keep the receipt, a ticket helps
     rules: dict[str, Delay]  # every kind of channel's delay (connected, transfer, instant)
 
+    @property
+    def pending(self) -> bool:
+        """Paid on a known day through a known channel, and the usual time may not be over."""
+        return self.paid_on is not None and self.delay is not None and not self.overdue
+
 
 @dataclass(frozen=True)
 class PostingCheck:
@@ -96,8 +101,11 @@ def posting_timing(channel: str | None, paid_on: date | None, now: datetime | No
     guide = payment_channels.guide(channel)
     delay = guide.posting if guide is not None else None
     expected_by = None
-    if delay is not None and paid_on is not None:
-        # The hour of the payment is unknown: count from the end of that day (the kind view).
+    if delay is not None and paid_on is not None and delay.at_once:
+        return PostingTiming(guide.channel, delay, None, paid_on, None, True, dict(rules.posting))
+    if delay is not None and paid_on is not None and not (delay.hours and paid_on == now.date()):
+        # The hour of the payment is unknown: count from the end of that day (the kind view);
+        # paid today with a delay in hours, the time cannot be told (wait those hours).
         paid_at = datetime.combine(paid_on, time(23, 59), tzinfo=clock.VN_TZ)
         expected_by = delay.due(paid_at, rules.holidays)
     return PostingTiming(

@@ -64,9 +64,14 @@ def _rules_line(timing: PostingTiming) -> str:
 
 
 def timing_text(timing: PostingTiming) -> str:
-    if timing.paid_on is None or timing.expected_by is None:
+    if timing.paid_on is None or timing.delay is None:
         return ""
     paid = format_date(timing.paid_on)
+    if timing.delay.at_once:
+        return f" Khoản anh/chị đóng ngày {paid} lẽ ra đã được ghi nhận ngay."
+    if timing.expected_by is None:
+        hours = timing.delay.hours
+        return f" Anh/chị đóng hôm nay ({paid}) thì chờ thêm trong vòng {hours} giờ sau lúc thanh toán nha."
     if timing.overdue:
         return f" Anh/chị đóng ngày {paid} thì đến nay đã quá thời gian này."
     return f" Anh/chị đóng ngày {paid} thì chậm nhất {_moment(timing.expected_by)} sẽ được ghi nhận."

@@ -29,7 +29,11 @@ def test_a_bill_complaint_is_answered_within_24_hours(demo_db: str) -> None:
         recorded = record_complaint(
             uow,
             ComplaintRequest(
-                words, Category.BILL, "rest", customer_code=BICH, about="hóa đơn tháng 10/2026",
+                words,
+                Category.BILL,
+                "rest",
+                customer_code=BICH,
+                about="hóa đơn tháng 10/2026",
                 context=("khách: xem hóa đơn tháng 10", "khách: 1321", "bot: Dạ ..."),
             ),
         )
@@ -45,7 +49,8 @@ def test_a_bill_complaint_is_answered_within_24_hours(demo_db: str) -> None:
 def test_another_complaint_gets_working_days_and_a_place(demo_db: str) -> None:
     with unit_of_work(demo_db) as uow:
         recorded = record_complaint(
-            uow, ComplaintRequest("nhân viên thái độ không tốt", Category.OTHER, "zalo", place="Phường Tân An")
+            uow,
+            ComplaintRequest("nhân viên thái độ không tốt", Category.OTHER, "zalo", place="Phường Tân An"),
         )
     assert recorded.deadline == Delay(working_days=3)
     assert recorded.answer_by == datetime(2026, 12, 2, 17, tzinfo=clock.VN_TZ)  # Fri + 3 working days

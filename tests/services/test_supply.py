@@ -75,6 +75,8 @@ def test_a_past_month_lists_the_stations_outages(demo_db: str) -> None:
         quiet = supply.history(uow, "PB09030000101", WHO, Month(2026, 9))
     text = words.history_text(planned)
     assert "tháng 10/2026" in text and "30/10/2026 07:30–16:00: lịch cắt điện để bảo trì" in text
-    assert "30/10/2026 17:10: sự cố (xe va quẹt làm gãy trụ điện), có điện lại 21:07" in words.history_text(incident)
+    assert "30/10/2026 17:10: sự cố (xe va quẹt làm gãy trụ điện), có điện lại 21:07" in words.history_text(
+        incident
+    )
     assert "không có lịch cắt điện hay sự cố nào" in words.history_text(quiet)
     assert not planned.verified and planned.suspended_at is None

@@ -73,7 +73,7 @@ def payment_check(ctx: Context, question: Question) -> Asked | None:
     check: PostingCheck = got.value
     timing = _timing(ctx, question)
     text = words.check_text(check, timing)
-    waiting = timing.expected_by is not None and not timing.overdue
+    waiting = timing.pending
     if check.unpaid and month is None and not _rule_said(ctx):
         if ctx.start.topic in ("payment_posting", "payment_check"):  # the rule was said: its timing only
             text += words.timing_text(timing)
