@@ -88,14 +88,18 @@ def suspended_text(answer: SupplyAnswer, connected_delay: Delay | None = None) -
         else ""
     )
     return (
-        f"Dạ, điện của mã {answer.code} đang tạm ngừng cung cấp{since} do chưa thanh toán tiền điện{owed}. "
+        f"Dạ, điện của mã {answer.code} đang tạm ngừng cung cấp{since} do tiền điện chưa được "
+        f"thanh toán{owed}. "
         f"Sau khi anh/chị thanh toán hết, Điện lực đóng điện lại trong vòng {answer.reconnection_hours} giờ "
         f"kể từ khi ghi nhận thanh toán.{posting}"
     )
 
 
 def verify_for_own_supply() -> str:
-    return "Để em kiểm tra riêng công tơ nhà mình (kể cả tạm ngừng cấp điện), em cần xác thực trước nha."
+    return (
+        "Để em kiểm tra riêng công tơ nhà mình, có bị tạm ngừng cung cấp điện hay không, em cần "
+        "xác thực trước nha."
+    )
 
 
 def own_supply_by_phone() -> str:

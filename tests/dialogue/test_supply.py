@@ -29,7 +29,7 @@ def test_a_suspension_is_never_told_before_the_digits_and_plainly_after(outage_c
     assert "ngừng cấp điện theo kế hoạch" in unverified  # the area's status (the station's outage)
     assert "4 số cuối" in unverified
     verified = outage_chat.say(SUSPENDED_DIGITS, digits=SUSPENDED_DIGITS)
-    assert "tạm ngừng cung cấp từ 09:00 ngày 20/11/2026 do chưa thanh toán tiền điện" in verified
+    assert "tạm ngừng cung cấp từ 09:00 ngày 20/11/2026 do tiền điện chưa được thanh toán" in verified
     assert "trong vòng 24 giờ kể từ khi ghi nhận thanh toán" in verified
     assert "/ask_debt" in outage_chat.payloads() and "/ask_payment_methods" in outage_chat.payloads()
 
@@ -67,3 +67,11 @@ def test_a_past_month_of_a_station_with_outages(chat: Chat) -> None:
     chat.state = chat.state.but(customer_code="PB04030000101", topic="supply_status")
     reply = chat.say("còn tháng 10 thì sao", period="month:10")
     assert "30/10/2026 07:30–16:00: lịch cắt điện để bảo trì, sửa chữa lưới điện" in reply
+
+
+def test_a_debt_question_the_nlu_is_unsure_of_waits_with_the_supply_for_the_digits(outage_chat: Chat) -> None:
+    outage_chat.say("sao nhà tôi bị cắt điện, mã PB05010000104", "ask_supply_status", customer_code=SUSPENDED)
+    waiting = outage_chat.say("cho tôi xem tiền nợ", "nlu_fallback", ranking=("ask_debt", "ask_bill"))
+    assert "4 số cuối" in waiting
+    both = outage_chat.say(SUSPENDED_DIGITS, digits=SUSPENDED_DIGITS)
+    assert "tạm ngừng cung cấp từ" in both and "không còn nợ tiền điện" in both

@@ -161,13 +161,13 @@ MAX_FAILED_ANSWERS = 3
 SURE_ENOUGH = 0.7  # below, a new intent must be confirmed by its words to end a wait
 
 
-def reask(ctx: Context, awaiting: Awaiting) -> bool:
+def reask(ctx: Context, awaiting: Awaiting, understood: list[str] | None = None) -> bool:
     """A message that is no answer and asks nothing clear of its own (no intent that
     asks, or an unsure one that no word confirms): the question again, three times at
     most. False when the bot stops waiting (the message is read as a new question)."""
     if awaiting.kind not in REASKED_KINDS or _new_details(ctx):
         return False
-    intents = set(ctx.turn.intents or ("",))
+    intents = set(understood or ctx.turn.intents or ("",))  # as understood: an unsure NLU rescued by words
     text = plain(ctx.turn.text)
     unsure = ctx.turn.confidence < SURE_ENOUGH and not any(keywords.names(i, text) for i in intents)
     if not (intents <= NO_QUESTION_INTENTS or unsure):
