@@ -100,3 +100,12 @@ def test_frustration_with_a_question_answers_the_question_too(chat: Chat) -> Non
     reply = chat.say("bực ghê, giá điện bậc 4 bao nhiêu", "express_frustration+ask_tariff", tier="4")
     assert reply.startswith("Dạ, em xin lỗi") and "2.998 đ/kWh" in reply
     assert chat.state.awaiting is None
+
+
+def test_a_greeting_or_bare_anger_is_no_answer_to_what_about(chat: Chat) -> None:
+    chat.say("tôi muốn khiếu nại", "complain")
+    chat.say("chào em", "greet")
+    assert chat.state.ticket is None
+    chat.say("tôi muốn khiếu nại", "complain")
+    reply = chat.say("bực ghê", "express_frustration")
+    assert chat.state.ticket is None and "xin lỗi" in reply

@@ -45,6 +45,7 @@ _CATEGORY_WORDS = (
     ),
     (Category.BILL, re.compile(r"\b(?:hoa don|tien dien|hd|tinh sai|thu sai|tinh tien|gia dien)\b")),
 )
+_NO_WORDS_INTENTS = frozenset({"greet", "affirm", "deny", "bot_challenge", "express_frustration", "complain"})
 _TOPIC_CATEGORY = {
     "bill": Category.BILL,
     "bill_detail": Category.BILL,
@@ -139,8 +140,10 @@ def complaint(ctx: Context, question: Question) -> None:
 
 
 def take_complaint(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
-    """The message after "anh/chị khiếu nại việc gì": the complaint's words."""
-    if not ctx.turn.text.strip():
+    """The message after "anh/chị khiếu nại việc gì": the complaint's words (a greeting,
+    a bare yes or no, or anger without a word of what about is no answer)."""
+    text = ctx.turn.text
+    if not text.strip() or (set(ctx.turn.intents) <= _NO_WORDS_INTENTS and not has_content(text)):
         return None
     ctx.update(awaiting=None)
     return (Question("complaint", text=ctx.turn.text, service="answer"),)
