@@ -23,12 +23,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.config import load_settings
+from bot.db.counters import Counters, counters_for
 from bot.db.repositories import (
+    ConversationRepository,
     CustomerRepository,
     IdentityRepository,
     InvoiceRepository,
     OutageRepository,
     ReadingRepository,
+    SecurityRepository,
     TariffRepository,
     TicketRepository,
 )
@@ -51,6 +55,8 @@ class UnitOfWork:
     outages: OutageRepository
     tickets: TicketRepository
     identity: IdentityRepository
+    security: SecurityRepository
+    conversations: ConversationRepository  # Rasa's events, when this database holds them
 
     def __init__(self, database: str | Engine | None = None) -> None:
         self._database = database
@@ -72,6 +78,9 @@ class UnitOfWork:
         self.outages = OutageRepository(session)
         self.tickets = TicketRepository(session)
         self.identity = IdentityRepository(session)
+        self.security = SecurityRepository(session)
+        self.conversations = ConversationRepository(session)
+        self._counters: Counters | None = None
         return self
 
     def __exit__(
@@ -102,6 +111,14 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is not open (use it in a with block)")
         return self._session
+
+    @property
+    def counters(self) -> Counters:
+        """The shared rate counters: Redis when ``RATE_LIMIT_URL`` is set, else this
+        database (in this transaction); see :mod:`bot.db.counters`."""
+        if self._counters is None:
+            self._counters = counters_for(self.session, load_settings().rate_limit_url)
+        return self._counters
 
     def flush(self) -> None:
         """Send pending changes (new ids, updated rows) without ending the transaction."""

@@ -1,4 +1,5 @@
-"""The utility's data: customers, readings, invoices, tariffs, outages, tickets, links.
+"""The utility's data: customers, readings, invoices, tariffs, outages, tickets, links,
+security.
 
 SQLAlchemy 1.4 classic declarative mapping (``declarative_base`` + ``Column``).
 Conventions:
@@ -37,6 +38,7 @@ from bot.db.models.outages import (
     incident_stations,
     planned_outage_stations,
 )
+from bot.db.models.security import CodeGuard, OneTimeCode, RateEvent, SecurityAlert, SmsOutbox
 from bot.db.models.tariffs import TariffTier, TariffVersion, VatPeriod
 from bot.db.models.tickets import OutageReport, Ticket, TicketCounter
 
@@ -77,4 +79,9 @@ __all__ = [
     "ChannelLink",
     "VerificationAttempt",
     "DisclosureAudit",
+    "CodeGuard",
+    "RateEvent",
+    "SecurityAlert",
+    "OneTimeCode",
+    "SmsOutbox",
 ]

@@ -9,19 +9,23 @@ Customer codes are normalised (:func:`bot.domain.codes.normalize_code`). Nothing
 reads the wall clock except through :mod:`bot.clock`.
 """
 
+from bot.db.repositories.conversations import ConversationRepository
 from bot.db.repositories.customers import CustomerRepository
 from bot.db.repositories.identity import IdentityRepository
 from bot.db.repositories.invoices import InvoiceRepository, ReadingRepository
 from bot.db.repositories.outages import OutageRepository
+from bot.db.repositories.security import SecurityRepository
 from bot.db.repositories.tariffs import TariffRepository
 from bot.db.repositories.tickets import TicketRepository
 
 __all__ = [
+    "ConversationRepository",
     "CustomerRepository",
     "IdentityRepository",
     "InvoiceRepository",
     "OutageRepository",
     "ReadingRepository",
+    "SecurityRepository",
     "TariffRepository",
     "TicketRepository",
 ]
