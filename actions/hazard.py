@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import requester
 from actions.outage_common import (
     INTERRUPTING_INTENTS,
     apologise,
@@ -57,6 +58,7 @@ class ActionReportHazard(Action):
                 customer_code=codes[-1] or None,
                 place=places[-1] if places else None,
                 existing_ticket=tracker.get_slot(HAZARD_TICKET),
+                requester=requester(tracker),
             )
         except Exception as error:
             log_failure(error, self.name())

@@ -27,6 +27,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import DB_ERRORS, apologise, button, hotline, in_db, latest_text, requester
 from bot.services import customers, verification
 from bot.services.verification import State
+from bot.wording import security as security_words
 from bot.wording.customers import code_problem_text
 
 FORM = "account_form"
@@ -80,13 +81,6 @@ def ask_code_text(several: bool) -> str:
 
 def ask_digits_text(code: str) -> str:
     return f"Anh/chị vui lòng nhập 4 số cuối của số điện thoại đã đăng ký với mã {code} nha."
-
-
-def wrong_answer_text(remaining: int) -> str:
-    return (
-        f"Dạ, 4 số cuối chưa đúng với số điện thoại đã đăng ký. Anh/chị còn {remaining} lần thử; "
-        "nhập sai quá số lần cho phép thì mã sẽ tạm khóa xác thực 15 phút."
-    )
 
 
 def verified_text(status: verification.Status, channel: str) -> str:
@@ -144,7 +138,7 @@ class ValidateAccountForm(FormValidationAction):
             state = (await in_db(verification.status, code, requester(tracker))).state
         except DB_ERRORS:
             return domain_slots
-        if state in (State.VERIFIED, State.LOCKED, State.NO_PHONE):
+        if state in (State.VERIFIED, State.LOCKED):
             return [CODE]  # nothing to ask: action_account_answer answers or explains
         return domain_slots
 
@@ -176,11 +170,9 @@ class ValidateAccountForm(FormValidationAction):
     ) -> dict[str, Any]:
         if not value:
             return {CODE: None}
-        try:
-            check = await in_db(customers.check_code, str(value))
-        except DB_ERRORS as error:
-            apologise(dispatcher, error)
-            return {CODE: None, STOP: True}
+        # The form only: whether a customer has the code is never said before the
+        # digits are checked (bot/services/verification.py, "Unknown codes").
+        check = customers.check_format(str(value))
         if check.ok:
             return {CODE: check.code, CODE_FAILURES: None}
         failures = int(tracker.slots.get(CODE_FAILURES) or 0) + 1
@@ -233,7 +225,7 @@ class ValidateAccountForm(FormValidationAction):
                     text="Dạ, anh/chị nhập đúng 4 chữ số cuối của số điện thoại giúp em nha."
                 )
             else:
-                dispatcher.utter_message(text=wrong_answer_text(status.remaining_tries))
+                dispatcher.utter_message(text=security_words.wrong_answer_text(status))
         return {ANSWER: None}  # locked: the form ends and action_account_answer explains
 
 
@@ -317,21 +309,11 @@ class ActionUnlinkAccount(Action):
 
 
 def not_verified_text(status: verification.Status) -> str:
-    """Why account data cannot be shown (after the form ended without a verification)."""
-    if status.state is State.LOCKED and status.locked_until is not None:
-        until = status.locked_until
-        return (
-            f"Dạ, mã {status.code} đang tạm khóa xác thực đến {until:%H:%M} ngày {until:%d/%m/%Y} vì "
-            f"4 số cuối điện thoại đã bị nhập sai {verification.MAX_FAILURES} lần. Để bảo vệ thông tin "
-            f"khách hàng, anh/chị vui lòng thử lại sau thời gian này, hoặc gọi Tổng đài {hotline()} "
-            "(24/7) để tư vấn viên hỗ trợ nha."
-        )
-    if status.state is State.NO_PHONE:
-        return (
-            f"Dạ, mã {status.code} chưa có số điện thoại đăng ký nên em chưa xác thực được qua tin nhắn. "
-            f"Anh/chị gọi Tổng đài {hotline()} (24/7) hoặc đến phòng giao dịch Điện lực (mang căn cước) "
-            "để được hỗ trợ và cập nhật số điện thoại nha."
-        )
+    """Why account data cannot be shown (after the form ended without a verification).
+    These forms cannot send one-time codes: the lock text offers the hotline."""
+    if status.state is State.LOCKED and status.lock is not None and status.locked_until is not None:
+        explanation = verification.LockExplanation(status.lock, status.locked_until, one_time_code=False)
+        return security_words.lock_text(explanation, status.code)
     if status.state is State.NOT_FOUND:
         return code_problem_text(customers.CodeProblem.NOT_FOUND)
     return (
@@ -354,11 +336,7 @@ class ActionCodeReceived(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         code = next(iter(tracker.get_latest_entity_values(CODE)), None) or tracker.get_slot(CODE)
-        try:
-            check = await in_db(customers.check_code, code)
-        except DB_ERRORS as error:
-            apologise(dispatcher, error)
-            return []
+        check = customers.check_format(code)  # existence is never said before verification
         if not check.ok:
             dispatcher.utter_message(text=code_problem_text(check.problem))
             return [SlotSet(CODE, None)]

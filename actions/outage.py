@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import requester
 from actions.outage_common import (
     ERROR,
     LOCATION,
@@ -30,6 +31,7 @@ from actions.outage_common import (
     reset_events,
 )
 from bot.services import UnitOfWork, outage, restore
+from bot.services.verification import Requester
 from bot.wording import outage as wording
 from bot.wording import outage_report as report_words
 from bot.wording import restore as restore_words
@@ -126,7 +128,9 @@ class ActionRestoreTime(Action):
         location = tracker.get_slot(LOCATION)
         quoted = restore.find_ticket_number(latest_text(tracker)) or location_ticket(location)
         try:
-            status, code = await in_session(_restore_status, quoted, location, tracker.get_slot(TICKET))
+            status, code = await in_session(
+                _restore_status, quoted, location, tracker.get_slot(TICKET), requester(tracker)
+            )
         except Exception as error:
             apologise(dispatcher, error, self.name())
             return events
@@ -150,19 +154,19 @@ _OFFER_REPORT = (restore.Status.NOTHING, restore.Status.RESTORED, restore.Status
 
 
 def _restore_status(
-    uow: UnitOfWork, quoted: str | None, location: str | None, own_ticket: str | None
+    uow: UnitOfWork, quoted: str | None, location: str | None, own_ticket: str | None, who: Requester
 ) -> tuple[restore.RestoreStatus | None, Any]:
     """The status to tell, and the customer code it is about (for the wording)."""
     if quoted:
-        return restore.for_ticket(uow, quoted), None
+        return restore.for_ticket(uow, quoted, who), None
     code = location_code(location)
     if code:
-        return restore.for_customer(uow, code), code
+        return restore.for_customer(uow, code, who), code
     area = location_area(location)
     if area is not None:
         status = restore.for_area(uow, area)
         if status.status != restore.Status.NOTHING or not own_ticket:
             return status, None
     if own_ticket:
-        return restore.for_ticket(uow, own_ticket), None
+        return restore.for_ticket(uow, own_ticket, who), None
     return None, None

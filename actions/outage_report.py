@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import requester
 from actions.outage_common import (
     ERROR,
     INTERRUPTING_INTENTS,
@@ -90,7 +91,9 @@ class ValidateOutageReportForm(OutageLocationForm):
         if target is None:
             return {}
         try:
-            assessment = await in_session(outage_reports.assess, target, tracker.get_slot(TICKET))
+            assessment = await in_session(
+                outage_reports.assess, target, tracker.get_slot(TICKET), requester=requester(tracker)
+            )
         except Exception as error:
             apologise(dispatcher, error, self.name())
             return {VERDICT: ERROR}
@@ -240,6 +243,7 @@ class ActionReportOutage(Action):
             breaker=_enum(Breaker, tracker.get_slot(BREAKER)),
             since=tracker.get_slot(SINCE),
             previous_ticket=tracker.get_slot(TICKET),
+            requester=requester(tracker),
         )
         try:
             result = await in_session(outage_reports.submit, report)

@@ -63,7 +63,7 @@ class ActionAcceptOffer(Action):
                 kind = offer[len(REQUEST_OFFER_PREFIX) :]
                 who = requester(tracker)
                 ticket = await in_db(
-                    requests_info.open_request_ticket, kind, tracker.get_slot(CODE), who.channel
+                    requests_info.open_request_ticket, kind, tracker.get_slot(CODE), who.channel, who
                 )
                 dispatcher.utter_message(text=request_words.ticket_text(ticket))
             else:

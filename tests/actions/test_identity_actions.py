@@ -114,22 +114,25 @@ async def test_third_wrong_answer_locks_and_the_answer_explains_it(demo_db: str,
     assert slots == {"verify_answer": None, "requested_slot": None}  # the form ends
     after, dispatcher = await answer(domain, {"customer_code": BICH})
     said = texts(dispatcher)
-    assert "tạm khóa xác thực đến 09:15 ngày 27/11/2026" in said and "19001006" in said
+    assert "tạm ngưng xác thực mã này trong cuộc trò chuyện đến 09:15 hôm nay (27/11/2026)" in said
+    assert "19001006" in said
     assert not MONEY.search(said)
     assert after["verify_answer"] is None
 
 
-async def test_a_new_sender_id_buys_no_new_guesses(demo_db: str, domain: dict) -> None:
+async def test_someone_elses_wrong_answers_do_not_lock_the_customer_out(demo_db: str, domain: dict) -> None:
     for wrong in ("1111", "2222", "3333"):
         await give_digits(domain, wrong, sender="attacker-1")
-    # New sender id, new conversation, the right answer: still locked, nothing asked.
+    # The customer, in their own conversation, is still asked for the digits.
     slots, _ = await validate(
-        domain, f"hóa đơn {BICH}", {}, {"customer_code": BICH}, intent="ask_bill", sender="attacker-2"
+        domain, f"hóa đơn {BICH}", {}, {"customer_code": BICH}, intent="ask_bill", sender="customer"
     )
-    assert slots == {"customer_code": BICH, "code_failures": None, "requested_slot": None}
-    _, dispatcher = await answer(domain, {"customer_code": BICH}, sender="attacker-2")
-    assert "tạm khóa xác thực" in texts(dispatcher)
-    assert "kWh" not in texts(dispatcher)
+    assert slots == {"customer_code": BICH, "code_failures": None}  # the form goes on to the digits
+    slots, dispatcher = await give_digits(domain, "1321", sender="customer")
+    assert slots == {"verify_answer": "verified"} and "xác thực xong" in texts(dispatcher)
+    # The attacker stays locked, even with the right answer.
+    _, dispatcher = await answer(domain, {"customer_code": BICH}, sender="attacker-1")
+    assert "tạm ngưng xác thực" in texts(dispatcher) and "kWh" not in texts(dispatcher)
 
 
 async def test_bad_codes_get_their_reason_and_three_end_the_form(demo_db: str, domain: dict) -> None:
@@ -145,7 +148,7 @@ async def test_bad_codes_get_their_reason_and_three_end_the_form(demo_db: str, d
     assert slots == {"customer_code": None, "code_failures": 2}
     assert "số điện thoại" in texts(dispatcher) and "mã khách hàng" in texts(dispatcher)
     slots, dispatcher = await validate(
-        domain, "PB99990000001", {**asked, "code_failures": 2}, {"customer_code": "PB99990000001"}
+        domain, "XY99990000001", {**asked, "code_failures": 2}, {"customer_code": "XY99990000001"}
     )
     assert slots == {
         "customer_code": None,
@@ -153,7 +156,7 @@ async def test_bad_codes_get_their_reason_and_three_end_the_form(demo_db: str, d
         "account_stop": True,
         "requested_slot": None,
     }
-    assert "không tìm thấy" in texts(dispatcher) and "Tổng đài" in texts(dispatcher)
+    assert "bắt đầu bằng PB" in texts(dispatcher) and "Tổng đài" in texts(dispatcher)
     after, quiet = await answer(domain, {"account_stop": True})
     assert quiet.messages == [] and after["account_stop"] is None
 
@@ -254,10 +257,12 @@ async def test_a_code_on_its_own_is_checked_and_nothing_is_shown(demo_db: str, d
     assert slot_sets(events) == {"customer_code": BICH}
     assert "đã nhận mã khách hàng PB05010000001" in texts(dispatcher) and "Tr***" not in texts(dispatcher)
     assert "/ask_bill" in [b["payload"] for b in buttons(dispatcher)]
+    # A code nobody has gets the same answer (codes are sequential: no list of customers).
     unknown = CollectingDispatcher()
     tracker = make_tracker("PB99990000001", entities=[entity("customer_code", "PB99990000001")])
     events = await ActionCodeReceived().run(unknown, tracker, domain)
-    assert slot_sets(events) == {"customer_code": None} and "không tìm thấy" in texts(unknown)
+    assert slot_sets(events) == {"customer_code": "PB99990000001"}
+    assert texts(unknown) == texts(dispatcher).replace(BICH, "PB99990000001")
 
 
 async def test_database_down_during_identification(domain: dict, monkeypatch) -> None:
@@ -270,7 +275,7 @@ async def test_database_down_during_identification(domain: dict, monkeypatch) ->
         slots, dispatcher = await validate(
             domain, BICH, {"requested_slot": "customer_code"}, {"customer_code": BICH}
         )
-        assert slots["account_stop"] is True and "19001006" in texts(dispatcher)
+        assert slots["customer_code"] == BICH  # its form needs no database; the digits do
     finally:
         dispose_engines()
 

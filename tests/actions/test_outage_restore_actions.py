@@ -52,10 +52,13 @@ async def test_a_ticket_number_asked_about_later_needs_no_code(action_db: str, d
     )
     number = slot_events(events)["outage_ticket"]
     text = f"phiếu {number} chừng nào có điện lại"
-    slots = await validate(domain, text=text, intent="ask_restore_time", sender="someone-else")
+    slots = await validate(domain, text=text, intent="ask_restore_time", sender="outage-test-user")
     assert slots.get("requested_slot") is None  # nothing to ask
-    dispatcher = await answer(domain, text=text, sender="someone-else")
+    dispatcher = await answer(domain, text=text, sender="outage-test-user")  # who reported, later
     assert number in texts(dispatcher)[0] and "đã tiếp nhận" in texts(dispatcher)[0]
+    # Someone else quoting the number hears the same as for a number that does not exist.
+    stranger = await answer(domain, text=text, sender="someone-else")
+    assert "không tìm thấy phiếu số" in texts(stranger)[0] and "đã tiếp nhận" not in texts(stranger)[0]
 
 
 async def test_the_conversations_own_ticket_is_enough(action_db: str, domain: dict) -> None:

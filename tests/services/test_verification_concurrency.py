@@ -94,7 +94,9 @@ def test_20_concurrent_requesters_stop_at_the_codes_ceiling(race_db: str, frozen
     recorded = attempts(race_db, code)
     assert len(recorded) == 10 and not any(success for _, success in recorded)
     with unit_of_work(race_db) as uow:
-        assert verification.status(uow, code, Requester("rest", "someone")).lock is verification.LockReason.CODE
+        assert (
+            verification.status(uow, code, Requester("rest", "someone")).lock is verification.LockReason.CODE
+        )
 
 
 @pytest.mark.parametrize("round_", range(6))
@@ -108,9 +110,7 @@ def test_a_right_answer_among_concurrent_wrong_ones_never_beats_the_lock(
     random.Random(round_).shuffle(texts)
     run_together([(code, who, text) for text in texts], race_db)
     recorded = attempts(race_db, code)
-    failures_before_success = next(
-        (i for i, (_, success) in enumerate(recorded) if success), None
-    )
+    failures_before_success = next((i for i, (_, success) in enumerate(recorded) if success), None)
     failures = sum(1 for _, success in recorded if not success)
     assert failures <= verification.MAX_FAILURES
     with unit_of_work(race_db) as uow:
