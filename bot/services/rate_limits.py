@@ -88,10 +88,11 @@ def network_key(address: str | None) -> str | None:
         ip = ipaddress.ip_address(str(address or "").strip().strip("[]"))
     except ValueError:
         return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
-        network = str(ipaddress.IPv6Network((ip, 64), strict=False))
+    if isinstance(ip, ipaddress.IPv6Address):
+        mapped = ip.ipv4_mapped
+        network = str(mapped) if mapped else str(ipaddress.IPv6Network((ip, 64), strict=False))
     else:
-        network = str(ip.ipv4_mapped or ip)
+        network = str(ip)
     return "net:" + _digest(network)
 
 

@@ -3,6 +3,7 @@ for unknown codes, links, conversation expiry, web tokens."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from bot.services import security_alerts, unit_of_work
 from bot.services import verification as v
 from bot.services.security_alerts import AlertKind
 from bot.services.verification import LockReason, Requester, State
+from tests.support.cost import counted
 from tests.support.demo import BICH, CUONG
 
 REST_A = Requester("rest", "sender-a")
@@ -252,3 +254,25 @@ def test_requesters_by_channel_and_signed_web_token() -> None:
     expired = v.sign_web_token("customer-42", 1, secret="s3cret")
     assert v.verify_web_token(expired, secret="s3cret") is None
     assert v.verify_web_token(token, secret="") is None  # no secret configured: never trusted
+
+
+def shapes(statements: list[str]) -> list[str]:
+    """The statements with their literal values removed (what a timing observer could tell apart)."""
+    return [re.sub(r"'[^']*'|\b\d+\b", "?", sql) for sql in statements]
+
+
+def test_known_and_unknown_codes_cost_the_same_statements(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Comparable timing: the same SQL, in the same order, for a customer's code and a
+    code nobody has (status, a wrong answer, the lock)."""
+    costs = {}
+    for code, who in ((BICH, REST_A), ("PB05010000099", REST_B)):
+        with counted(demo_db, monkeypatch) as cost, unit_of_work(demo_db) as s:
+            v.status(s, code, who)
+            for answer in ("0000", "1111", "2222", "3333"):
+                v.verify(s, code, who, answer)
+        costs[code] = shapes(cost.statements)
+        monkeypatch.undo()
+    assert costs[BICH] == costs["PB05010000099"]
+    assert len(costs[BICH]) > 10
