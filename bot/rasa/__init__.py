@@ -1,0 +1,1 @@
+"""Rasa-side glue: the dialogue policy, stores and server entry points."""
