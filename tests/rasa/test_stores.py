@@ -173,3 +173,46 @@ def test_odd_parse_data_never_breaks_the_store() -> None:
     }
     stored = redaction.redact_user_event(odd, answers_verification=False)
     assert stored["parse_data"]["x"][2]["y"] == "**********" and stored["text"] is None
+
+
+async def test_after_the_purge_rasa_still_loads_the_current_session(store) -> None:
+    from bot import clock
+    from bot.db import migrate
+    from bot.services import privacy, unit_of_work
+
+    tracker_store, _, url = store
+    migrate.upgrade(url)  # the tracker store may share the utility database
+    now = clock.now().timestamp()
+    old, recent = now - 40 * 86_400, now - 3_600
+
+    def session(at: float, text: str) -> list:
+        return [
+            ActionExecuted("action_session_start", timestamp=at),
+            SessionStarted(timestamp=at + 1),
+            ActionExecuted("action_listen", timestamp=at + 2),
+            UserUttered(text, {"name": "greet", "confidence": 1.0}, timestamp=at + 3),
+        ]
+
+    tracker = DialogueStateTracker.from_events("s3", session(old, "cũ"), slots=DOMAIN.slots)
+    await tracker_store.save(tracker)
+    for event in session(recent, "mới"):
+        tracker.update(event)
+    await tracker_store.save(tracker)
+    with unit_of_work(url) as conversations:
+        report = privacy.purge(conversations, conversations, privacy.Retention(30, 30, 180))
+    kept = remaining_rows(url)
+    assert report.conversation_events > 0 and all(row[2] >= recent for row in kept)
+    assert [row[0] for row in kept] == ["action", "session_started", "action", "user"]
+    loaded = await tracker_store.retrieve("s3")
+    assert [e.text for e in loaded.events if isinstance(e, UserUttered)] == ["mới"]
+    assert loaded.events[-1].timestamp == recent + 3
+
+
+def remaining_rows(url: str) -> list:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT type_name, action_name, timestamp FROM events ORDER BY id")
+        ).all()
+    engine.dispose()
+    return rows

@@ -7,11 +7,11 @@ It may live in the utility database or in another one (``TRACKER_STORE_URL``): t
 caller opens a unit of work on the right URL.
 
 A conversation (``sender_id``) is a series of sessions, each starting with a
-``session_started`` event. The purge removes whole sessions that ended before the
-cutoff: the events of a session followed by a newer session that itself started
-before the cutoff, and every event of a conversation whose last event is older than
-the cutoff. The session still going on at the cutoff is kept whole, so no tracker is
-ever cut in the middle.
+``session_started`` event; Rasa only ever loads the last one. The purge deletes the
+events older than the cutoff that belong to a finished session (a later session has
+started), and every event of a conversation whose last event is older than the
+cutoff. The current session of a conversation still in use is kept whole, so no
+tracker Rasa loads is ever cut.
 """
 
 from __future__ import annotations
@@ -65,7 +65,6 @@ class ConversationRepository(Repository):
                 later.c.sender_id == events.c.sender_id,
                 later.c.type_name == SESSION_STARTED,
                 later.c.id > events.c.id,
-                later.c.timestamp < cutoff_ts,
             )
         )
         idle_senders = (
@@ -77,10 +76,6 @@ class ConversationRepository(Repository):
             events.c.timestamp < cutoff_ts, ended_session | events.c.sender_id.in_(idle_senders)
         )
 
-    def count_older_than(self, cutoff: datetime) -> int:
-        subquery = self._old_event_ids(cutoff).subquery()
-        return int(self.session.execute(select(func.count()).select_from(subquery)).scalar_one())
-
     def purge_older_than(self, cutoff: datetime) -> int:
         """Delete the events of sessions that ended before ``cutoff``; how many."""
         ids = [row[0] for row in self.session.execute(self._old_event_ids(cutoff))]
@@ -89,6 +84,3 @@ class ConversationRepository(Repository):
             chunk = ids[start : start + 500]
             removed += self.session.execute(delete(events).where(events.c.id.in_(chunk))).rowcount
         return removed
-
-    def senders(self) -> list[str]:
-        return list(self.session.execute(select(events.c.sender_id).distinct()).scalars())
