@@ -11,6 +11,7 @@ typing it back verifies them, lock or not, since only the phone's owner reads it
   requester in :data:`ISSUE_WINDOW` (nobody can flood a customer's phone).
 * :func:`verify`: :data:`MAX_ATTEMPTS` tries per code, then it is burned; wrong codes
   count towards the requester's failure rate limits (:mod:`bot.services.rate_limits`).
+  :func:`expire` voids a requester's waiting codes at once (otherwise after :data:`TTL`).
 * Codes are hashed at rest (argon2id); the clear code exists only in the SMS text.
   No SMS gateway exists here: messages go to ``security_sms_outbox``, which the agent
   desk shows (:func:`outbox`); the privacy purge blanks their text once expired.
@@ -178,6 +179,19 @@ def pending(uow: UnitOfWork, code: str, requester: Requester, now: datetime | No
     )
 
 
+def expire(uow: UnitOfWork, code: str, requester: Requester, now: datetime | None = None) -> int:
+    """Void this requester's waiting codes for the customer code (the customer gave up,
+    or verified another way); how many. Unused codes also expire on their own after TTL."""
+    now = now or clock.now()
+    waiting = uow.security.pending_one_time_codes(
+        normalize_code(code or ""), requester.channel, requester.user_id, now
+    )
+    for row in waiting:
+        row.used_at = now
+    uow.flush()
+    return len(waiting)
+
+
 # ----------------------------------------------------------------------- checking
 
 
@@ -264,6 +278,7 @@ __all__ = [
     "State",
     "can_issue",
     "code_in",
+    "expire",
     "issue",
     "mask_phone",
     "outbox",

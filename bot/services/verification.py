@@ -69,7 +69,7 @@ from bot.db.uow import UnitOfWork
 from bot.domain.codes import format_problem, normalize_code
 from bot.services import rate_limits, security_alerts
 from bot.services.security_alerts import AlertKind
-from bot.services.verification_locks import (
+from bot.services.verification_locks import (  # noqa: F401 (LockWindow, lock_window: re-exported)
     CEILING_LOCK,
     LOCK_DURATION,
     MAX_FAILURES,
@@ -83,33 +83,6 @@ SESSION_TTL = timedelta(minutes=30)
 ANSWER_DIGITS = 4
 _NEVER_MATCHES = "no phone"  # compared when there is nothing to compare with (same work)
 
-__all__ = [
-    "ANSWER_DIGITS",
-    "CEILING_LOCK",
-    "LOCK_DURATION",
-    "MAX_FAILURES",
-    "SESSION_TTL",
-    "LockExplanation",
-    "LockReason",
-    "LockWindow",
-    "NotVerified",
-    "Requester",
-    "State",
-    "Status",
-    "accept",
-    "answer_digits",
-    "disclose",
-    "explain_lock",
-    "lock_window",
-    "mask_name",
-    "phone_digits",
-    "require_verified",
-    "requester_for",
-    "status",
-    "unlink",
-    "verified_codes",
-    "verify",
-]
 
 LINKING_CHANNELS = frozenset({"zalo", "facebook"})
 WEB_CHANNEL = "webchat"  # requesters identified by a signed web token
@@ -285,7 +258,7 @@ def _evaluate(
     if customer is not None and requester.verifiable and (linked or proven):
         return Status(State.VERIFIED, code, customer=customer), customer
     locks = code_locks(
-        uow.security.code_attempts_since(code, now - 2 * CEILING_LOCK),
+        uow.identity.attempts_since(code, now - 2 * CEILING_LOCK),
         requester.channel,
         requester.user_id,
         now,

@@ -87,6 +87,15 @@ def test_three_wrong_codes_burn_it_and_expired_codes_do_nothing(demo_db: str) ->
     assert "hết hạn" in words.one_time_code_checked_text(late)
 
 
+def test_a_waiting_code_can_be_voided(demo_db: str) -> None:
+    with unit_of_work() as uow:
+        otp.issue(uow, BICH, OWNER)
+        secret = sms_code(uow, BICH)
+        assert otp.expire(uow, BICH, OWNER) == 1 and not otp.pending(uow, BICH, OWNER)
+        assert otp.verify(uow, BICH, OWNER, secret).outcome is CheckOutcome.NO_CODE
+        assert otp.expire(uow, BICH, OWNER) == 0
+
+
 def test_a_new_code_replaces_the_previous_one(demo_db: str) -> None:
     with unit_of_work() as uow:
         otp.issue(uow, BICH, OWNER)

@@ -3,7 +3,6 @@ old security rows (the tables of :mod:`bot.db.models.security`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -21,16 +20,6 @@ from bot.db.models import (
 )
 from bot.db.repositories.base import Repository
 from bot.domain.codes import normalize_code
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """A verification attempt as the lock rules replay it."""
-
-    at: datetime
-    success: bool
-    channel: str
-    channel_user_id: str
 
 
 class SecurityRepository(Repository):
@@ -67,23 +56,6 @@ class SecurityRepository(Repository):
                 index_elements=["customer_code"], set_={"touched_at": statement.excluded.touched_at}
             )
         )
-
-    def code_attempts_since(self, customer_code: str, since: datetime) -> list[Attempt]:
-        """Every attempt on the code (any requester) since ``since``, oldest first."""
-        rows = self.session.execute(
-            select(
-                VerificationAttempt.attempted_at,
-                VerificationAttempt.success,
-                VerificationAttempt.channel,
-                VerificationAttempt.channel_user_id,
-            )
-            .where(
-                VerificationAttempt.customer_code == normalize_code(customer_code),
-                VerificationAttempt.attempted_at >= since,
-            )
-            .order_by(VerificationAttempt.attempted_at, VerificationAttempt.id)
-        ).all()
-        return [Attempt(row[0], bool(row[1]), row[2], row[3]) for row in rows]
 
     # ----------------------------------------------------------------- alerts
 
