@@ -28,7 +28,7 @@ _TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _NEW_RE = re.compile(
     r"(?<![A-Za-z0-9])SC[\s.-]?([0-9A-Za-z]{4})[\s.-]?([0-9A-Za-z]{4})(?![A-Za-z0-9])", re.IGNORECASE
 )
-_OLD_RE = re.compile(r"(?<![A-Za-z0-9])SC\s?(\d{10})(?![A-Za-z0-9])", re.IGNORECASE)
+_OLD_RE = re.compile(r"(?<![A-Za-z0-9])SC[\s.-]?(\d{10})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def check_character(body: str) -> str:
@@ -71,14 +71,20 @@ def normalize(raw: str | None) -> str | None:
     return None
 
 
-def find(text: str | None) -> str | None:
-    """The first ticket number in free text, canonical; None when there is none."""
+def spans(text: str | None) -> list[tuple[int, int, str]]:
+    """Every ticket number in free text: (start, end, canonical number), in order."""
     text = str(text or "")[:2000]
+    found = [(m.start(), m.end(), PREFIX + m.group(1)) for m in _OLD_RE.finditer(text)]
     for match in _NEW_RE.finditer(text):
         if (number := _canonical(match.group(1) + match.group(2))) is not None:
-            return number
-    match = _OLD_RE.search(text)
-    return PREFIX + match.group(1) if match else None
+            found.append((match.start(), match.end(), number))
+    return sorted(found)
+
+
+def find(text: str | None) -> str | None:
+    """The first ticket number in free text, canonical; None when there is none."""
+    found = spans(text)
+    return found[0][2] if found else None
 
 
 def _canonical(body: str) -> str | None:

@@ -21,8 +21,8 @@ from bot import clock
 from bot.db.models import Incident, IncidentStatus, Station, SupplyStatus, Ticket, TicketKind
 from bot.db.repositories.tickets import OPEN_STATES as OPEN_TICKET_STATES
 from bot.db.uow import UnitOfWork
-from bot.domain import ticket_numbers
-from bot.services import places, ticket_access, verification
+from bot.domain import places
+from bot.services import ticket_access, verification
 from bot.services.outage import under_way_for_station, under_way_for_wards
 from bot.services.outage_results import IncidentInfo, PlannedInfo, TicketInfo, incident_info, ticket_info
 from bot.services.verification import Requester
@@ -57,12 +57,6 @@ class RestoreStatus:
     # checked, i.e. the requester is verified for the code. When not, a "nothing
     # known" answer says how to have them checked.
     account_checked: bool = False
-
-
-def find_ticket_number(text: str | None) -> str | None:
-    """``"phiếu sc-k7q4-m2xp sao rồi"`` -> ``"SC-K7Q4-M2XP"``; older numbers too
-    (``"sc 2611270001"`` -> ``"SC2611270001"``)."""
-    return ticket_numbers.find(text)
 
 
 def for_ticket(

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from bot import clock
 from bot.db.models import Incident, OutageReport, Ticket, TicketPriority
-from bot.domain import ticket_numbers
-from bot.services import outage_reports, places, ticket_access, unit_of_work
+from bot.domain import places, ticket_numbers
+from bot.services import outage_reports, ticket_access, unit_of_work
 from bot.services.outage_reports import Breaker, Outcome, Report, Scope, Target, Verdict, assess, submit
 from bot.services.verification import Requester
 from bot.wording import outage_report as wording

@@ -3,37 +3,13 @@ outage under way, a place."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot import clock
-from bot.domain.ticket_numbers import check_character
-from bot.services import places, restore, unit_of_work
+from bot.domain import places
+from bot.services import restore, unit_of_work
 from bot.services.outage_reports import Report, Scope, Target, submit
-from bot.services.restore import Status, find_ticket_number
+from bot.services.restore import Status
 from bot.services.verification import Requester
 from bot.wording import restore as wording
-
-
-@pytest.mark.parametrize(
-    ("text", "number"),
-    [
-        ("phiếu SC2611270001 sao rồi", "SC2611270001"),
-        ("phiếu sc-k7q4-m2xz sao rồi", None),  # a wrong check character
-        (
-            "so phieu SC K7Q4 M2X" + check_character("K7Q4M2X") + " a",
-            "SC-K7Q4-M2X" + check_character("K7Q4M2X"),
-        ),
-        ("sc 2611270001", "SC2611270001"),
-        ("so phieu sc2611270001 a", "SC2611270001"),
-        ("SC26112700011", None),  # 11 digits: not a ticket number
-        ("chừng nào có điện", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_ticket_numbers_are_found_in_what_the_customer_types(text: str | None, number: str | None) -> None:
-    assert find_ticket_number(text) == number
-
 
 OWNER = Requester("zalo", "owner", persistent=True)
 STRANGER = Requester("rest", "stranger")
