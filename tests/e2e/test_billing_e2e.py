@@ -87,13 +87,15 @@ def test_three_wrong_answers_lock_the_guesser_not_the_customer(stack: Stack, oth
 
 def test_verification_digits_never_reach_the_tracker_store(stack: Stack) -> None:
     me = sender("redact")
-    stack.say(me, "xem hóa đơn mã PB05010000001, sđt tui 0908 111 321")
-    assert "xác thực xong" in said(stack.say(me, "13 21"))
+    stack.say(me, "tiền điện tháng 10/2026 mã PB05010000001 bao nhiêu vậy")
+    assert "798.660 đ" in said(stack.say(me, "1321"))
+    stack.say(me, "số điện thoại của tui là 0908 111 321 nha")
     with session_scope(stack.env["TRACKER_STORE_URL"]) as session:
-        stored = [
-            row[0] for row in session.execute(text("SELECT data FROM events WHERE sender_id = :s"), {"s": me})
-        ]
-    assert stored and any('"text": "** **"' in data for data in stored), stored
+        rows = session.execute(text("SELECT data FROM events WHERE sender_id = :s"), {"s": me})
+        stored = [row[0] for row in rows]
+    assert any('"text": "****"' in data for data in stored), stored
+    assert any("**** *** ***" in data for data in stored), stored  # the phone number, masked
+    assert any("PB05010000001" in data for data in stored)  # the rest is kept
     assert not [data for data in stored if "1321" in data or "111 321" in data or "0908" in data]
 
 
