@@ -45,6 +45,16 @@ class Settings:
     conversation_retention_days: int = 30  # Rasa's tracker events older than this are purged
     verification_retention_days: int = 30  # attempts, one-time codes, SMS, rate events
     alert_retention_days: int = 180  # operator alerts
+    # edge: deployment mode, secrets, limits (see bot/tokens.py, docs/security.md)
+    bot_env: str = "development"
+    operator_token: str = ""
+    action_timeout_s: float = 8.0
+    web_max_body_bytes: int = 256 * 1024
+    rasa_public_url: str = ""
+
+    @property
+    def is_production(self) -> bool:
+        return self.bot_env == "production"
 
     @property
     def is_embedded_database(self) -> bool:
@@ -59,11 +69,13 @@ def default_database_url() -> str:
 def load_settings() -> Settings:
     return Settings(
         database_url=_env("DATABASE_URL", default_database_url()),
-        rasa_url=_env("RASA_URL", f"http://127.0.0.1:{_env('RASA_PORT', '5005')}"),
+        rasa_url=_env("RASA_URL", f"http://127.0.0.1:{_admin_port()}"),
         action_server_url=_env(
             "ACTION_SERVER_URL", f"http://127.0.0.1:{_env('ACTION_PORT', '5055')}/webhook"
         ),
-        rasa_token=_env("RASA_TOKEN", "dev-rasa-token-change-me"),
+        # No default token: `make run` generates one per start (bot/launch.py); a process
+        # started without one cannot call Rasa's admin API.
+        rasa_token=_env("RASA_TOKEN", ""),
         web_host=_env("WEB_HOST", "0.0.0.0"),
         web_port=int(_env("WEB_PORT", "8080")),
         hotline=_env("HOTLINE", "19001006"),
@@ -72,8 +84,18 @@ def load_settings() -> Settings:
         office_name=_env("OFFICE_NAME", "phòng giao dịch Điện lực"),
         web_identity_secret=os.environ.get("WEB_IDENTITY_SECRET", ""),
         outage_group_window_min=_positive_int(_env("OUTAGE_GROUP_WINDOW_MIN", ""), 30),
+        bot_env=bot_env(),
+        operator_token=_env("OPERATOR_TOKEN", ""),
+        action_timeout_s=float(_env("ACTION_TIMEOUT_S", "8")),
+        web_max_body_bytes=int(_env("WEB_MAX_BODY_BYTES", str(256 * 1024))),
+        rasa_public_url=_env("RASA_PUBLIC_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
         **_security_settings(),
     )
+
+
+def _admin_port() -> str:
+    """Rasa's admin API listener: RASA_ADMIN_PORT, else RASA_PORT + 100 (5105)."""
+    return _env("RASA_ADMIN_PORT", str(int(_env("RASA_PORT", "5005")) + 100))
 
 
 def _security_settings() -> dict[str, object]:
@@ -100,6 +122,20 @@ def _positive_int(raw: str, default: int) -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else default
 
 
+BOT_ENVS = ("development", "production")
+
+
+def bot_env(environ: dict[str, str] | None = None) -> str:
+    """`BOT_ENV`: `development` (default: `make run`, tests) or `production`.
+
+    Production requires strong secrets (bot/tokens.py) and never logs below INFO."""
+    value = (environ if environ is not None else os.environ).get("BOT_ENV", "").strip().lower()
+    value = value or "development"
+    if value not in BOT_ENVS:
+        raise ValueError(f"BOT_ENV must be one of {', '.join(BOT_ENVS)}, not {value!r}")
+    return value
+
+
 def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
     """Every variable that endpoints.yml, the Procfile and our processes read, with the
     defaults of `make run` filled in where the environment leaves them unset or empty."""
@@ -112,9 +148,19 @@ def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]
     default("RASA_PORT", "5005")
     default("ACTION_PORT", "5055")
     default("WEB_PORT", "8080")
-    default("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}")
+    # Rasa listens twice: the channels on RASA_HOST:RASA_PORT (public), the admin HTTP
+    # API on RASA_ADMIN_HOST:RASA_ADMIN_PORT (loopback). RASA_URL is where our own
+    # processes (web app, desk, notices) reach the admin API.
+    default("RASA_HOST", "0.0.0.0")
+    default("RASA_ADMIN_HOST", "127.0.0.1")
+    default("RASA_ADMIN_PORT", str(int(env["RASA_PORT"]) + 100))
+    default("RASA_URL", f"http://127.0.0.1:{env['RASA_ADMIN_PORT']}")
+    default("RASA_PUBLIC_URL", f"http://localhost:{env['RASA_PORT']}")
+    default("ACTION_HOST", "127.0.0.1")
     default("ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
-    default("RASA_TOKEN", "dev-rasa-token-change-me")
+    default("ACTION_TIMEOUT_S", "8")
+    # RASA_TOKEN, ACTION_SERVER_SECRET and OPERATOR_TOKEN have no default here: `make run`
+    # generates them per start in development (bot.launch), production must set them.
     default("WEB_ORIGIN", f"http://localhost:{env['WEB_PORT']}")
     default("DATABASE_URL", default_database_url())
     default("TRACKER_STORE_URL", f"sqlite:///{VAR_DIR / 'tracker.db'}")
@@ -122,3 +168,84 @@ def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]
     default("RASA_TELEMETRY_ENABLED", "false")
     default("LOG_LEVEL", "INFO")
     return env
+
+
+# --------------------------------------------------------------------------- channels
+# Settings of bot/channels (Zalo OA, Messenger, REST/callback, website widget). Secrets
+# come only from the environment; credentials.yml lists the channels and may override
+# the non-secret values. See docs/channels.md.
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value not in ("0", "false", "no", "off")
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(_env(name, str(default)))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    max_text_chars: int  # longer messages get a polite answer without NLU
+    max_body_bytes: int  # larger request bodies get 413
+    max_event_age_s: int  # older webhook events are ignored (replays); 0 = no limit
+    session_retention_days: int  # idle REST/callback credentials are forgotten after this
+    database_url: str
+    hotline: str
+    # Zalo Official Account
+    zalo_app_id: str
+    zalo_oa_secret_key: str  # signs webhooks (X-ZEvent-Signature)
+    zalo_app_secret: str  # refreshes access tokens
+    zalo_access_token: str  # seeds the token table once; refreshed tokens live in the database
+    zalo_refresh_token: str
+    zalo_api_url: str
+    zalo_oauth_url: str
+    zalo_verify_signature: bool
+    # Facebook Messenger
+    facebook_verify_token: str
+    facebook_app_secret: str
+    facebook_page_access_token: str
+    facebook_graph_url: str
+    facebook_verify_signature: bool
+    # Callback channel: where bot messages are POSTed
+    callback_url: str
+    # Website widget
+    web_origins: tuple[str, ...]
+    webchat_session_secret: str  # empty: a random key kept in var/webchat-session.key
+    webchat_socket_url: str  # the Rasa server as the visitor's browser reaches it
+
+
+def load_channel_settings() -> ChannelSettings:
+    web_port = _env("WEB_PORT", "8080")
+    origins = _env("WEB_ORIGIN", f"http://localhost:{web_port}")
+    return ChannelSettings(
+        max_text_chars=_int("CHANNEL_MAX_TEXT_CHARS", 2000),
+        max_body_bytes=_int("CHANNEL_MAX_BODY_BYTES", 1024 * 1024),
+        max_event_age_s=_int("CHANNEL_MAX_EVENT_AGE_S", 24 * 3600),
+        session_retention_days=_int("CHANNEL_SESSION_RETENTION_DAYS", 30),
+        database_url=_env("DATABASE_URL", default_database_url()),
+        hotline=_env("HOTLINE", "19001006"),
+        zalo_app_id=_env("ZALO_APP_ID", ""),
+        zalo_oa_secret_key=_env("ZALO_OA_SECRET_KEY", ""),
+        zalo_app_secret=_env("ZALO_APP_SECRET", ""),
+        zalo_access_token=_env("ZALO_ACCESS_TOKEN", ""),
+        zalo_refresh_token=_env("ZALO_REFRESH_TOKEN", ""),
+        zalo_api_url=_env("ZALO_API_URL", "https://openapi.zalo.me").rstrip("/"),
+        zalo_oauth_url=_env("ZALO_OAUTH_URL", "https://oauth.zaloapp.com").rstrip("/"),
+        zalo_verify_signature=_flag("ZALO_VERIFY_SIGNATURE", True),
+        facebook_verify_token=_env("FACEBOOK_VERIFY_TOKEN", ""),
+        facebook_app_secret=_env("FACEBOOK_APP_SECRET", ""),
+        facebook_page_access_token=_env("FACEBOOK_PAGE_ACCESS_TOKEN", ""),
+        facebook_graph_url=_env("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v18.0").rstrip("/"),
+        facebook_verify_signature=_flag("FACEBOOK_VERIFY_SIGNATURE", True),
+        callback_url=_env("CALLBACK_URL", ""),
+        web_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
+        webchat_session_secret=_env("WEBCHAT_SESSION_SECRET", ""),
+        webchat_socket_url=_env("WEBCHAT_SOCKET_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
+    )

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from bot.config import load_settings
 from bot.db.counters import Counters, counters_for
 from bot.db.repositories import (
+    ChannelRepository,
     ConversationRepository,
     CustomerRepository,
     IdentityRepository,
@@ -57,6 +58,7 @@ class UnitOfWork:
     identity: IdentityRepository
     security: SecurityRepository
     conversations: ConversationRepository  # Rasa's events, when this database holds them
+    channels: ChannelRepository  # sessions, webhook inbox, outbox, tokens (bot/channels)
 
     def __init__(self, database: str | Engine | None = None) -> None:
         self._database = database
@@ -81,6 +83,7 @@ class UnitOfWork:
         self.security = SecurityRepository(session)
         self.conversations = ConversationRepository(session)
         self._counters: Counters | None = None
+        self.channels = ChannelRepository(session)
         return self
 
     def __exit__(

@@ -1,5 +1,8 @@
 """Who may see a customer's account data: verification, locks, channel links.
 
+(About 430 lines on purpose: who is asking (requesters, from the channels' identity)
+and what proves them stay in one module; the lock replay is in verification_locks.)
+
 Rules (issue 5 and issue 9, DESIGN.md "Security rules"):
 
 * Account data is shown only to a requester verified for that customer code, and the
@@ -36,11 +39,14 @@ Rules (issue 5 and issue 9, DESIGN.md "Security rules"):
 * Zalo and Messenger user ids are issued by the platform, and a web user with a token
   signed by our web app is known too: a verified requester of that kind is linked to
   the code (``channel_links``) until they say "hủy liên kết", so later conversations
-  do not ask again. Other requesters are verified for :data:`SESSION_TTL` (30
-  minutes) only: the successful attempt row of that requester is the proof, and it
-  expires on its own. 30 minutes covers a conversation (Rasa's session expires after
-  60 idle minutes) while keeping short the window in which a guessed or leaked
-  sender id could reuse someone's verification.
+  do not ask again. A REST, callback or widget session without a signed token is
+  verified for :data:`SESSION_TTL` (30 minutes) only: the successful attempt row of
+  its identity key (derived by the channel from the server-issued session credential,
+  never the client-chosen sender id) is the proof, and it expires on its own. 30
+  minutes covers a conversation (Rasa's session expires after 60 idle minutes) while
+  keeping short the window in which a leaked credential could reuse a verification.
+* Who is asking comes from ``metadata["identity"]``, which only our channels write
+  (:func:`requester_for`); a message without it can never be verified.
 * Names are only ever shown masked (:func:`mask_name`); the phone number never. A
   status carries the customer only once verified.
 
@@ -109,11 +115,28 @@ class Requester:
     network: str | None = field(default=None, compare=False)
 
 
-def _bounded_user_id(user_id: str) -> str:
-    user_id = str(user_id or "")
-    if len(user_id) <= _MAX_USER_ID:
-        return user_id
-    return "sha256:" + hashlib.sha256(user_id.encode("utf-8", "replace")).hexdigest()
+# Message metadata key under which our input channels (bot/channels) put the identity they
+# derived themselves: {"kind": "platform"|"session"|"anonymous", "key": "<opaque id>"}.
+# Channels drop a client-sent value of this key, so only the server writes it.
+IDENTITY_METADATA_KEY = "identity"
+IDENTITY_KINDS = frozenset({"platform", "session", "anonymous"})
+
+
+def identity(kind: str, key: str) -> dict[str, str]:
+    """The ``metadata["identity"]`` value a channel attaches to a message."""
+    if kind not in IDENTITY_KINDS or not isinstance(key, str) or not 0 < len(key) <= _MAX_USER_ID:
+        raise ValueError(f"bad identity {kind!r}")
+    return {"kind": kind, "key": key}
+
+
+def _identity_of(metadata: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    value = metadata.get(IDENTITY_METADATA_KEY) if isinstance(metadata, Mapping) else None
+    if not isinstance(value, Mapping):
+        return None
+    kind, key = value.get("kind"), value.get("key")
+    if kind not in IDENTITY_KINDS or not isinstance(key, str) or not 0 < len(key) <= _MAX_USER_ID:
+        return None
+    return kind, key
 
 
 def requester_for(
@@ -122,17 +145,29 @@ def requester_for(
     metadata: Mapping[str, Any] | None = None,
     secret: str | None = None,
 ) -> Requester:
-    """The requester behind a message: its channel, sender id and message metadata
-    (the client network, :data:`rate_limits.NETWORK_METADATA_KEY`, when present)."""
+    """The requester behind a message, from the identity its channel derived.
+
+    The channel name is the endpoint that received the message (never a body field).
+    Zalo/Messenger platform ids (signature-checked webhooks) are persistent and may be
+    linked; a web user with a token signed by our web app too. REST, callback and
+    widget sessions are identified by their server-issued credential (the identity
+    key), verified per conversation only. A message without an identity (not from one
+    of our channels) is anonymous and can never be verified. The client network
+    (:data:`rate_limits.NETWORK_METADATA_KEY`, a server fact) rides along for rate limits.
+    """
     name = (channel or "unknown").strip().lower()[:20] or "unknown"
     network = rate_limits.network_of(metadata)
-    if name in LINKING_CHANNELS:
-        return Requester(name, _bounded_user_id(sender_id or ""), persistent=True, network=network)
-    token = metadata.get(WEB_TOKEN_METADATA_KEY) if isinstance(metadata, Mapping) else None
-    subject = verify_web_token(token, secret) if isinstance(token, str) else None
-    if subject is not None:
-        return Requester(WEB_CHANNEL, subject, persistent=True, network=network)
-    return Requester(name, _bounded_user_id(sender_id or ""), persistent=False, network=network)
+    kind, key = _identity_of(metadata) or ("anonymous", "")
+    if kind == "platform" and name in LINKING_CHANNELS:
+        return Requester(name, key, persistent=True, network=network)
+    if kind == "session" and name not in LINKING_CHANNELS:
+        token = metadata.get(WEB_TOKEN_METADATA_KEY)
+        subject = verify_web_token(token, secret) if isinstance(token, str) else None
+        if subject is not None:
+            return Requester(WEB_CHANNEL, subject, persistent=True, network=network)
+        return Requester(name, key, persistent=False, network=network)
+    anonymous = "anonymous:" + hashlib.sha256(str(sender_id or "").encode("utf-8", "replace")).hexdigest()
+    return Requester(name, anonymous[:_MAX_USER_ID], persistent=False, verifiable=False, network=network)
 
 
 def _secret(secret: str | None) -> bytes | None:

@@ -1,5 +1,6 @@
 """The utility's data: customers, readings, invoices, tariffs, outages, tickets, links,
-security.
+security (guards, rate counters, alerts, one-time codes, SMS outbox), and what the chat
+channels keep (sessions, webhook inbox, outbox, tokens).
 
 SQLAlchemy 1.4 classic declarative mapping (``declarative_base`` + ``Column``).
 Conventions:
@@ -14,6 +15,7 @@ Every schema change needs a migration in ``bot/db/migrations/versions``.
 """
 
 from bot.db.models.base import AwareDateTime, Base, ExactDecimal, Money, metadata
+from bot.db.models.channels import ChannelInboxEvent, ChannelOutboxMessage, ChannelSession, ChannelToken
 from bot.db.models.customers import Customer, MeterReading
 from bot.db.models.enums import (
     IncidentStatus,
@@ -84,4 +86,8 @@ __all__ = [
     "SecurityAlert",
     "OneTimeCode",
     "SmsOutbox",
+    "ChannelSession",
+    "ChannelInboxEvent",
+    "ChannelOutboxMessage",
+    "ChannelToken",
 ]

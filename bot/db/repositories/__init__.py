@@ -9,6 +9,7 @@ Customer codes are normalised (:func:`bot.domain.codes.normalize_code`). Nothing
 reads the wall clock except through :mod:`bot.clock`.
 """
 
+from bot.db.repositories.channels import ChannelRepository
 from bot.db.repositories.conversations import ConversationRepository
 from bot.db.repositories.customers import CustomerRepository
 from bot.db.repositories.identity import IdentityRepository
@@ -20,6 +21,7 @@ from bot.db.repositories.tickets import TicketRepository
 
 __all__ = [
     "ConversationRepository",
+    "ChannelRepository",
     "CustomerRepository",
     "IdentityRepository",
     "InvoiceRepository",

@@ -2,7 +2,7 @@
 and who opened a ticket.
 
 Revision ID: 0004_security
-Revises: 0001
+Revises: 0002_channels
 Create Date: 2026-11-29
 
 Existing tickets keep their numbers (``SC`` + 10 digits) and get no requester: they
@@ -17,7 +17,7 @@ from alembic import op
 import bot.db.models
 
 revision = "0004_security"
-down_revision = "0001"
+down_revision = "0002_channels"
 branch_labels = None
 depends_on = None
 
