@@ -37,16 +37,27 @@ def make_tracker(
     ActionExecuted come after the user message when a form is active)."""
     from rasa_sdk import Tracker
 
+    from tests.actions.billing_fixtures import channel_identity
+
     found = []
     for item in entities or []:
         start = text.find(item.get("text") or item["value"])
         end = start + len(item.get("text") or item["value"]) if start >= 0 else 0
         found.append({"entity": item["entity"], "value": item["value"], "start": max(start, 0), "end": end})
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": found}
+    # What our channels put in the metadata: the identity they derived (a session key here).
+    metadata = {"identity": channel_identity(channel, sender)}
+    intent_found = {"name": intent, "confidence": 1.0}
+    latest = {"text": text, "intent": intent_found, "entities": found, "metadata": metadata}
     values = {"requested_slot": requested_slot, **(slots or {})}
     events: list[dict] = [
         {"event": "action", "name": "action_listen"},
-        {"event": "user", "text": text, "parse_data": latest, "input_channel": channel},
+        {
+            "event": "user",
+            "text": text,
+            "parse_data": latest,
+            "input_channel": channel,
+            "metadata": metadata,
+        },
     ]
     if active_loop:
         events += [
