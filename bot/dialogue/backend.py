@@ -1,0 +1,180 @@
+"""Every call the engine makes to the services, over one unit of work per turn.
+
+The engine never opens sessions or runs SQL: it calls a :class:`Backend` bound to one
+unit of work (``bot.services.unit_of_work``: everything a turn reads and writes commits
+together or not at all). Keeping every service call in this module makes it the one
+place to adapt when a service changes.
+
+Identity is checked once per answer, by the service that discloses the data
+(``require_verified``); a refusal's status is remembered for the rest of the turn
+(:meth:`Backend.remember`), and so is every status :meth:`Backend.identity` or
+:meth:`Backend.verify` checks.
+
+A database that cannot be reached leaves the unit of work as
+``bot.services.DataUnavailable``; the runner then answers with the one apology.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from bot.domain import places
+from bot.domain.periods import Month
+from bot.services import (
+    UnitOfWork,
+    billing,
+    customers,
+    hazard,
+    meter,
+    outage,
+    outage_reports,
+    rate_limits,
+    requests_info,
+    restore,
+    tariff_quote,
+    verification,
+)
+from bot.services.verification import Requester, Status
+
+log = logging.getLogger(__name__)
+
+
+class Backend:
+    """The services as one turn sees them: bound to a unit of work and to the requester."""
+
+    def __init__(self, uow: UnitOfWork, requester: Requester, channel: str) -> None:
+        self.uow = uow
+        self.requester = requester
+        self.channel = (channel or "unknown")[:20]
+        self._identity: dict[str, Status] = {}
+        self._verified_codes: list[str] | None = None
+
+    # ----------------------------------------------------------------- identity
+
+    def check_code(self, raw: str) -> customers.CodeCheck:
+        """Format and existence (outage questions: the customer's station)."""
+        return customers.check_code(self.uow, raw)
+
+    def check_format(self, raw: str) -> customers.CodeCheck:
+        """The format only: account questions never say whether a code exists before
+        the digits are checked (bot/services/verification.py, "Unknown codes")."""
+        return customers.check_format(raw)
+
+    def note_message(self) -> rate_limits.Limited | None:
+        """Count this message (the turn's first use of the database); Limited when the
+        requester writes too fast. A database that cannot count is no reason to leave a
+        greeting unanswered: the limit is then open for this turn (nothing else was done
+        in the unit of work yet, so rolling it back loses nothing)."""
+        try:
+            return rate_limits.note_message(self.uow, self.requester)
+        except Exception as error:  # the database's own errors, whatever the driver
+            log.warning("message rate not counted (%s)", type(error).__name__)
+            self.uow.rollback()
+            return None
+
+    def identity(self, code: str) -> Status:
+        """Where this requester stands with the code (checked once per turn)."""
+        if code not in self._identity:
+            self._identity[code] = verification.status(self.uow, code, self.requester)
+        return self._identity[code]
+
+    def known_identity(self, code: str) -> Status | None:
+        """The status already checked this turn (no new check)."""
+        return self._identity.get(code)
+
+    def remember(self, status: Status) -> None:
+        """A status a service checked (``NotVerified``), so this turn checks no more."""
+        self._identity[status.code] = status
+
+    def verify(self, code: str, answer: str) -> Status:
+        status = verification.verify(self.uow, code, self.requester, answer)
+        self._identity[code] = status
+        self._verified_codes = None
+        return status
+
+    def verified_codes(self) -> list[str]:
+        """Codes this requester may see: linked (Zalo, Messenger, signed web user) or
+        verified in this conversation."""
+        if self._verified_codes is None:
+            self._verified_codes = verification.verified_codes(self.uow, self.requester)
+        return self._verified_codes
+
+    def unlink(self, code: str) -> bool:
+        removed = verification.unlink(self.uow, code, self.requester)
+        self._identity.pop(code, None)
+        self._verified_codes = None
+        return removed
+
+    # ------------------------------------------------------------------ billing
+
+    def bill(self, code: str, month: Month | None) -> billing.InvoiceAnswer:
+        return billing.bill_answer(self.uow, code, self.requester, month)
+
+    def bill_detail(self, code: str, month: Month | None) -> billing.InvoiceAnswer:
+        return billing.bill_detail_answer(self.uow, code, self.requester, month)
+
+    def bill_high(self, code: str, month: Month | None) -> billing.ExplainedBill:
+        return billing.bill_high_answer(self.uow, code, self.requester, month)
+
+    def debt(self, code: str) -> billing.DebtAnswer:
+        return billing.debt_answer(self.uow, code, self.requester)
+
+    def recheck(self, code: str, month: Month | None) -> billing.RecheckResult:
+        return billing.open_recheck(self.uow, code, self.requester, month)
+
+    def reading(self, code: str, month: Month | None) -> meter.ReadingAnswer:
+        return meter.reading_answer(self.uow, code, self.requester, month)
+
+    def reading_date(self, code: str) -> meter.ReadingSchedule:
+        return meter.reading_date_answer(self.uow, code, self.requester)
+
+    def residential(self, code: str | None) -> bool:
+        return tariff_quote.residential_applies(self.uow, code, self.requester)
+
+    def open_request(self, kind: str, code: str | None) -> requests_info.RequestTicket:
+        return requests_info.open_request_ticket(self.uow, kind, code, self.channel, self.requester)
+
+    # ------------------------------------------------------------------ outages
+
+    def customer_exists(self, code: str) -> bool:
+        return self.check_code(code).ok
+
+    def station_of(self, code: str) -> str | None:
+        customer = self.check_code(code).customer
+        return customer.station.code if customer is not None and customer.station is not None else None
+
+    def schedule_for_code(self, code: str, dates: outage.DateRange) -> outage.Schedule | None:
+        return outage.schedule_for_code(self.uow, code, dates)
+
+    def schedule_for_area(self, area: places.Area, dates: outage.DateRange) -> outage.Schedule:
+        return outage.schedule_for_area(self.uow, area, dates)
+
+    def restore_for_ticket(self, number: str) -> restore.RestoreStatus:
+        """Only the ticket's opener, or someone verified for its customer, sees it."""
+        return restore.for_ticket(self.uow, number, self.requester)
+
+    def restore_for_code(self, code: str) -> restore.RestoreStatus | None:
+        """Area facts for anyone; account facts (suspension, own tickets) once verified."""
+        return restore.for_customer(self.uow, code, self.requester)
+
+    def restore_for_area(self, area: places.Area) -> restore.RestoreStatus:
+        return restore.for_area(self.uow, area)
+
+    def assess(self, target: outage_reports.Target, ticket: str | None) -> outage_reports.Assessment:
+        return outage_reports.assess(self.uow, target, ticket, requester=self.requester)
+
+    def submit(self, report: outage_reports.Report) -> outage_reports.ReportResult:
+        return outage_reports.submit(self.uow, replace(report, requester=self.requester))
+
+    def report_hazard(self, **kwargs: Any) -> hazard.HazardTicket:
+        return hazard.report_hazard(self.uow, channel=self.channel, requester=self.requester, **kwargs)
+
+    def add_hazard_location(self, number: str, place: str) -> bool:
+        return hazard.add_location(self.uow, number, place)
+
+
+def resolve_place(text: str, pending: str | None = None) -> places.Lookup:
+    """A place as the customer named it (narrowing an ambiguous name asked back)."""
+    return places.narrow(pending, text) if pending else places.resolve(text)
