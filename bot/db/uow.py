@@ -23,14 +23,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.config import load_settings
+from bot.db.counters import Counters, counters_for
 from bot.db.repositories import (
     ChannelRepository,
+    ConversationRepository,
     CustomerRepository,
     IdentityRepository,
     InvoiceRepository,
     OfficeRepository,
     OutageRepository,
     ReadingRepository,
+    SecurityRepository,
     TariffRepository,
     TicketRepository,
 )
@@ -53,6 +57,8 @@ class UnitOfWork:
     outages: OutageRepository
     tickets: TicketRepository
     identity: IdentityRepository
+    security: SecurityRepository
+    conversations: ConversationRepository  # Rasa's events, when this database holds them
     channels: ChannelRepository  # sessions, webhook inbox, outbox, tokens (bot/channels)
     offices: OfficeRepository  # customer offices (bot/dialogue: ask_office)
 
@@ -76,6 +82,9 @@ class UnitOfWork:
         self.outages = OutageRepository(session)
         self.tickets = TicketRepository(session)
         self.identity = IdentityRepository(session)
+        self.security = SecurityRepository(session)
+        self.conversations = ConversationRepository(session)
+        self._counters: Counters | None = None
         self.channels = ChannelRepository(session)
         self.offices = OfficeRepository(session)
         return self
@@ -108,6 +117,14 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is not open (use it in a with block)")
         return self._session
+
+    @property
+    def counters(self) -> Counters:
+        """The shared rate counters: Redis when ``RATE_LIMIT_URL`` is set, else this
+        database (in this transaction); see :mod:`bot.db.counters`."""
+        if self._counters is None:
+            self._counters = counters_for(self.session, load_settings().rate_limit_url)
+        return self._counters
 
     def flush(self) -> None:
         """Send pending changes (new ids, updated rows) without ending the transaction."""

@@ -18,6 +18,8 @@ from bot import clock
 from bot.db.models import TicketKind, TicketPriority, TicketStatus
 from bot.db.uow import UnitOfWork
 from bot.services.rules import Delay, load_rules
+from bot.services.ticket_access import opened_by, owner_hash
+from bot.services.verification import Requester
 
 SAME_CASE_HOURS = 24  # more words within this time go to the same ticket
 SUMMARY_MAX_CHARS = 200
@@ -83,8 +85,10 @@ def record_complaint(
     request: ComplaintRequest,
     existing_ticket: str | None = None,
     now: datetime | None = None,
+    requester: Requester | None = None,
 ) -> ComplaintRecorded:
-    """Open a complaint ticket, or add the words to this conversation's open one."""
+    """Open a complaint ticket, or add the words to this conversation's open one (only
+    one ``requester`` opened). The requester may look the ticket up later."""
     now = now or clock.now()
     rules = load_rules()
     words = _clean(request.words, WORDS_MAX_CHARS)
@@ -93,6 +97,7 @@ def record_complaint(
         if (
             ticket is not None
             and ticket.kind == TicketKind.COMPLAINT.value
+            and (requester is None or opened_by(ticket, requester))
             and ticket.status in (TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)
             and ticket.created_at >= now - timedelta(hours=SAME_CASE_HOURS)
         ):
@@ -130,6 +135,7 @@ def record_complaint(
         customer_code=request.customer_code,
         channel=(request.channel or "unknown")[:20],
         details="\n".join(line for line in details if line)[:DETAILS_MAX_CHARS],
+        requester_hash=owner_hash(requester),
     )
     return ComplaintRecorded(ticket.number, ticket.created_at, request.category, deadline, answer_by)
 

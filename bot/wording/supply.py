@@ -97,8 +97,8 @@ def suspended_text(answer: SupplyAnswer, connected_delay: Delay | None = None) -
 
 def verify_for_own_supply() -> str:
     return (
-        "Để em kiểm tra riêng công tơ nhà mình, có bị tạm ngừng cung cấp điện hay không, em cần "
-        "xác thực trước nha."
+        "Để em kiểm tra riêng công tơ nhà mình có đang được cấp điện hay không, em cần xác thực "
+        "trước nha."
     )
 
 

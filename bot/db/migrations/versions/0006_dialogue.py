@@ -1,7 +1,7 @@
 """Dialogue: customer offices (address and opening hours per district branch).
 
 Revision ID: 0006_dialogue
-Revises: 0002_channels
+Revises: 0004_security
 Create Date: 2026-11-29
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_dialogue"
-down_revision = "0002_channels"
+down_revision = "0004_security"
 branch_labels = None
 depends_on = None
 
