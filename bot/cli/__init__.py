@@ -10,6 +10,9 @@
     incident ...                                      -> bot.cli.incident.main(argv)
     outage ...                                        -> bot.cli.outage.main(argv)
     notify {run,send-due,status}                      -> bot.cli.notify.main(argv)
+    privacy purge [--dry-run] [--conversation-days N] [--verification-days N]
+                  [--database-url URL] [--tracker-store-url URL|none]
+                                                      -> bot.cli.privacy
 
 Commands call the services (and the data-loading packages bot.importer and bot.demo),
 never SQL themselves. Subcommands are imported only when used, so one missing module
@@ -26,7 +29,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db
+from bot.cli import db, privacy
 from bot.cli.common import DATABASE_URL_HELP, CommandError, lazy
 
 __all__ = ["CommandError", "build_parser", "main", "parse_args"]
@@ -34,7 +37,7 @@ __all__ = ["CommandError", "build_parser", "main", "parse_args"]
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 
-IMPORT_KINDS = ("customers", "readings", "invoices", "outages")
+IMPORT_KINDS = ("customers", "readings", "invoices", "outages", "offices")
 # Command groups that parse their own arguments (module bot.cli.<name>).
 GROUPS_WITH_OWN_PARSER = {
     "incident": "open, update and restore incidents",
@@ -52,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     db.register(commands)
+    privacy.register(commands)
 
     demo = commands.add_parser("demo-data", help="generate the deterministic demo database")
     demo.add_argument("--seed", type=int, default=None, help="random seed")

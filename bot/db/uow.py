@@ -23,14 +23,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.config import load_settings
+from bot.db.counters import Counters, counters_for
 from bot.db.repositories import (
     ChannelRepository,
+    ConversationRepository,
     CustomerRepository,
     IdentityRepository,
     InvoiceRepository,
     NoticeRepository,
+    OfficeRepository,
     OutageRepository,
     ReadingRepository,
+    SecurityRepository,
     TariffRepository,
     TicketRepository,
 )
@@ -53,8 +58,11 @@ class UnitOfWork:
     outages: OutageRepository
     tickets: TicketRepository
     identity: IdentityRepository
+    security: SecurityRepository
+    conversations: ConversationRepository  # Rasa's events, when this database holds them
     channels: ChannelRepository  # sessions, webhook inbox, outbox, tokens (bot/channels)
     notices: NoticeRepository  # outage notice subscriptions, events, the notice outbox
+    offices: OfficeRepository  # customer offices (bot/dialogue: ask_office)
 
     def __init__(self, database: str | Engine | None = None) -> None:
         self._database = database
@@ -76,8 +84,12 @@ class UnitOfWork:
         self.outages = OutageRepository(session)
         self.tickets = TicketRepository(session)
         self.identity = IdentityRepository(session)
+        self.security = SecurityRepository(session)
+        self.conversations = ConversationRepository(session)
+        self._counters: Counters | None = None
         self.channels = ChannelRepository(session)
         self.notices = NoticeRepository(session)
+        self.offices = OfficeRepository(session)
         return self
 
     def __exit__(
@@ -108,6 +120,14 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is not open (use it in a with block)")
         return self._session
+
+    @property
+    def counters(self) -> Counters:
+        """The shared rate counters: Redis when ``RATE_LIMIT_URL`` is set, else this
+        database (in this transaction); see :mod:`bot.db.counters`."""
+        if self._counters is None:
+            self._counters = counters_for(self.session, load_settings().rate_limit_url)
+        return self._counters
 
     def flush(self) -> None:
         """Send pending changes (new ids, updated rows) without ending the transaction."""

@@ -16,6 +16,8 @@ A database that cannot be reached leaves the unit of work as
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import Any
 
 from bot.domain import places
@@ -23,17 +25,26 @@ from bot.domain.periods import Month
 from bot.services import (
     UnitOfWork,
     billing,
+    billing_cycle,
+    complaints,
     customers,
+    estimates,
     hazard,
     meter,
+    offices,
     outage,
     outage_reports,
+    payments,
+    rate_limits,
     requests_info,
     restore,
+    supply,
     tariff_quote,
     verification,
 )
 from bot.services.verification import Requester, Status
+
+log = logging.getLogger(__name__)
 
 
 class Backend:
@@ -49,7 +60,25 @@ class Backend:
     # ----------------------------------------------------------------- identity
 
     def check_code(self, raw: str) -> customers.CodeCheck:
+        """Format and existence (outage questions: the customer's station)."""
         return customers.check_code(self.uow, raw)
+
+    def check_format(self, raw: str) -> customers.CodeCheck:
+        """The format only: account questions never say whether a code exists before
+        the digits are checked (bot/services/verification.py, "Unknown codes")."""
+        return customers.check_format(raw)
+
+    def note_message(self) -> rate_limits.Limited | None:
+        """Count this message (the turn's first use of the database); Limited when the
+        requester writes too fast. A database that cannot count is no reason to leave a
+        greeting unanswered: the limit is then open for this turn (nothing else was done
+        in the unit of work yet, so rolling it back loses nothing)."""
+        try:
+            return rate_limits.note_message(self.uow, self.requester)
+        except Exception as error:  # the database's own errors, whatever the driver
+            log.warning("message rate not counted (%s)", type(error).__name__)
+            self.uow.rollback()
+            return None
 
     def identity(self, code: str) -> Status:
         """Where this requester stands with the code (checked once per turn)."""
@@ -111,7 +140,38 @@ class Backend:
         return tariff_quote.residential_applies(self.uow, code, self.requester)
 
     def open_request(self, kind: str, code: str | None) -> requests_info.RequestTicket:
-        return requests_info.open_request_ticket(self.uow, kind, code, self.channel)
+        return requests_info.open_request_ticket(self.uow, kind, code, self.channel, self.requester)
+
+    def next_bill(self, code: str, month: Month | None) -> billing_cycle.NextBill:
+        return billing_cycle.next_bill(self.uow, code, self.requester, month)
+
+    def estimate(self, code: str, month: Month | None) -> estimates.EstimateAnswer:
+        return estimates.estimate_answer(self.uow, code, self.requester, month)
+
+    def posting_check(self, code: str, month: Month | None) -> payments.PostingCheck:
+        return payments.posting_check(self.uow, code, self.requester, month)
+
+    # --------------------------------------------------- complaints, supply, offices
+
+    def record_complaint(
+        self, request: complaints.ComplaintRequest, existing: str | None
+    ) -> complaints.ComplaintRecorded:
+        return complaints.record_complaint(self.uow, request, existing, requester=self.requester)
+
+    def supply_for_code(self, code: str) -> supply.SupplyAnswer | None:
+        return supply.for_customer(self.uow, code, self.requester)
+
+    def supply_for_area(self, area: places.Area) -> supply.SupplyAnswer:
+        return supply.for_area(self.uow, area)
+
+    def supply_history(self, code: str, month: Month) -> supply.SupplyHistory | None:
+        return supply.history(self.uow, code, self.requester, month)
+
+    def offices_for_code(self, code: str) -> offices.OfficeAnswer | None:
+        return offices.for_code(self.uow, code)
+
+    def offices_for_area(self, area: places.Area) -> offices.OfficeAnswer:
+        return offices.for_area(self.uow, area)
 
     # ------------------------------------------------------------------ outages
 
@@ -129,22 +189,24 @@ class Backend:
         return outage.schedule_for_area(self.uow, area, dates)
 
     def restore_for_ticket(self, number: str) -> restore.RestoreStatus:
-        return restore.for_ticket(self.uow, number)
+        """Only the ticket's opener, or someone verified for its customer, sees it."""
+        return restore.for_ticket(self.uow, number, self.requester)
 
     def restore_for_code(self, code: str) -> restore.RestoreStatus | None:
-        return restore.for_customer(self.uow, code)
+        """Area facts for anyone; account facts (suspension, own tickets) once verified."""
+        return restore.for_customer(self.uow, code, self.requester)
 
     def restore_for_area(self, area: places.Area) -> restore.RestoreStatus:
         return restore.for_area(self.uow, area)
 
     def assess(self, target: outage_reports.Target, ticket: str | None) -> outage_reports.Assessment:
-        return outage_reports.assess(self.uow, target, ticket)
+        return outage_reports.assess(self.uow, target, ticket, requester=self.requester)
 
     def submit(self, report: outage_reports.Report) -> outage_reports.ReportResult:
-        return outage_reports.submit(self.uow, report)
+        return outage_reports.submit(self.uow, replace(report, requester=self.requester))
 
     def report_hazard(self, **kwargs: Any) -> hazard.HazardTicket:
-        return hazard.report_hazard(self.uow, channel=self.channel, **kwargs)
+        return hazard.report_hazard(self.uow, channel=self.channel, requester=self.requester, **kwargs)
 
     def add_hazard_location(self, number: str, place: str) -> bool:
         return hazard.add_location(self.uow, number, place)

@@ -1,6 +1,7 @@
 """The utility's data: customers, readings, invoices, tariffs, outages, tickets, links,
-what the chat channels keep (sessions, webhook inbox, outbox, tokens), and outage
-notices (subscriptions, announced events, the notice outbox).
+security (guards, rate counters, alerts, one-time codes, SMS outbox), what the chat
+channels keep (sessions, webhook inbox, outbox, tokens), and outage notices
+(subscriptions, announced events, the notice outbox).
 
 SQLAlchemy 1.4 classic declarative mapping (``declarative_base`` + ``Column``).
 Conventions:
@@ -33,6 +34,7 @@ from bot.db.models.identity import ChannelLink, DisclosureAudit, VerificationAtt
 from bot.db.models.invoices import Invoice, InvoiceLine
 from bot.db.models.network import Feeder, Station
 from bot.db.models.notices import NoticeEvent, NoticeOutboxRow, NoticeSubscription
+from bot.db.models.offices import Office
 from bot.db.models.outages import (
     Incident,
     IncidentWard,
@@ -41,6 +43,7 @@ from bot.db.models.outages import (
     incident_stations,
     planned_outage_stations,
 )
+from bot.db.models.security import CodeGuard, OneTimeCode, RateEvent, SecurityAlert, SmsOutbox
 from bot.db.models.tariffs import TariffTier, TariffVersion, VatPeriod
 from bot.db.models.tickets import OutageReport, Ticket, TicketCounter
 
@@ -81,6 +84,11 @@ __all__ = [
     "ChannelLink",
     "VerificationAttempt",
     "DisclosureAudit",
+    "CodeGuard",
+    "RateEvent",
+    "SecurityAlert",
+    "OneTimeCode",
+    "SmsOutbox",
     "ChannelSession",
     "ChannelInboxEvent",
     "ChannelOutboxMessage",
@@ -88,4 +96,5 @@ __all__ = [
     "NoticeSubscription",
     "NoticeEvent",
     "NoticeOutboxRow",
+    "Office",
 ]

@@ -33,7 +33,18 @@ _PHONE_RE = re.compile(r"^(?:0|84)\d{9}$")
 _FORGOT_RE = re.compile(r"\b(?:quen|khong nho|ko nho|k nho|hong nho|khong biet|doi so|mat so)\b")
 
 ACCOUNT_TOPICS = frozenset(
-    {"bill", "bill_detail", "bill_high", "debt", "recheck", "meter_reading", "reading_date"}
+    {
+        "bill",
+        "bill_detail",
+        "bill_high",
+        "debt",
+        "recheck",
+        "meter_reading",
+        "reading_date",
+        "next_bill",
+        "estimated_reading",
+        "payment_check",
+    }
 )
 TOPIC_BUTTONS = (
     ("Xem hóa đơn", "ask_bill"),
@@ -135,7 +146,7 @@ def take_code(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
             ctx.update(awaiting=None)
             return ()
         return None
-    check = ctx.backend.check_code(candidate)
+    check = ctx.backend.check_format(candidate)
     if check.ok:
         ctx.update(customer_code=check.code, awaiting=None)
         return tuple(replace(q, code=check.code) for q in awaiting.questions)
@@ -194,7 +205,7 @@ def code_received(ctx: Context, question: Question) -> Asked | None:
     code = question.code or ctx.state.customer_code
     if not code:
         return ask_code(ctx, question)
-    check = ctx.backend.check_code(code)
+    check = ctx.backend.check_format(code)  # existence is never said before verification
     if not check.ok:
         ctx.update(customer_code=None)
         return ctx.ask(

@@ -1,8 +1,11 @@
-"""A person takes over: the hook where the handoff to an agent plugs in.
+"""A person takes over: the one hook where the handoff to an agent plugs in.
 
-Until ``bot.services.handoff`` exists (the desk), the customer gets the hotline. Then
-:func:`offer` calls ``open_handoff(uow, HandoffRequest(...))`` through the backend,
-says the queue position or the callback offer it returns, records the handoff id in
+Every way to a person goes through :func:`offer` with its reason: the customer asked
+(``asked``), the bot did not understand twice (``misunderstood``), a complaint
+(``complaint``), frustration (``frustration``). Until ``bot.services.handoff`` exists
+(the desk), the customer gets the hotline. Then :func:`offer` calls
+``open_handoff(uow, HandoffRequest(...))`` through the backend with the reason, says
+the queue position or the callback offer it returns, records the handoff id in
 ``state.handoff`` and sets ``ctx.pause`` so the action pauses the conversation
 (``ConversationPaused``) while the agent answers.
 """
@@ -15,13 +18,21 @@ from bot.wording import common
 
 ASKED = "asked"
 MISUNDERSTOOD = "misunderstood"
+COMPLAINT = "complaint"
+FRUSTRATION = "frustration"
+REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION})
 
 
-def offer(ctx: Context, reason: str) -> None:
-    """``reason``: asked / misunderstood (for the desk's queue, later)."""
+def offer(ctx: Context, reason: str, lead: str = "") -> None:
+    """``reason``: asked / misunderstood / complaint / frustration (for the desk's queue,
+    later). ``lead``: what the bot says first, in the same message (an apology, the
+    complaint recorded)."""
     text = common.still_not_understood() if reason == MISUNDERSTOOD else common.human_by_phone()
-    ctx.say(
-        text,
-        [Button.intent("Số tổng đài", "ask_contact"), Button.intent("Xem hóa đơn tiền điện", "ask_bill")],
-    )
+    if lead:
+        rest = text.removeprefix("Dạ, ")
+        text = f"{lead} {rest[:1].upper()}{rest[1:]}"
+    buttons = [Button.intent("Số tổng đài", "ask_contact")]
+    if reason in (ASKED, MISUNDERSTOOD):
+        buttons.append(Button.intent("Xem hóa đơn tiền điện", "ask_bill"))
+    ctx.say(text, buttons)
     ctx.update(awaiting=None)

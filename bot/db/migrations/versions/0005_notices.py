@@ -2,7 +2,7 @@
 platforms' messaging windows on the channels' inbox and outbox.
 
 Revision ID: 0005_notices
-Revises: 0002_channels
+Revises: 0006_dialogue (the newest revision when it was merged; the lead relinks the chain)
 Create Date: 2026-11-30
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import bot.db.models
 
 revision = "0005_notices"
-down_revision = "0002_channels"
+down_revision = "0006_dialogue"
 branch_labels = None
 depends_on = None
 
