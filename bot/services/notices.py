@@ -35,7 +35,7 @@ from bot.db.uow import UnitOfWork
 from bot.domain.codes import CodeProblem
 from bot.services import customers, outage, verification
 from bot.services.outage import DateRange, OutageItem
-from bot.services.verification import Requester, Status
+from bot.services.verification import LockExplanation, Requester, Status
 
 UPCOMING_DAYS = 30  # outages named in the subscription reply (more than the 7-day lead)
 FACEBOOK_WINDOW_HOURS = 24
@@ -53,8 +53,8 @@ class SubscribeStatus(enum.StrEnum):
     SUBSCRIBED = "subscribed"
     ALREADY_SUBSCRIBED = "already_subscribed"
     NEEDS_CODE = "needs_code"  # no code given, and none or several known: ask which
-    BAD_CODE = "bad_code"  # see ``code_problem`` (format, or no such customer)
-    NEEDS_VERIFICATION = "needs_verification"  # see ``verification`` (answer, locked, no phone)
+    BAD_CODE = "bad_code"  # see ``code_problem`` (the form only: unknown codes need verifying)
+    NEEDS_VERIFICATION = "needs_verification"  # see ``verification`` and ``lock``
     CHANNEL_NOT_SUPPORTED = "channel_not_supported"  # REST, or an id that is not the channel's
 
 
@@ -86,6 +86,7 @@ class SubscriptionResult:
     area: SubscriptionArea | None = None
     upcoming: tuple[OutageItem, ...] = ()  # planned outages of the area, next 30 days
     verification: Status | None = None  # NEEDS_VERIFICATION: where the requester stands
+    lock: LockExplanation | None = None  # ... and, when locked, why and what help there is
     code_problem: CodeProblem | None = None  # BAD_CODE
     known_codes: tuple[str, ...] = ()  # NEEDS_CODE: the codes the requester is verified for
     limit: ChannelLimit | None = None
@@ -154,12 +155,19 @@ def subscribe(
         if len(known) != 1:
             return SubscriptionResult(SubscribeStatus.NEEDS_CODE, known_codes=known)
         customer_code = known[0]
-    check = customers.check_code(uow, customer_code)
+    # Only the form of a code is judged before verification: a well-formed code nobody
+    # has is asked for the digits like any other (security: codes cannot be listed).
+    check = customers.check_format(customer_code)
     if not check.ok:
         return SubscriptionResult(SubscribeStatus.BAD_CODE, check.code, code_problem=check.problem)
     status = verification.status(uow, check.code, requester)
     if not status.verified:
-        return SubscriptionResult(SubscribeStatus.NEEDS_VERIFICATION, check.code, verification=status)
+        return SubscriptionResult(
+            SubscribeStatus.NEEDS_VERIFICATION,
+            check.code,
+            verification=status,
+            lock=verification.explain_lock(uow, status, requester),
+        )
     customer = status.customer
     now = now or clock.now()
     existing = uow.notices.subscription(channel, conversation_id, customer.code)

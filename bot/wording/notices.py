@@ -23,9 +23,9 @@ from bot.services.notices import (
     UnsubscriptionResult,
 )
 from bot.services.outage import OutageItem
-from bot.services.verification import State
 from bot.wording.common import hhmm, hotlines, time_span, utility_name, weekday_name
 from bot.wording.customers import code_problem_text
+from bot.wording.security import lock_text
 
 Button = dict[str, str]
 
@@ -211,23 +211,11 @@ def _limit(result: SubscriptionResult) -> str:
 
 
 def _verification_text(result: SubscriptionResult) -> str:
-    status = result.verification
-    code = result.customer_code
-    if status is not None and status.state is State.LOCKED and status.locked_until is not None:
-        until = _local(status.locked_until)
-        return (
-            f"Dạ, mã {code} đang tạm khóa xác thực đến {hhmm(until)} ngày {format_date(until.date())} "
-            "vì 4 số cuối điện thoại bị nhập sai nhiều lần. Anh/chị thử lại sau thời gian này hoặc gọi "
-            f"Tổng đài {hotlines()} (24/7) nha."
-        )
-    if status is not None and status.state is State.NO_PHONE:
-        return (
-            f"Dạ, mã {code} chưa có số điện thoại đăng ký nên em chưa xác thực được qua tin nhắn. "
-            f"Anh/chị gọi Tổng đài {hotlines()} hoặc đến phòng giao dịch Điện lực để cập nhật nha."
-        )
+    if result.lock is not None:
+        return lock_text(result.lock, result.customer_code or "")
     return (
-        f"Dạ, để nhận thông báo cúp điện cho mã {code}, anh/chị vui lòng nhập 4 số cuối của số điện "
-        "thoại đã đăng ký với mã này để em xác thực nha."
+        f"Dạ, để nhận thông báo cúp điện cho mã {result.customer_code}, anh/chị vui lòng nhập 4 số cuối "
+        "của số điện thoại đã đăng ký với mã này để em xác thực nha."
     )
 
 

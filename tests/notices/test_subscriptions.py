@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.codes import CodeProblem
-from bot.services import notices, unit_of_work
+from bot.services import notices, unit_of_work, verification
 from bot.services.notices import ChannelLimit, SubscribeStatus, UnsubscribeStatus
 from bot.services.verification import Requester, State
 from bot.wording import notices as words
@@ -60,13 +60,35 @@ def test_a_session_verified_in_the_conversation_may_subscribe(outage_db: str) ->
 
 @pytest.mark.parametrize(
     ("raw", "problem"),
-    [("PB1102", CodeProblem.BAD_FORMAT), ("PB99999999999", CodeProblem.NOT_FOUND), ("'; DROP TABLE x", None)],
+    [
+        ("PB1102", CodeProblem.BAD_FORMAT),
+        ("XX11020000002", CodeProblem.UNKNOWN_PREFIX),
+        ("'; DROP TABLE x", None),
+    ],
 )
-def test_a_bad_code_is_explained(outage_db: str, raw: str, problem) -> None:
+def test_a_malformed_code_is_explained(outage_db: str, raw: str, problem) -> None:
     result = _subscribe(outage_db, ZALO_USER, "zalo:1001", "zalo", raw)
     assert result.status is SubscribeStatus.BAD_CODE
     assert problem is None or result.code_problem is problem
     assert words.subscribe_text(result).startswith("Dạ")
+
+
+def test_a_code_nobody_has_is_asked_for_the_digits_like_any_other(outage_db: str) -> None:
+    unknown = _subscribe(outage_db, ZALO_USER, "zalo:1001", "zalo", "PB99999999999")
+    known = _subscribe(outage_db, ZALO_USER, "zalo:1001", "zalo", "PB11020000002")
+    assert unknown.status is known.status is SubscribeStatus.NEEDS_VERIFICATION
+    assert words.subscribe_text(unknown) == words.subscribe_text(known).replace(
+        "PB11020000002", "PB99999999999"
+    )
+
+
+def test_a_locked_code_says_why_and_until_when(outage_db: str) -> None:
+    with unit_of_work(outage_db) as uow:
+        for _ in range(3):
+            verification.verify(uow, "PB11020000002", ZALO_USER, "0000")
+    result = _subscribe(outage_db, ZALO_USER, "zalo:1001", "zalo", "PB11020000002")
+    assert result.status is SubscribeStatus.NEEDS_VERIFICATION and result.lock is not None
+    assert "tạm ngưng xác thực" in words.subscribe_text(result)
 
 
 def test_without_a_code_several_known_codes_are_offered(outage_db: str) -> None:
