@@ -9,6 +9,7 @@ import types
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
 from bot import cli
@@ -20,7 +21,8 @@ from bot.db.session import session_scope
 
 def test_db_upgrade_migrates_and_loads_tariffs(empty_db_url: str, capsys: pytest.CaptureFixture) -> None:
     assert cli.main(["db", "upgrade", "--database-url", empty_db_url]) == 0
-    assert migrate.current(empty_db_url) == "0001"
+    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    assert migrate.current(empty_db_url) == head
     with session_scope(empty_db_url) as session:
         assert session.execute(select(func.count(TariffVersion.id))).scalar_one() == 3
         assert session.execute(select(func.count(VatPeriod.id))).scalar_one() == 2
@@ -63,7 +65,7 @@ def test_python_dash_m_bot_runs(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "is at revision 0001" in done.stdout
+    assert "is at revision " in done.stdout
     assert (tmp_path / "utility.db").exists()
 
 

@@ -56,7 +56,7 @@ def test_upgrade_from_empty_creates_every_table(empty_db_url: str) -> None:
     migrate.upgrade(empty_db_url)
     tables = table_names(empty_db_url)
     assert tables >= OUR_TABLES
-    assert migrate.current(empty_db_url) == head_revision() == "0001"
+    assert migrate.current(empty_db_url) == head_revision()
     # Our own version table, so we never collide with another Alembic user.
     assert "utility_alembic_version" in tables
     assert "alembic_version" not in tables

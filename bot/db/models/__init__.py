@@ -14,6 +14,25 @@ Every schema change needs a migration in ``bot/db/migrations/versions``.
 
 from bot.db.models.base import AwareDateTime, Base, ExactDecimal, Money, metadata
 from bot.db.models.customers import Customer, MeterReading
+from bot.db.models.desk import (
+    AgentRole,
+    CallbackStatus,
+    Delivery,
+    DeskAgent,
+    DeskBrokerCursor,
+    DeskDisclosure,
+    DeskLoginAttempt,
+    DeskSession,
+    DeskSetting,
+    Handoff,
+    HandoffCallback,
+    HandoffMessage,
+    HandoffOutcome,
+    HandoffRating,
+    HandoffReason,
+    HandoffStatus,
+    MessageDirection,
+)
 from bot.db.models.enums import (
     IncidentStatus,
     InvoiceStatus,
@@ -77,4 +96,21 @@ __all__ = [
     "ChannelLink",
     "VerificationAttempt",
     "DisclosureAudit",
+    "AgentRole",
+    "CallbackStatus",
+    "Delivery",
+    "DeskAgent",
+    "DeskBrokerCursor",
+    "DeskDisclosure",
+    "DeskLoginAttempt",
+    "DeskSession",
+    "DeskSetting",
+    "Handoff",
+    "HandoffCallback",
+    "HandoffMessage",
+    "HandoffOutcome",
+    "HandoffRating",
+    "HandoffReason",
+    "HandoffStatus",
+    "MessageDirection",
 ]
