@@ -32,7 +32,6 @@ from bot.db.models import (
     OutageReport,
     Station,
     Ticket,
-    TicketStatus,
     incident_stations,
 )
 from bot.db.session import session_scope
@@ -217,19 +216,9 @@ def cmd_restore(session: Session, args: argparse.Namespace) -> int:
 
 
 def _restore(session: Session, incident: Incident, at: datetime) -> int:
-    incident.status = IncidentStatus.RESTORED.value
-    incident.restored_at = at
-    tickets = session.execute(
-        select(Ticket).where(
-            Ticket.incident_id == incident.id,
-            Ticket.status.in_((TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)),
-        )
-    ).scalars()
-    count = 0
-    for ticket in tickets:
-        ticket.status = TicketStatus.RESOLVED.value
-        count += 1
-    return count
+    from bot.services.desk_incidents import restore_incident  # one rule for the CLI and the desk
+
+    return restore_incident(session, incident, at)
 
 
 # ------------------------------------------------------------------------- parser

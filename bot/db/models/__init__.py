@@ -15,6 +15,7 @@ Every schema change needs a migration in ``bot/db/migrations/versions``.
 from bot.db.models.base import AwareDateTime, Base, ExactDecimal, Money, metadata
 from bot.db.models.customers import Customer, MeterReading
 from bot.db.models.desk import (
+    OPEN_HANDOFF_STATES,
     AgentRole,
     CallbackStatus,
     Delivery,
@@ -96,6 +97,7 @@ __all__ = [
     "ChannelLink",
     "VerificationAttempt",
     "DisclosureAudit",
+    "OPEN_HANDOFF_STATES",
     "AgentRole",
     "CallbackStatus",
     "Delivery",

@@ -188,7 +188,7 @@ class Handoff(Base):
         CheckConstraint(_in("reason", HandoffReason), name="reason_values"),
         CheckConstraint(f"outcome IS NULL OR {_in('outcome', HandoffOutcome)}", name="outcome_values"),
         CheckConstraint("priority BETWEEN 1 AND 4", name="priority_range"),
-        Index("ix_handoffs_queue", "status", "priority", "created_at"),
+        Index("ix_handoffs_queue", "status", "priority", "queued_at"),
         Index(
             "uq_handoffs_open_conversation",
             "conversation_id",
@@ -208,6 +208,7 @@ class Handoff(Base):
     status = Column(String(12), nullable=False, default=HandoffStatus.WAITING.value)
     summary = Column(Text, nullable=False)  # JSON of bot.services.handoff_summary.HandoffSummary
     created_at = Column(AwareDateTime, nullable=False, default=_now)
+    queued_at = Column(AwareDateTime)  # entered the queue (the bot paused): waits count from here
     paused_at = Column(AwareDateTime)  # Rasa's "pause" seen on the event stream
     taken_at = Column(AwareDateTime)
     closed_at = Column(AwareDateTime)

@@ -104,6 +104,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("created_at", bot.db.models.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("queued_at", bot.db.models.AwareDateTime(timezone=True), nullable=True),
         sa.Column("paused_at", bot.db.models.AwareDateTime(timezone=True), nullable=True),
         sa.Column("taken_at", bot.db.models.AwareDateTime(timezone=True), nullable=True),
         sa.Column("closed_at", bot.db.models.AwareDateTime(timezone=True), nullable=True),
@@ -144,7 +145,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_handoffs_conversation_id"), ["conversation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_handoffs_customer_code"), ["customer_code"], unique=False)
-        batch_op.create_index("ix_handoffs_queue", ["status", "priority", "created_at"], unique=False)
+        batch_op.create_index("ix_handoffs_queue", ["status", "priority", "queued_at"], unique=False)
         batch_op.create_index(
             "uq_handoffs_open_conversation",
             ["conversation_id"],

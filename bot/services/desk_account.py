@@ -1,0 +1,141 @@
+"""The customer's account as an agent sees it beside the conversation: latest invoice, debt,
+open tickets, incidents and planned outages, supply status.
+
+Agents are the utility's staff: no customer verification, but every look is audited with
+the agent's id (``desk_disclosures``), the customer code and the handoff. The figures come
+from the same queries and services as the bot's answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot import clock
+from bot.db import queries
+from bot.db.models import DeskDisclosure, InvoiceStatus, Ticket, TicketStatus
+from bot.services import outage, restore
+from bot.services.handoff import unit_session
+
+DISCLOSED = "desk account summary: customer, latest invoice, debt, tickets, incidents, supply"
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    period_start: date
+    period_end: date
+    kwh: int
+    total: int
+    due_date: date
+    status: str  # paid / unpaid / overdue
+    payment_date: date | None
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    number: str
+    kind: str
+    status: str
+    summary: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    code: str
+    name: str
+    phone: str | None
+    address: str
+    tariff_group: str
+    households: int
+    station: str | None
+    latest_invoice: InvoiceLine | None
+    unpaid: list[InvoiceLine]
+    debt_total: int
+    overdue_total: int
+    tickets: list[TicketLine]
+    supply: str  # restore.Status value: nothing, suspended, planned, incident, ...
+    supply_since: datetime | None
+    incident_code: str | None
+    incident_expected: datetime | None
+    planned: list[outage.OutageItem]
+
+
+def _line(invoice: Any, today: date) -> InvoiceLine:
+    return InvoiceLine(
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        kwh=invoice.kwh,
+        total=invoice.total,
+        due_date=invoice.due_date,
+        status=queries.invoice_status(invoice, today).value,
+        payment_date=invoice.payment_date,
+    )
+
+
+def account_summary(
+    uow: Any, code: str, agent_id: int, handoff_id: int | None = None, now: datetime | None = None
+) -> AccountSummary | None:
+    """The account of ``code`` for an agent (audited); None when there is no such customer."""
+    session = unit_session(uow)
+    now = now or clock.now()
+    today = now.date()
+    customer = queries.get_customer(session, code)
+    if customer is None:
+        return None
+    latest = queries.latest_invoice(session, customer.code)
+    unpaid = [_line(i, today) for i in queries.unpaid_invoices(session, customer.code, today)]
+    tickets = session.execute(
+        select(Ticket)
+        .where(
+            Ticket.customer_code == customer.code,
+            Ticket.status.in_((TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)),
+        )
+        .order_by(Ticket.created_at.desc())
+        .limit(10)
+    ).scalars()
+    status = restore.for_customer(session, customer.code, now)
+    schedule = outage.schedule_for_customer(session, customer, outage.next_days(today))
+    session.add(
+        DeskDisclosure(
+            at=now, agent_id=agent_id, customer_code=customer.code, handoff_id=handoff_id, disclosed=DISCLOSED
+        )
+    )
+    session.flush()
+    incident = status.incident if status is not None else None
+    return AccountSummary(
+        code=customer.code,
+        name=customer.name,
+        phone=customer.phone,
+        address=", ".join(p for p in (customer.address, customer.ward, customer.province) if p),
+        tariff_group=customer.tariff_group,
+        households=customer.households,
+        station=f"{customer.station.code} – {customer.station.name}"
+        if customer.station is not None
+        else None,
+        latest_invoice=_line(latest, today) if latest is not None else None,
+        unpaid=unpaid,
+        debt_total=sum(i.total for i in unpaid),
+        overdue_total=sum(i.total for i in unpaid if i.status == InvoiceStatus.OVERDUE.value),
+        tickets=[TicketLine(t.number, t.kind, t.status, t.summary, t.created_at) for t in tickets],
+        supply=status.status.value if status is not None else "nothing",
+        supply_since=(status.suspended_at or status.restored_at) if status is not None else None,
+        incident_code=incident.code if incident is not None else None,
+        incident_expected=incident.expected_restoration_at if incident is not None else None,
+        planned=list(schedule.items),
+    )
+
+
+def disclosures_for(uow: Any, code: str, limit: int = 50) -> list[DeskDisclosure]:
+    session = unit_session(uow)
+    return list(
+        session.execute(
+            select(DeskDisclosure)
+            .where(DeskDisclosure.customer_code == queries.normalize_code(code))
+            .order_by(DeskDisclosure.at.desc(), DeskDisclosure.id.desc())
+            .limit(limit)
+        ).scalars()
+    )

@@ -1,0 +1,435 @@
+"""Human handoff, the bot's side: open a handoff, say where the customer stands, cancel,
+record a callback, store the rating. No Rasa here: the callers are ``actions/handoff.py``
+and the dialogue engine; the desk's side is :mod:`bot.services.handoff_desk`.
+
+Every function takes the unit of work first (a SQLAlchemy ``Session`` from
+``bot.db.session.session_scope``, or anything with a ``.session`` attribute holding one)
+and returns a typed result; nothing here writes a sentence.
+
+Opening (:func:`open_handoff`):
+* one open handoff per conversation: asking again returns the open one (``already_open``);
+  a pending callback offer becomes a place in the queue once agents can take chats;
+* the priority comes from the reason (``handoff.yml``: hazard = urgent, at the top of the
+  queue); the position counts the waiting handoffs before it (priority, then waiting time);
+* the estimated wait is (position × recent average handling time) / agents online;
+* a callback is offered instead of a place in the queue when the desk is closed (working
+  hours, Vietnam time, or a supervisor's override), nobody is online, the channel cannot
+  receive an agent's messages (e.g. plain REST), or the wait would exceed
+  ``max_wait_minutes`` (never for urgent handoffs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import clock
+from bot.db import queries
+from bot.db.models import (
+    OPEN_HANDOFF_STATES,
+    CallbackStatus,
+    DeskAgent,
+    Handoff,
+    HandoffCallback,
+    HandoffRating,
+    HandoffReason,
+    HandoffStatus,
+    TicketPriority,
+)
+from bot.services.handoff_config import DeskConfig, OperatorRule, load_config, working_hours
+from bot.services.handoff_hours import Window
+from bot.services.handoff_phone import format_phone, normalize_phone, phone_digits
+from bot.services.handoff_queue import CallbackReason, callback_reason, estimate_wait, queue_position
+from bot.services.handoff_summary import ConversationContext, build_summary
+from bot.services.verification import Requester
+
+RATING_WINDOW = timedelta(hours=24)
+_OPEN = tuple(s.value for s in OPEN_HANDOFF_STATES)
+
+
+def unit_session(uow: Any) -> Session:
+    """The Session of a unit of work (a Session itself, or an object with ``.session``)."""
+    return uow if isinstance(uow, Session) else uow.session
+
+
+@dataclass(frozen=True)
+class HandoffRequest:
+    conversation_id: str  # Rasa's sender id
+    channel: str  # Rasa's input channel name: where the agent's replies go
+    reason: HandoffReason
+    context: ConversationContext = field(default_factory=ConversationContext)
+    customer_code: str | None = None
+    requester: Requester | None = None  # for "verified?" (verification.requester_for)
+    priority: int | None = None  # default: from the reason (handoff.yml priorities)
+
+
+@dataclass(frozen=True)
+class CallbackView:
+    window_start: datetime
+    window_end: datetime
+    phone_tail: str  # last 3 digits, enough for "số đuôi 321"
+
+
+@dataclass(frozen=True)
+class HandoffOpened:
+    handoff_id: int
+    status: HandoffStatus  # waiting, or callback when a callback is offered
+    priority: int
+    position: int | None = None  # 1 = next
+    estimated_wait: timedelta | None = None
+    callback_reason: CallbackReason | None = None
+    opens_at: datetime | None = None  # next opening of the desk (out of hours)
+    already_open: bool = False
+    callback: CallbackView | None = None  # a callback already arranged
+    registered_phone_tail: str | None = None  # a verified customer's phone on file, last 3 digits
+    hours: str = ""  # the working hours, as operators wrote them
+
+    @property
+    def callback_offered(self) -> bool:
+        return self.status is HandoffStatus.CALLBACK
+
+    @property
+    def urgent(self) -> bool:
+        return self.priority == int(TicketPriority.URGENT)
+
+
+@dataclass(frozen=True)
+class ActiveHandoff:
+    handoff_id: int
+    status: HandoffStatus
+    priority: int
+    position: int | None
+    agent_name: str | None
+    callback: CallbackView | None
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    cancelled: bool
+    handoff_id: int | None = None
+    status_before: HandoffStatus | None = None  # "active": an agent already has it
+
+
+@dataclass(frozen=True)
+class CallbackRecorded:
+    handoff_id: int
+    phone_display: str  # as typed ("0908 111 321") or masked when the registered one
+    window_start: datetime
+    window_end: datetime
+    registered: bool
+
+
+@dataclass(frozen=True)
+class RatingStored:
+    handoff_id: int
+    score: int
+    replaced: bool  # a second rating replaced the first
+
+
+@dataclass(frozen=True)
+class ClosingNotice:
+    handoff_id: int
+    status: HandoffStatus  # closed or cancelled
+    agent_name: str | None
+    ask_rating: bool
+
+
+class HandoffError(ValueError):
+    """A request the handoff service refuses (no such handoff, bad value); says why."""
+
+
+# ----------------------------------------------------------------------- queries
+
+
+def _open_for(session: Session, conversation_id: str) -> Handoff | None:
+    return (
+        session.execute(
+            select(Handoff)
+            .where(Handoff.conversation_id == conversation_id, Handoff.status.in_(_OPEN))
+            .order_by(Handoff.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+
+
+def _callback_view(callback: HandoffCallback | None) -> CallbackView | None:
+    if callback is None:
+        return None
+    return CallbackView(callback.window_start, callback.window_end, phone_digits(callback.phone)[-3:])
+
+
+def _registered_tail(session: Session, handoff: Handoff) -> str | None:
+    if not handoff.verified or not handoff.customer_code:
+        return None
+    customer = queries.get_customer(session, handoff.customer_code)
+    digits = phone_digits(customer.phone if customer else None)
+    return digits[-3:] if normalize_phone(digits) else None
+
+
+# ------------------------------------------------------------------------ opening
+
+
+def open_handoff(uow: Any, request: HandoffRequest, now: datetime | None = None) -> HandoffOpened:
+    """Hand the conversation to a person: a place in the queue, or a callback offer."""
+    session = unit_session(uow)
+    config = load_config()
+    now = now or clock.now()
+    priority = int(request.priority or config.priority_for(request.reason))
+    offer, opens_at = callback_reason(session, request.channel, config, now)
+    existing = _open_for(session, request.conversation_id)
+    if existing is not None:
+        if existing.status != HandoffStatus.CALLBACK.value or offer is not None:
+            return _opened(session, existing, config, now, already_open=True, offer=offer, opens_at=opens_at)
+        existing.status, existing.queued_at = HandoffStatus.WAITING.value, now  # agents can take it now
+        existing.priority = min(existing.priority, priority)
+        session.flush()
+        return _after_queueing(session, existing, config, now)
+    summary = build_summary(
+        session,
+        channel=request.channel,
+        reason=str(request.reason),
+        priority=priority,
+        context=request.context,
+        customer_code=request.customer_code,
+        requester=request.requester,
+    )
+    handoff = Handoff(
+        conversation_id=request.conversation_id[:255],
+        channel=(request.channel or "unknown")[:40],
+        customer_code=summary.customer_code,
+        verified=summary.verified,
+        reason=str(request.reason),
+        priority=priority,
+        status=(HandoffStatus.CALLBACK if offer else HandoffStatus.WAITING).value,
+        summary=summary.to_json(),
+        created_at=now,
+        queued_at=None if offer else now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(handoff)
+            session.flush()
+    except IntegrityError:  # the same conversation opened one at the same moment
+        existing = _open_for(session, request.conversation_id)
+        if existing is None:
+            raise
+        return _opened(session, existing, config, now, already_open=True, offer=offer, opens_at=opens_at)
+    if offer is not None:
+        return _opened(session, handoff, config, now, offer=offer, opens_at=opens_at)
+    return _after_queueing(session, handoff, config, now)
+
+
+def _after_queueing(session: Session, handoff: Handoff, config: DeskConfig, now: datetime) -> HandoffOpened:
+    position = queue_position(session, handoff)
+    wait = estimate_wait(session, position, config, now)
+    urgent = handoff.priority == int(TicketPriority.URGENT)
+    if not urgent and wait > timedelta(minutes=config.max_wait_minutes):
+        handoff.status, handoff.queued_at = HandoffStatus.CALLBACK.value, None  # never paused
+        session.flush()
+        return _opened(session, handoff, config, now, offer=CallbackReason.LONG_WAIT, wait=wait)
+    handoff.estimated_wait_s = int(wait.total_seconds())
+    session.flush()
+    return _opened(session, handoff, config, now, position=position, wait=wait)
+
+
+def _opened(
+    session: Session,
+    handoff: Handoff,
+    config: DeskConfig,
+    now: datetime,
+    *,
+    already_open: bool = False,
+    offer: CallbackReason | None = None,
+    opens_at: datetime | None = None,
+    position: int | None = None,
+    wait: timedelta | None = None,
+) -> HandoffOpened:
+    status = HandoffStatus(handoff.status)
+    if status is HandoffStatus.WAITING and position is None:
+        position = queue_position(session, handoff)
+        wait = estimate_wait(session, position, config, now)
+    return HandoffOpened(
+        handoff_id=handoff.id,
+        status=status,
+        priority=handoff.priority,
+        position=position if status is HandoffStatus.WAITING else None,
+        estimated_wait=wait if status is HandoffStatus.WAITING else None,
+        callback_reason=offer if status is HandoffStatus.CALLBACK else None,
+        opens_at=opens_at,
+        already_open=already_open,
+        callback=_callback_view(handoff.callback),
+        registered_phone_tail=_registered_tail(session, handoff),
+        hours=working_hours(session, config).describe(),
+    )
+
+
+# ------------------------------------------------------------------ while it is open
+
+
+def active_handoff(uow: Any, conversation_id: str, now: datetime | None = None) -> ActiveHandoff | None:
+    """The conversation's open handoff (waiting, with an agent, or a callback), or None."""
+    session = unit_session(uow)
+    handoff = _open_for(session, conversation_id)
+    if handoff is None:
+        return None
+    status = HandoffStatus(handoff.status)
+    agent = session.get(DeskAgent, handoff.assigned_agent_id) if handoff.assigned_agent_id else None
+    return ActiveHandoff(
+        handoff_id=handoff.id,
+        status=status,
+        priority=handoff.priority,
+        position=queue_position(session, handoff) if status is HandoffStatus.WAITING else None,
+        agent_name=agent.display_name if agent else None,
+        callback=_callback_view(handoff.callback),
+    )
+
+
+def cancel_by_customer(uow: Any, conversation_id: str, now: datetime | None = None) -> CancelResult:
+    """The customer gave up waiting ("thôi", "hủy"): a waiting handoff or a callback offer is
+    cancelled; one an agent has taken is not (the agent decides)."""
+    session = unit_session(uow)
+    handoff = _open_for(session, conversation_id)
+    if handoff is None:
+        return CancelResult(False)
+    before = HandoffStatus(handoff.status)
+    if before is HandoffStatus.ACTIVE:
+        return CancelResult(False, handoff.id, before)
+    now = now or clock.now()
+    values: dict[str, Any] = {"status": HandoffStatus.CANCELLED.value, "closed_at": now, "updated_at": now}
+    if handoff.queued_at is None:
+        values["customer_notified_at"] = now  # never paused: the bot answers in this very turn
+    updated = session.execute(
+        Handoff.__table__.update()
+        .where(Handoff.id == handoff.id, Handoff.status == before.value)
+        .values(**values)
+    ).rowcount
+    if not updated:  # an agent took it this very moment
+        session.expire(handoff)
+        return CancelResult(False, handoff.id, HandoffStatus(handoff.status))
+    if handoff.callback is not None and handoff.callback.status == CallbackStatus.PENDING.value:
+        handoff.callback.status = CallbackStatus.FAILED.value
+        handoff.callback.note = "khách hủy"
+    session.expire(handoff)
+    return CancelResult(True, handoff.id, before)
+
+
+def record_callback(
+    uow: Any,
+    conversation_id: str,
+    window: Window,
+    phone: str | None = None,
+    use_registered_phone: bool = False,
+    now: datetime | None = None,
+) -> CallbackRecorded:
+    """Arrange a callback for the conversation's open handoff: the number the customer gave
+    (and saw repeated) or, for a verified customer, the one on file; the time window."""
+    session = unit_session(uow)
+    handoff = _open_for(session, conversation_id)
+    if handoff is None:
+        raise HandoffError("no open handoff in this conversation")
+    if use_registered_phone:
+        customer = queries.get_customer(session, handoff.customer_code or "") if handoff.verified else None
+        number = normalize_phone(customer.phone if customer else None)
+        if number is None:
+            raise HandoffError("no registered phone for a verified customer")
+        shown = f"số đã đăng ký đuôi {number[-3:]}"
+    else:
+        number = normalize_phone(phone)
+        if number is None:
+            raise HandoffError("not a Vietnamese phone number")
+        shown = format_phone(number)
+    if window.end <= window.start:
+        raise HandoffError("the window ends before it starts")
+    handoff.status = HandoffStatus.CALLBACK.value
+    callback = handoff.callback or HandoffCallback(handoff_id=handoff.id, created_at=now or clock.now())
+    callback.phone, callback.phone_confirmed = number, True
+    callback.window_start, callback.window_end = window.start, window.end
+    callback.status = CallbackStatus.PENDING.value
+    session.add(callback)
+    session.flush()
+    return CallbackRecorded(handoff.id, shown, window.start, window.end, use_registered_phone)
+
+
+# ------------------------------------------------------------------------ after it
+
+
+def closing_notice(uow: Any, conversation_id: str, now: datetime | None = None) -> ClosingNotice | None:
+    """The handoff that just ended and whose customer was not told yet; marks them told.
+    None when there is nothing to tell (so a repeated call says nothing twice)."""
+    session = unit_session(uow)
+    handoff = (
+        session.execute(
+            select(Handoff)
+            .where(
+                Handoff.conversation_id == conversation_id,
+                Handoff.status.in_((HandoffStatus.CLOSED.value, HandoffStatus.CANCELLED.value)),
+                Handoff.customer_notified_at.is_(None),
+            )
+            .order_by(Handoff.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if handoff is None:
+        return None
+    handoff.customer_notified_at = now or clock.now()
+    agent = session.get(DeskAgent, handoff.assigned_agent_id) if handoff.assigned_agent_id else None
+    session.flush()
+    status = HandoffStatus(handoff.status)
+    return ClosingNotice(
+        handoff.id,
+        status,
+        agent.display_name if agent else None,
+        ask_rating=status is HandoffStatus.CLOSED and handoff.taken_at is not None,
+    )
+
+
+def store_rating(
+    uow: Any, conversation_id: str, score: int, comment: str | None = None, now: datetime | None = None
+) -> RatingStored | None:
+    """The customer's 1–5 rating of the conversation's latest handoff an agent closed (within
+    24 hours); None when there is none to rate."""
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise HandoffError("a rating is a whole number from 1 to 5")
+    session = unit_session(uow)
+    now = now or clock.now()
+    handoff = (
+        session.execute(
+            select(Handoff)
+            .where(
+                Handoff.conversation_id == conversation_id,
+                Handoff.status == HandoffStatus.CLOSED.value,
+                Handoff.taken_at.is_not(None),
+                Handoff.closed_at >= now - RATING_WINDOW,
+            )
+            .order_by(Handoff.closed_at.desc(), Handoff.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if handoff is None:
+        return None
+    rating = handoff.rating
+    replaced = rating is not None
+    if rating is None:
+        rating = HandoffRating(handoff_id=handoff.id)
+        session.add(rating)
+    rating.score, rating.created_at = score, now
+    rating.comment = " ".join(comment.split())[:1000] if comment else None
+    session.flush()
+    return RatingStored(handoff.id, score, replaced)
+
+
+def operator_rule(
+    intents: list[str] | tuple[str, ...], config: DeskConfig | None = None
+) -> OperatorRule | None:
+    """The operator rule (``handoff.yml`` rules, ``DESK_HANDOFF_INTENTS``) these intents
+    trigger, if any: the engine then opens a handoff with the rule's reason."""
+    return (config or load_config()).rule_for(intents)

@@ -1,0 +1,491 @@
+"""Human handoff, the desk's side: the queue, taking a handoff (atomically), transferring,
+replying, closing, callbacks, and the supervisor's figures.
+
+Taking is one conditional UPDATE (``status = 'waiting'`` -> ``'active'``): on SQLite and
+PostgreSQL alike exactly one of two agents clicking at once wins; the other is told who
+has it. Only the agent who has a handoff (or a supervisor) may reply, transfer or close it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from bot import clock
+from bot.config import load_settings
+from bot.db.models import (
+    CallbackStatus,
+    Delivery,
+    DeskAgent,
+    Handoff,
+    HandoffCallback,
+    HandoffMessage,
+    HandoffOutcome,
+    HandoffRating,
+    HandoffStatus,
+    MessageDirection,
+)
+from bot.services import desk_auth
+from bot.services.desk_auth import AgentInfo
+from bot.services.handoff import unit_session
+from bot.services.handoff_config import load_config
+from bot.services.handoff_messages import MessageItem, clean_text, item
+from bot.services.handoff_queue import queue_position
+from bot.services.handoff_summary import HandoffSummary
+
+MAX_REPLY = 2000
+
+
+class DeskError(ValueError):
+    """A desk action refused (not yours, already closed, empty reply...); says why, in Vietnamese."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: int
+    conversation_id: str
+    channel: str
+    customer_code: str | None
+    verified: bool
+    reason: str
+    priority: int
+    status: str
+    queued_at: datetime | None
+    waited: timedelta
+    agent_id: int | None
+    agent_name: str | None
+    last_customer_text: str | None
+    intents: list[str]
+
+
+@dataclass(frozen=True)
+class CallbackItem:
+    handoff_id: int
+    customer_code: str | None
+    reason: str
+    priority: int
+    phone: str | None  # None: the customer has not given a number yet
+    window_start: datetime | None
+    window_end: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    waiting: list[QueueItem]
+    active: list[QueueItem]
+    callbacks: list[CallbackItem]
+
+
+@dataclass(frozen=True)
+class HandoffDetail:
+    id: int
+    conversation_id: str
+    channel: str
+    status: str
+    reason: str
+    priority: int
+    customer_code: str | None
+    verified: bool
+    summary: HandoffSummary
+    created_at: datetime
+    queued_at: datetime | None
+    taken_at: datetime | None
+    closed_at: datetime | None
+    agent_id: int | None
+    agent_name: str | None
+    outcome: str | None
+    outcome_note: str | None
+    position: int | None
+    messages: list[MessageItem]
+    callback: CallbackItem | None
+    rating: int | None
+
+
+@dataclass(frozen=True)
+class TakeResult:
+    ok: bool
+    handoff_id: int
+    status: str
+    agent_name: str | None  # who has it now (the winner)
+
+
+@dataclass(frozen=True)
+class DeskStats:
+    waiting: int
+    urgent_waiting: int
+    active: int
+    callbacks_pending: int
+    average_wait: timedelta | None  # queued -> taken, handoffs taken today
+    average_handling: timedelta | None  # taken -> closed, closed today
+    closed_today: int
+    average_rating: float | None  # today
+    ratings_today: int
+    online: list[AgentInfo]
+
+
+# ------------------------------------------------------------------------- reading
+
+
+def _last_customer_texts(session: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    latest = (
+        select(func.max(HandoffMessage.id))
+        .where(
+            HandoffMessage.handoff_id.in_(ids), HandoffMessage.direction == MessageDirection.CUSTOMER.value
+        )
+        .group_by(HandoffMessage.handoff_id)
+    )
+    rows = session.execute(
+        select(HandoffMessage.handoff_id, HandoffMessage.text).where(HandoffMessage.id.in_(latest))
+    ).all()
+    return {handoff_id: text for handoff_id, text in rows}
+
+
+def _queue_item(handoff: Handoff, now: datetime, last: dict[int, str]) -> QueueItem:
+    summary = HandoffSummary.from_json(handoff.summary)
+    started = handoff.queued_at or handoff.created_at
+    fallback = next((m["text"] for m in reversed(summary.last_messages) if m["speaker"] == "customer"), None)
+    return QueueItem(
+        id=handoff.id,
+        conversation_id=handoff.conversation_id,
+        channel=handoff.channel,
+        customer_code=handoff.customer_code,
+        verified=bool(handoff.verified),
+        reason=handoff.reason,
+        priority=handoff.priority,
+        status=handoff.status,
+        queued_at=handoff.queued_at,
+        waited=max(timedelta(0), now - started),
+        agent_id=handoff.assigned_agent_id,
+        agent_name=handoff.agent.display_name if handoff.agent is not None else None,
+        last_customer_text=last.get(handoff.id, fallback),
+        intents=summary.intents[:3],
+    )
+
+
+def _callback_item(handoff: Handoff) -> CallbackItem:
+    callback = handoff.callback
+    return CallbackItem(
+        handoff_id=handoff.id,
+        customer_code=handoff.customer_code,
+        reason=handoff.reason,
+        priority=handoff.priority,
+        phone=callback.phone if callback is not None else None,
+        window_start=callback.window_start if callback is not None else None,
+        window_end=callback.window_end if callback is not None else None,
+        created_at=handoff.created_at,
+    )
+
+
+def queue_snapshot(uow: Any, now: datetime | None = None) -> QueueSnapshot:
+    """Waiting handoffs in serving order (priority, then waiting time), active ones, callbacks."""
+    session = unit_session(uow)
+    now = now or clock.now()
+    rows = (
+        session.execute(
+            select(Handoff)
+            .where(Handoff.status.in_((HandoffStatus.WAITING.value, HandoffStatus.ACTIVE.value)))
+            .options(selectinload(Handoff.agent))
+            .order_by(Handoff.priority, Handoff.queued_at, Handoff.id)
+        )
+        .scalars()
+        .all()
+    )
+    last = _last_customer_texts(session, [h.id for h in rows])
+    items = [_queue_item(h, now, last) for h in rows]
+    callbacks = (
+        session.execute(
+            select(Handoff)
+            .where(Handoff.status == HandoffStatus.CALLBACK.value)
+            .options(selectinload(Handoff.callback))
+            .order_by(Handoff.priority, Handoff.created_at, Handoff.id)
+        )
+        .scalars()
+        .all()
+    )
+    ordered = sorted(
+        (_callback_item(h) for h in callbacks),
+        key=lambda c: (c.window_start is None, c.window_start or c.created_at, c.priority),
+    )
+    return QueueSnapshot(
+        waiting=[i for i in items if i.status == HandoffStatus.WAITING.value],
+        active=[i for i in items if i.status == HandoffStatus.ACTIVE.value],
+        callbacks=ordered,
+    )
+
+
+def _get(session: Session, handoff_id: int) -> Handoff:
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None:
+        raise DeskError("Không tìm thấy cuộc trò chuyện này.", 404)
+    return handoff
+
+
+def handoff_detail(uow: Any, handoff_id: int) -> HandoffDetail:
+    session = unit_session(uow)
+    handoff = _get(session, handoff_id)
+    messages = session.execute(
+        select(HandoffMessage)
+        .where(HandoffMessage.handoff_id == handoff.id)
+        .options(selectinload(HandoffMessage.agent))
+        .order_by(HandoffMessage.id)
+    ).scalars()
+    return HandoffDetail(
+        id=handoff.id,
+        conversation_id=handoff.conversation_id,
+        channel=handoff.channel,
+        status=handoff.status,
+        reason=handoff.reason,
+        priority=handoff.priority,
+        customer_code=handoff.customer_code,
+        verified=bool(handoff.verified),
+        summary=HandoffSummary.from_json(handoff.summary),
+        created_at=handoff.created_at,
+        queued_at=handoff.queued_at,
+        taken_at=handoff.taken_at,
+        closed_at=handoff.closed_at,
+        agent_id=handoff.assigned_agent_id,
+        agent_name=handoff.agent.display_name if handoff.agent is not None else None,
+        outcome=handoff.outcome,
+        outcome_note=handoff.outcome_note,
+        position=queue_position(session, handoff) if handoff.status == HandoffStatus.WAITING.value else None,
+        messages=[item(m) for m in messages],
+        callback=_callback_item(handoff) if handoff.callback is not None else None,
+        rating=handoff.rating.score if handoff.rating is not None else None,
+    )
+
+
+# ------------------------------------------------------------------------- acting
+
+
+def _note(session: Session, handoff_id: int, text: str, agent_id: int | None, now: datetime) -> None:
+    session.add(
+        HandoffMessage(
+            handoff_id=handoff_id,
+            direction=MessageDirection.SYSTEM.value,
+            text=text,
+            agent_id=agent_id,
+            created_at=now,
+            delivery=Delivery.INTERNAL.value,
+        )
+    )
+
+
+def _queue_for_customer(session: Session, handoff_id: int, text: str, agent_id: int, now: datetime) -> None:
+    session.add(
+        HandoffMessage(
+            handoff_id=handoff_id,
+            direction=MessageDirection.AGENT.value,
+            text=text,
+            agent_id=agent_id,
+            created_at=now,
+            delivery=Delivery.PENDING.value,
+        )
+    )
+
+
+def _agent(session: Session, agent_id: int) -> DeskAgent:
+    agent = session.get(DeskAgent, agent_id)
+    if agent is None or not agent.active:
+        raise DeskError("Tài khoản không còn hoạt động.", 403)
+    return agent
+
+
+def take(uow: Any, handoff_id: int, agent_id: int, now: datetime | None = None) -> TakeResult:
+    """Take a waiting handoff. Atomic: of several agents at once, one gets ``ok``."""
+    session = unit_session(uow)
+    now = now or clock.now()
+    agent = _agent(session, agent_id)
+    won = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.WAITING.value)
+        .values(status=HandoffStatus.ACTIVE.value, assigned_agent_id=agent.id, taken_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    handoff = _get(session, handoff_id)
+    session.refresh(handoff)
+    if not won:
+        holder = session.get(DeskAgent, handoff.assigned_agent_id) if handoff.assigned_agent_id else None
+        return TakeResult(False, handoff.id, handoff.status, holder.display_name if holder else None)
+    _note(session, handoff.id, f"{agent.display_name} đã nhận cuộc trò chuyện.", agent.id, now)
+    joined = load_config().agent_joined
+    if joined:
+        _queue_for_customer(session, handoff.id, joined.format(agent=agent.display_name), agent.id, now)
+    session.flush()
+    return TakeResult(True, handoff.id, handoff.status, agent.display_name)
+
+
+def _mine(
+    session: Session, handoff_id: int, agent_id: int, states: tuple[str, ...]
+) -> tuple[Handoff, DeskAgent]:
+    agent = _agent(session, agent_id)
+    handoff = _get(session, handoff_id)
+    if handoff.status not in states:
+        raise DeskError("Cuộc trò chuyện này đã kết thúc hoặc chưa được nhận.")
+    if handoff.assigned_agent_id != agent.id and agent.role != "supervisor":
+        raise DeskError("Cuộc trò chuyện này do tư vấn viên khác phụ trách.", 403)
+    return handoff, agent
+
+
+def add_agent_message(
+    uow: Any, handoff_id: int, agent_id: int, text: str, now: datetime | None = None
+) -> MessageItem:
+    """An agent's reply, stored as pending; the web app then asks Rasa to deliver it."""
+    session = unit_session(uow)
+    now = now or clock.now()
+    body = clean_text(text, MAX_REPLY + 1)
+    if not body:
+        raise DeskError("Tin nhắn trống.", 400)
+    if len(body) > MAX_REPLY:
+        raise DeskError(f"Tin nhắn dài quá {MAX_REPLY} ký tự, anh/chị tách làm nhiều tin giúp em.", 400)
+    handoff, agent = _mine(session, handoff_id, agent_id, (HandoffStatus.ACTIVE.value,))
+    message = HandoffMessage(
+        handoff_id=handoff.id,
+        direction=MessageDirection.AGENT.value,
+        text=body,
+        agent_id=agent.id,
+        created_at=now,
+        delivery=Delivery.PENDING.value,
+    )
+    session.add(message)
+    session.flush()
+    return item(message)
+
+
+def transfer(
+    uow: Any, handoff_id: int, agent_id: int, to_agent_id: int | None, now: datetime | None = None
+) -> HandoffDetail:
+    """Hand an active handoff to another agent, or back to the queue (``to_agent_id`` None),
+    keeping its place by the time it first queued."""
+    session = unit_session(uow)
+    now = now or clock.now()
+    handoff, agent = _mine(session, handoff_id, agent_id, (HandoffStatus.ACTIVE.value,))
+    handoff.transfers += 1
+    if to_agent_id is None:
+        handoff.status, handoff.assigned_agent_id, handoff.taken_at = HandoffStatus.WAITING.value, None, None
+        _note(session, handoff.id, f"{agent.display_name} chuyển cuộc trò chuyện về hàng chờ.", agent.id, now)
+    else:
+        target = session.get(DeskAgent, to_agent_id)
+        if target is None or not target.active:
+            raise DeskError("Không có tư vấn viên này.", 400)
+        if target.id == handoff.assigned_agent_id:
+            raise DeskError("Cuộc trò chuyện đã do tư vấn viên này phụ trách.", 400)
+        handoff.assigned_agent_id = target.id
+        _note(session, handoff.id, f"{agent.display_name} chuyển cho {target.display_name}.", agent.id, now)
+    handoff.updated_at = now
+    session.flush()
+    return handoff_detail(session, handoff.id)
+
+
+def close(
+    uow: Any,
+    handoff_id: int,
+    agent_id: int,
+    outcome: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> HandoffDetail:
+    """Close with an outcome. The web app then runs ``action_handoff_closed`` (the bot is back,
+    asks for a rating). A callback handoff closes the same way once the call was made."""
+    session = unit_session(uow)
+    now = now or clock.now()
+    if outcome not in {o.value for o in HandoffOutcome}:
+        raise DeskError("Chọn kết quả xử lý.", 400)
+    states = (HandoffStatus.ACTIVE.value, HandoffStatus.CALLBACK.value, HandoffStatus.WAITING.value)
+    handoff = _get(session, handoff_id)
+    agent = _agent(session, agent_id)
+    if handoff.status in (HandoffStatus.CALLBACK.value, HandoffStatus.WAITING.value):
+        if handoff.status == HandoffStatus.WAITING.value and agent.role != "supervisor":
+            raise DeskError("Anh/chị nhận cuộc trò chuyện trước khi kết thúc.")
+        handoff.assigned_agent_id = handoff.assigned_agent_id or agent.id
+    else:
+        handoff, agent = _mine(session, handoff_id, agent_id, states)
+    handoff.status, handoff.closed_at, handoff.updated_at = HandoffStatus.CLOSED.value, now, now
+    handoff.outcome = outcome
+    handoff.outcome_note = clean_text(note, 1000) or None
+    if handoff.callback is not None and handoff.callback.status == CallbackStatus.PENDING.value:
+        called = outcome in (HandoffOutcome.CALLED_BACK.value, HandoffOutcome.RESOLVED.value)
+        handoff.callback.status = (CallbackStatus.DONE if called else CallbackStatus.FAILED).value
+        handoff.callback.done_at, handoff.callback.done_by = now, agent.id
+    if handoff.taken_at is None and handoff.queued_at is None:
+        handoff.customer_notified_at = now  # a callback: the bot was never paused, nothing to resume
+    _note(session, handoff.id, f"{agent.display_name} kết thúc: {outcome}.", agent.id, now)
+    session.flush()
+    return handoff_detail(session, handoff.id)
+
+
+# -------------------------------------------------------------------- supervisor
+
+
+def _mean(spans: list[timedelta]) -> timedelta | None:
+    return sum(spans, timedelta(0)) / len(spans) if spans else None
+
+
+def desk_stats(uow: Any, now: datetime | None = None) -> DeskStats:
+    session = unit_session(uow)
+    now = now or clock.now()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    counts = dict(
+        session.execute(
+            select(Handoff.status, func.count(Handoff.id))
+            .where(Handoff.status.in_(("waiting", "active", "callback")))
+            .group_by(Handoff.status)
+        ).all()
+    )
+    urgent = session.execute(
+        select(func.count(Handoff.id)).where(Handoff.status == "waiting", Handoff.priority == 1)
+    ).scalar_one()
+    taken = session.execute(
+        select(Handoff.queued_at, Handoff.taken_at).where(
+            Handoff.taken_at >= midnight, Handoff.queued_at.is_not(None)
+        )
+    ).all()
+    closed = session.execute(
+        select(Handoff.taken_at, Handoff.closed_at).where(
+            Handoff.status == HandoffStatus.CLOSED.value, Handoff.closed_at >= midnight
+        )
+    ).all()
+    scores = (
+        session.execute(select(HandoffRating.score).where(HandoffRating.created_at >= midnight))
+        .scalars()
+        .all()
+    )
+    return DeskStats(
+        waiting=int(counts.get("waiting", 0)),
+        urgent_waiting=int(urgent),
+        active=int(counts.get("active", 0)),
+        callbacks_pending=int(counts.get("callback", 0)),
+        average_wait=_mean([t - q for q, t in taken if t >= q]),
+        average_handling=_mean([c - t for t, c in closed if t is not None and c >= t]),
+        closed_today=len(closed),
+        average_rating=round(sum(scores) / len(scores), 2) if scores else None,
+        ratings_today=len(scores),
+        online=desk_auth.online_agents(session, now),
+    )
+
+
+def canned_replies(agent_name: str) -> list[tuple[str, str]]:
+    """(title, text) of the configured canned replies, for this agent."""
+    hotline = load_settings().hotline
+    return [(r.title, r.text.format(agent=agent_name, hotline=hotline)) for r in load_config().canned_replies]
+
+
+def pending_callbacks(uow: Any) -> list[CallbackItem]:
+    session = unit_session(uow)
+    rows = session.execute(
+        select(Handoff)
+        .join(HandoffCallback, HandoffCallback.handoff_id == Handoff.id)
+        .where(Handoff.status == HandoffStatus.CALLBACK.value)
+        .order_by(HandoffCallback.window_start)
+    ).scalars()
+    return [_callback_item(h) for h in rows]
