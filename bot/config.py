@@ -38,6 +38,21 @@ def default_database_url() -> str:
     return f"sqlite:///{VAR_DIR / 'utility.db'}"
 
 
+# ---- Agent desk and handoff (desk helper): Rasa's event stream and the callback channel.
+
+
+def default_event_broker_url(var_dir: Path | str | None = None) -> str:
+    """Rasa's SQL event broker in its own SQLite file (its table is named ``events``, like the
+    tracker store's, so it never shares the tracker database)."""
+    return f"sqlite:///{Path(var_dir or VAR_DIR) / 'events.db'}"
+
+
+def event_broker_url() -> str:
+    """``EVENT_BROKER_URL``: sqlite:///..., postgresql://... (Rasa's SQL broker) or
+    amqp://user:pw@host:5672/ (Rasa's Pika broker, RabbitMQ); see bot/rasa/event_broker.py."""
+    return _env("EVENT_BROKER_URL", default_event_broker_url())
+
+
 def load_settings() -> Settings:
     return Settings(
         database_url=_env("DATABASE_URL", default_database_url()),
@@ -71,6 +86,9 @@ def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]
     default("DATABASE_URL", default_database_url())
     default("TRACKER_STORE_URL", f"sqlite:///{VAR_DIR / 'tracker.db'}")
     default("LOCK_STORE_URL", "memory://")
+    default("EVENT_BROKER_URL", default_event_broker_url(env.get("BOT_VAR_DIR", "").strip() or None))
+    # Rasa's callback channel posts the bot's messages here (an integrator's endpoint).
+    default("CALLBACK_URL", "http://127.0.0.1:5034/bot")
     default("RASA_TELEMETRY_ENABLED", "false")
     default("LOG_LEVEL", "INFO")
     return env

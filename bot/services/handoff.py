@@ -357,6 +357,21 @@ def record_callback(
     return CallbackRecorded(handoff.id, shown, window.start, window.end, use_registered_phone)
 
 
+@dataclass(frozen=True)
+class CallbackDetails:
+    registered_phone_tail: str | None  # a verified customer's phone on file, last 3 digits
+    hours: str  # the working hours now in force
+
+
+def callback_details(uow: Any, conversation_id: str) -> CallbackDetails:
+    """What the bot needs to ask for a callback: can it offer the registered number, and the
+    working hours to mention."""
+    session = unit_session(uow)
+    handoff = _open_for(session, conversation_id)
+    tail = _registered_tail(session, handoff) if handoff is not None else None
+    return CallbackDetails(tail, working_hours(session).describe())
+
+
 # ------------------------------------------------------------------------ after it
 
 
