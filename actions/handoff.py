@@ -54,9 +54,6 @@ REGISTERED = "registered"
 CANCELLED = "cancelled"
 TICKET_SLOTS = ("outage_ticket", "hazard_ticket")
 HAZARD_INTENTS = frozenset({"report_hazard"})
-CANCEL_WORDS = re.compile(
-    r"^\W*(?:thôi|thoi|hủy|huỷ|huy|khỏi|khoi|không cần|ko cần|k cần|không|ko|dừng)\b", re.IGNORECASE
-)
 RATING_RE = re.compile(r"(?<![\d/.,:])([1-5])(?![\d/.,:])")
 
 
@@ -142,8 +139,8 @@ class ActionHandoffRequest(Action):
 
 
 def is_cancel(text: str | None, intent: str | None = None) -> bool:
-    """ "thôi", "hủy", "không cần nữa"... (or the NLU's ``cancel`` intent)."""
-    return intent == "cancel" or bool(CANCEL_WORDS.match((text or "").strip()[:60]))
+    """ "thôi", "hủy", "không cần nữa"... or a plain "không" to the callback question."""
+    return handoff_messages.is_cancel(text, intent) or intent == "deny"
 
 
 class ActionAskCallbackPhone(Action):
@@ -214,7 +211,7 @@ class ValidateHandoffCallbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = latest_text(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if is_cancel(text, intent) and not list(tracker.get_latest_entity_values("time")):
+        if handoff_messages.is_cancel(text, intent) and not list(tracker.get_latest_entity_values("time")):
             return {PHONE: CANCELLED, WINDOW: CANCELLED}
         dates = [str(v) for v in tracker.get_latest_entity_values("date")]
         times = [str(v) for v in tracker.get_latest_entity_values("time")]

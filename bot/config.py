@@ -53,6 +53,28 @@ def event_broker_url() -> str:
     return _env("EVENT_BROKER_URL", default_event_broker_url())
 
 
+DEFAULT_DESK_EVENTS_QUEUE = "evn_desk_events"
+
+
+def event_broker_kind(url: str | None) -> str:
+    """``"sql"``, ``"pika"`` or ``"none"`` for an ``EVENT_BROKER_URL``."""
+    from urllib.parse import urlsplit
+
+    scheme = urlsplit((url or "").strip()).scheme.split("+")[0].lower()
+    if scheme in ("sqlite", "postgresql", "postgres"):
+        return "sql"
+    if scheme in ("amqp", "amqps"):
+        return "pika"
+    if not scheme or scheme == "none":
+        return "none"
+    raise ValueError(f"EVENT_BROKER_URL must be sqlite://, postgresql:// or amqp://, not {scheme}://")
+
+
+def desk_events_queue() -> str:
+    """``DESK_EVENTS_QUEUE``: the durable RabbitMQ queue Rasa publishes to and the desk reads."""
+    return _env("DESK_EVENTS_QUEUE", DEFAULT_DESK_EVENTS_QUEUE)
+
+
 def load_settings() -> Settings:
     return Settings(
         database_url=_env("DATABASE_URL", default_database_url()),

@@ -23,28 +23,11 @@ from rasa.core.brokers.pika import PikaEventBroker
 from rasa.core.brokers.sql import SQLEventBroker
 from rasa.utils.endpoints import EndpointConfig
 
-DEFAULT_QUEUE = "evn_desk_events"
-SQL_SCHEMES = ("sqlite", "postgresql", "postgres")
-
-
-def desk_queue() -> str:
-    return os.environ.get("DESK_EVENTS_QUEUE", "").strip() or DEFAULT_QUEUE
-
-
-def broker_kind(url: str | None) -> str:
-    """``"sql"``, ``"pika"`` or ``"none"`` for a broker URL."""
-    scheme = urlsplit((url or "").strip()).scheme.split("+")[0].lower()
-    if scheme in SQL_SCHEMES:
-        return "sql"
-    if scheme in ("amqp", "amqps"):
-        return "pika"
-    if not scheme or scheme == "none":
-        return "none"
-    raise ValueError(f"EVENT_BROKER_URL must be sqlite://, postgresql:// or amqp://, not {scheme}://")
+from bot.config import desk_events_queue, event_broker_kind
 
 
 async def broker_from_url(url: str | None, event_loop: AbstractEventLoop | None = None) -> EventBroker | None:
-    kind = broker_kind(url)
+    kind = event_broker_kind(url)
     if kind == "none":
         return None
     url = (url or "").strip()
@@ -56,7 +39,7 @@ async def broker_from_url(url: str | None, event_loop: AbstractEventLoop | None 
         username=unquote(parts.username or "guest"),
         password=unquote(parts.password or "guest"),
         port=parts.port or (5671 if parts.scheme == "amqps" else 5672),
-        queues=[desk_queue()],
+        queues=[desk_events_queue()],
         event_loop=event_loop,
         connection_attempts=int(os.environ.get("EVENT_BROKER_CONNECT_ATTEMPTS", "20")),
         retry_delay_in_seconds=2,

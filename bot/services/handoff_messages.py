@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,12 @@ from bot.db.models import (
 from bot.services.handoff import unit_session
 
 MAX_MESSAGE = 4000
+CANCEL_INTENT = "cancel"
+# "thôi", "hủy", "không cần nữa"... at the start of a short message, with or without accents.
+_CANCEL_RE = re.compile(
+    r"^\W*(?:thôi|thoi|hủy|huỷ|huy|khỏi|khoi|không cần|khong can|ko cần|ko can|k cần|dừng|dung lai)\b",
+    re.IGNORECASE,
+)
 MAX_DELIVERY_ATTEMPTS = 5
 _OPEN = tuple(s.value for s in OPEN_HANDOFF_STATES)
 
@@ -60,6 +67,13 @@ def item(message: HandoffMessage) -> MessageItem:
         delivery=message.delivery,
         agent_name=message.agent.display_name if message.agent is not None else None,
     )
+
+
+def is_cancel(text: str | None, intent: str | None = None) -> bool:
+    """The customer calls it off: the NLU's ``cancel`` intent, or a short message starting
+    with "thôi", "hủy", "không cần"... (the NLU of older models has no ``cancel`` intent)."""
+    value = (text or "").strip()
+    return intent == CANCEL_INTENT or (len(value) <= 60 and bool(_CANCEL_RE.match(value)))
 
 
 def clean_text(text: Any, limit: int = MAX_MESSAGE) -> str:

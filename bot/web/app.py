@@ -25,9 +25,14 @@ async def _http_client(app: web.Application):
     await app[HTTP_KEY].close()
 
 
-def create_app(settings: Settings | None = None) -> web.Application:
+def create_app(settings: Settings | None = None, desk_background: bool = True) -> web.Application:
+    """The web app; ``desk_background=False`` leaves out the desk's event reader and retry
+    worker (route tests)."""
+    from bot.web.desk import setup_desk
+
     app = web.Application(client_max_size=1024 * 1024)
     app[SETTINGS_KEY] = settings or load_settings()
     app.cleanup_ctx.append(_http_client)
     app.router.add_get("/health", health)
+    setup_desk(app, app[SETTINGS_KEY], background=desk_background)
     return app
