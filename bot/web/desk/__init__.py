@@ -53,10 +53,22 @@ def _routes(app: web.Application) -> None:
     app.router.add_static("/desk/static/", HERE / "static", name="desk_static")
 
 
-async def _background(app: web.Application) -> AsyncIterator[None]:
+async def _rasa_client(app: web.Application) -> AsyncIterator[None]:
     state = desk_state(app)
     http = aiohttp.ClientSession()
     state.rasa = RasaClient(state.settings.rasa_url, state.settings.rasa_token, http)
+    yield
+    for task in list(state.tasks):
+        task.cancel()
+    await asyncio.gather(*state.tasks, return_exceptions=True)
+    for client in list(state.hub.clients):
+        with contextlib.suppress(Exception):
+            await client.ws.close()
+    await http.close()
+
+
+async def _background(app: web.Application) -> AsyncIterator[None]:
+    state = desk_state(app)
     handler = EventHandler(state.settings.database_url, state, lambda cid: views.resume(state, cid))
     url = event_broker_url()
     kind = event_broker_kind(url)
@@ -74,15 +86,11 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     else:
         log.warning("no EVENT_BROKER_URL: agents will not see customers' messages live")
     yield
-    for task in [*tasks, *state.tasks]:
+    for task in tasks:
         task.cancel()
-    await asyncio.gather(*tasks, *state.tasks, return_exceptions=True)
-    for client in list(state.hub.clients):
-        with contextlib.suppress(Exception):
-            await client.ws.close()
+    await asyncio.gather(*tasks, return_exceptions=True)
     if isinstance(reader, SqlEventReader):
         reader.close()
-    await http.close()
 
 
 def setup_desk(app: web.Application, settings: Settings, background: bool = True) -> None:
@@ -99,5 +107,6 @@ def setup_desk(app: web.Application, settings: Settings, background: bool = True
     filters.install(env)
     app.middlewares.append(auth.desk_middleware)
     _routes(app)
+    app.cleanup_ctx.append(_rasa_client)
     if background:
         app.cleanup_ctx.append(_background)

@@ -8,8 +8,9 @@ Vietnamese reason: 400 (bad input), 403 (not yours), 404, 409 (someone else was 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import aiohttp_jinja2
@@ -59,10 +60,16 @@ def _answer(request: web.Request, payload: dict[str, Any], location: str, status
     return see_other(location)
 
 
-def _dumps(value: Any) -> str:
-    import json
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    return vars(value) if hasattr(value, "__dict__") else str(value)
 
-    return json.dumps(value, ensure_ascii=False, default=str)
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_plain)
 
 
 def _refused(
