@@ -7,6 +7,7 @@
     import {customers,readings,invoices,outages} FILE [--skip-bad] [--rejects FILE]
                                                       -> bot.db.importer.main(args)
     incident ...                                      -> bot.services.incident_cli.main(argv)
+    desk ...                                          -> bot.desk_cli.main(argv) (desk accounts)
 
 Subcommands owned by other modules are imported only when used, so one missing
 module never breaks the others. Their ``main`` gets the parsed ``argparse.Namespace``
@@ -127,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     incident = commands.add_parser("incident", help="open, update and restore incidents", add_help=False)
     incident.add_argument("argv", nargs=argparse.REMAINDER)  # parsed by main() itself
+    desk = commands.add_parser("desk", help="agent-desk accounts (add-agent, list...)", add_help=False)
+    desk.add_argument("argv", nargs=argparse.REMAINDER)  # parsed by bot.desk_cli itself
     return parser
 
 
@@ -135,6 +138,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if argv[:1] == ["incident"]:  # everything after it, options included, is theirs
         handler = _lazy("bot.services.incident_cli", pass_argv=True)
         return argparse.Namespace(command="incident", argv=argv[1:], handler=handler)
+    if argv[:1] == ["desk"]:
+        handler = _lazy("bot.desk_cli", pass_argv=True)
+        return argparse.Namespace(command="desk", argv=argv[1:], handler=handler)
     return build_parser().parse_args(argv)
 
 
