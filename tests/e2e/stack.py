@@ -41,6 +41,11 @@ class Stack:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.env['WEB_PORT']}"
 
+    @property
+    def callback_port(self) -> int:
+        """Where Rasa's callback channel posts the bot's messages (tests listen there)."""
+        return int(self.env["CALLBACK_PORT"])
+
     def post_json(self, url: str, payload: dict, timeout: float = 30) -> tuple[int, object]:
         request = urllib.request.Request(
             url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
@@ -121,6 +126,8 @@ def start_stack(tmp_dir: Path, model_path: Path) -> Stack:
         "RASA_PORT": str(_free_port()),
         "ACTION_PORT": str(_free_port()),
         "WEB_PORT": str(_free_port()),
+        "CALLBACK_PORT": str(callback_port := _free_port()),
+        "CALLBACK_URL": f"http://127.0.0.1:{callback_port}/bot",
         "RASA_URL": "", "ACTION_SERVER_URL": "", "WEB_ORIGIN": "",
         "DATABASE_URL": f"sqlite:///{var_dir / 'utility.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{var_dir / 'tracker.db'}",

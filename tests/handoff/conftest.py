@@ -30,7 +30,7 @@ from bot.services import desk_auth
 from bot.services.desk_auth import AgentInfo
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
-# Thursday 27/11/2026 09:00, Vietnam time: inside the default working hours.
+# Friday 27/11/2026 09:00, Vietnam time: inside the default working hours.
 OPEN_HOURS = "2026-11-27T09:00:00"
 PASSWORD = "mật-khẩu-đủ-dài-2026"
 

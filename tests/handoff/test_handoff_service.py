@@ -102,7 +102,7 @@ def test_asking_twice_returns_the_open_handoff(session: Session, agents: Team) -
 
 
 def test_out_of_hours_offers_a_callback_and_records_it(session: Session, agents: Team) -> None:
-    with clock.frozen("2026-11-27T22:30"):  # Thursday night, desk open 07:00-21:00
+    with clock.frozen("2026-11-27T22:30"):  # Friday night, desk open 07:00-21:00
         offer = ask(session, "night")
         assert offer.status is HandoffStatus.CALLBACK
         assert offer.callback_reason is CallbackReason.OUT_OF_HOURS
