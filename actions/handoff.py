@@ -190,6 +190,8 @@ class ValidateHandoffCallbackForm(FormValidationAction):
     async def validate_callback_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:  # emptied when the form started, not an answer
+            return {PHONE: None}
         text = latest_text(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if is_cancel(text, intent) and intent != "affirm":
@@ -209,6 +211,8 @@ class ValidateHandoffCallbackForm(FormValidationAction):
     async def validate_callback_window(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:  # emptied when the form started, not an answer
+            return {WINDOW: None}
         text = latest_text(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if handoff_messages.is_cancel(text, intent) and not list(tracker.get_latest_entity_values("time")):

@@ -108,6 +108,7 @@ class SocketCustomer:
 
         self.rasa_url = rasa_url
         self.sender = f"e2e-{name}-{uuid.uuid4().hex[:8]}"
+        self.session_id = self.sender
         self.client = socketio.AsyncClient(reconnection=False)
         self.received: list[dict] = []
         self.read = 0
@@ -118,16 +119,19 @@ class SocketCustomer:
             self.received.append(data)
 
         @self.client.on("session_confirm")
-        async def session_confirm(_data: Any) -> None:
+        async def session_confirm(data: Any) -> None:
+            if isinstance(data, dict) and data.get("session_id"):
+                self.session_id = str(data["session_id"])  # a server may issue its own
             self.confirmed.set()
 
     async def connect(self) -> None:
-        await self.client.connect(self.rasa_url, socketio_path="/socket.io", transports=["websocket"])
+        # polling: python-engineio's websocket transport needs aiohttp>=3.10 (pinned 3.9.5)
+        await self.client.connect(self.rasa_url, socketio_path="/socket.io", transports=["polling"])
         await self.client.emit("session_request", {"session_id": self.sender})
         await asyncio.wait_for(self.confirmed.wait(), 10)
 
     async def say(self, text: str) -> None:
-        await self.client.emit("user_uttered", {"message": text, "session_id": self.sender})
+        await self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
 
     async def wait_for(self, pattern: str, timeout: float = WAIT_S) -> str:
         deadline = time.monotonic() + timeout
@@ -220,16 +224,21 @@ class Agent:
     async def handoff(self, handoff_id: int) -> dict:
         return await (await self.http.get(f"{self.web_url}/desk/api/handoffs/{handoff_id}")).json()
 
-    async def handoff_of(self, conversation_id: str, timeout: float = WAIT_S) -> dict:
-        """The waiting or active handoff of this conversation, once the desk lists it."""
+    async def known_handoffs(self) -> set[int]:
+        queue = await self.queue()
+        return {item["id"] for item in queue["waiting"] + queue["active"]}
+
+    async def new_handoff(self, before: set[int], channel: str, timeout: float = WAIT_S) -> dict:
+        """The handoff that appeared in the queue since ``before``, from this channel (the
+        conversation id is the channel's business: a channel may derive its own)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             queue = await self.queue()
             for item in queue["waiting"] + queue["active"]:
-                if item["conversation_id"] == conversation_id:
+                if item["id"] not in before and item["channel"] == channel:
                     return item
             await asyncio.sleep(0.2)
-        raise AssertionError(f"{conversation_id} not in the desk's queue: {await self.queue()}")
+        raise AssertionError(f"no new {channel} handoff in the desk's queue: {await self.queue()}")
 
     async def wait_customer_message(self, handoff_id: int, text: str, timeout: float = WAIT_S) -> dict:
         deadline = time.monotonic() + timeout

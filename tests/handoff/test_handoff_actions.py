@@ -21,6 +21,7 @@ from tests.db.builders import add_customer
 from tests.handoff.conftest import OPEN_HOURS, PASSWORD, online
 
 DOMAIN: dict[str, Any] = {}
+ASK = "cho tôi nói chuyện với nhân viên"
 HISTORY = [
     {"event": "user", "text": "tiền điện tháng 10 bao nhiêu", "parse_data": {"intent": {"name": "ask_bill"}}},
     {"event": "bot", "text": "Dạ tháng 10/2026: 300 kWh, 798.660 đ."},
@@ -148,6 +149,14 @@ async def test_out_of_hours_a_callback_is_arranged(db: str) -> None:
         ask, _, _ = await run(actions.ActionAskCallbackPhone(), tracker(""))
         assert "số điện thoại" in ask
         form = actions.ValidateHandoffCallbackForm()
+        started = CollectingDispatcher()  # the form starts: the emptied slots are no answers
+        assert await form.validate_callback_phone(None, started, tracker(ASK), DOMAIN) == {
+            "callback_phone": None
+        }
+        assert await form.validate_callback_window(None, started, tracker(ASK), DOMAIN) == {
+            "callback_window": None
+        }
+        assert started.messages == []
         bad = CollectingDispatcher()
         assert await form.validate_callback_phone("0123", bad, tracker("0123"), DOMAIN) == {
             "callback_phone": None
