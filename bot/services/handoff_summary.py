@@ -35,7 +35,20 @@ MAX_TEXT = 500
 MAX_SLOT_VALUE = 120
 MAX_TICKETS = 5
 # Slots that never go to the desk: the verification answer, form bookkeeping.
-HIDDEN_SLOTS = frozenset({"verify_answer", "requested_slot", "account_stop", "session_started_metadata"})
+HIDDEN_SLOTS = frozenset(
+    {
+        "verify_answer",
+        "requested_slot",
+        "account_stop",
+        "session_started_metadata",
+        "privacy_notice_shown",
+        "code_failures",
+        "awaiting",
+        "handoff",
+        "callback_phone",
+        "callback_window",
+    }
+)
 
 TICKET_RE = re.compile(r"\bSC\s?\d{10}\b", re.IGNORECASE)
 _FIGURE_RES = (

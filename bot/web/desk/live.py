@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import WSMsgType, web
 
+from bot import clock
 from bot.services import desk_auth, handoff_config, handoff_desk
 from bot.services.desk_auth import SessionInfo
 from bot.web.desk.auth import current, in_db
@@ -66,7 +67,7 @@ class Hub:
         self._fingerprint = fingerprint
         urgent = [i.id for i in snapshot.waiting if i.priority == 1]
         for client in list(self.clients):
-            html = render(self.app, "_queue.html", queue=snapshot, me=client.session)
+            html = render(self.app, "_queue.html", queue=snapshot, me=client.session, now=clock.now())
             await self.send(
                 client,
                 {

@@ -41,8 +41,14 @@
     try { data = await response.json(); } catch (e) { data = { ok: false, error: "Lỗi " + response.status }; }
     return data;
   }
+  // The server's clock, not this device's: waits are server time minus queued time.
+  let offset = 0;
+  function syncClock() {
+    const table = document.querySelector("table.queue[data-now]");
+    if (table && table.dataset.now) offset = Date.parse(table.dataset.now) - Date.now();
+  }
   function minutesSince(iso) {
-    const minutes = Math.floor((Date.now() - Date.parse(iso)) / 60000);
+    const minutes = Math.floor((Date.now() + offset - Date.parse(iso)) / 60000);
     if (minutes < 1) return "dưới 1 phút";
     if (minutes < 60) return minutes + " phút";
     return Math.floor(minutes / 60) + " giờ " + String(minutes % 60).padStart(2, "0") + " phút";
@@ -119,7 +125,7 @@
         const count = document.getElementById("waiting-count");
         if (count) count.textContent = data.waiting ? String(data.waiting) : "";
         const queue = document.getElementById("queue");
-        if (queue && page === "queue") { queue.innerHTML = data.html; tickWaits(); }
+        if (queue && page === "queue") { queue.innerHTML = data.html; syncClock(); tickWaits(); }
         if (data.alert) { showAlert("⚠ Có khách báo nguy hiểm đang chờ – nhận ngay!", true); beep(); }
       } else if (data.type === "message" && data.handoff_id === handoffId) {
         addMessage(data.id, data.html);
@@ -130,6 +136,7 @@
       }
     };
   }
+  syncClock();
   connect();
   setInterval(() => { if (socket && socket.readyState === 1) socket.send('{"type":"ping"}'); }, 30000);
   setInterval(tickWaits, 30000);
