@@ -189,7 +189,7 @@ def open_handoff(uow: Any, request: HandoffRequest, now: datetime | None = None)
         existing.status, existing.queued_at = HandoffStatus.WAITING.value, now  # agents can take it now
         existing.priority = min(existing.priority, priority)
         session.flush()
-        return _after_queueing(session, existing, config, now)
+        return _after_queueing(session, existing, config, now, already_open=True)
     summary = build_summary(
         session,
         channel=request.channel,
@@ -226,17 +226,27 @@ def open_handoff(uow: Any, request: HandoffRequest, now: datetime | None = None)
     return _after_queueing(session, handoff, config, now)
 
 
-def _after_queueing(session: Session, handoff: Handoff, config: DeskConfig, now: datetime) -> HandoffOpened:
+def _after_queueing(
+    session: Session, handoff: Handoff, config: DeskConfig, now: datetime, already_open: bool = False
+) -> HandoffOpened:
     position = queue_position(session, handoff)
     wait = estimate_wait(session, position, config, now)
     urgent = handoff.priority == int(TicketPriority.URGENT)
     if not urgent and wait > timedelta(minutes=config.max_wait_minutes):
         handoff.status, handoff.queued_at = HandoffStatus.CALLBACK.value, None  # never paused
         session.flush()
-        return _opened(session, handoff, config, now, offer=CallbackReason.LONG_WAIT, wait=wait)
+        return _opened(
+            session,
+            handoff,
+            config,
+            now,
+            offer=CallbackReason.LONG_WAIT,
+            wait=wait,
+            already_open=already_open,
+        )
     handoff.estimated_wait_s = int(wait.total_seconds())
     session.flush()
-    return _opened(session, handoff, config, now, position=position, wait=wait)
+    return _opened(session, handoff, config, now, position=position, wait=wait, already_open=already_open)
 
 
 def _opened(

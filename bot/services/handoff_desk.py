@@ -9,32 +9,31 @@ has it. Only the agent who has a handoff (or a supervisor) may reply, transfer o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot import clock
-from bot.config import load_settings
 from bot.db.models import (
     CallbackStatus,
     Delivery,
     DeskAgent,
     Handoff,
-    HandoffCallback,
     HandoffMessage,
     HandoffOutcome,
-    HandoffRating,
     HandoffStatus,
     MessageDirection,
 )
-from bot.services import desk_auth
-from bot.services.desk_auth import AgentInfo
 from bot.services.handoff import unit_session
 from bot.services.handoff_config import load_config
 from bot.services.handoff_messages import MessageItem, clean_text, item
-from bot.services.handoff_queue import queue_position
+from bot.services.handoff_queue import (
+    CallbackItem,
+    callback_item,
+    queue_position,
+)
 from bot.services.handoff_summary import HandoffSummary
 
 MAX_REPLY = 2000
@@ -46,43 +45,6 @@ class DeskError(ValueError):
     def __init__(self, message: str, status: int = 409) -> None:
         super().__init__(message)
         self.status = status
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    id: int
-    conversation_id: str
-    channel: str
-    customer_code: str | None
-    verified: bool
-    reason: str
-    priority: int
-    status: str
-    queued_at: datetime | None
-    waited: timedelta
-    agent_id: int | None
-    agent_name: str | None
-    last_customer_text: str | None
-    intents: list[str]
-
-
-@dataclass(frozen=True)
-class CallbackItem:
-    handoff_id: int
-    customer_code: str | None
-    reason: str
-    priority: int
-    phone: str | None  # None: the customer has not given a number yet
-    window_start: datetime | None
-    window_end: datetime | None
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class QueueSnapshot:
-    waiting: list[QueueItem]
-    active: list[QueueItem]
-    callbacks: list[CallbackItem]
 
 
 @dataclass(frozen=True)
@@ -118,110 +80,7 @@ class TakeResult:
     agent_name: str | None  # who has it now (the winner)
 
 
-@dataclass(frozen=True)
-class DeskStats:
-    waiting: int
-    urgent_waiting: int
-    active: int
-    callbacks_pending: int
-    average_wait: timedelta | None  # queued -> taken, handoffs taken today
-    average_handling: timedelta | None  # taken -> closed, closed today
-    closed_today: int
-    average_rating: float | None  # today
-    ratings_today: int
-    online: list[AgentInfo]
-
-
 # ------------------------------------------------------------------------- reading
-
-
-def _last_customer_texts(session: Session, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    latest = (
-        select(func.max(HandoffMessage.id))
-        .where(
-            HandoffMessage.handoff_id.in_(ids), HandoffMessage.direction == MessageDirection.CUSTOMER.value
-        )
-        .group_by(HandoffMessage.handoff_id)
-    )
-    rows = session.execute(
-        select(HandoffMessage.handoff_id, HandoffMessage.text).where(HandoffMessage.id.in_(latest))
-    ).all()
-    return {handoff_id: text for handoff_id, text in rows}
-
-
-def _queue_item(handoff: Handoff, now: datetime, last: dict[int, str]) -> QueueItem:
-    summary = HandoffSummary.from_json(handoff.summary)
-    started = handoff.queued_at or handoff.created_at
-    fallback = next((m["text"] for m in reversed(summary.last_messages) if m["speaker"] == "customer"), None)
-    return QueueItem(
-        id=handoff.id,
-        conversation_id=handoff.conversation_id,
-        channel=handoff.channel,
-        customer_code=handoff.customer_code,
-        verified=bool(handoff.verified),
-        reason=handoff.reason,
-        priority=handoff.priority,
-        status=handoff.status,
-        queued_at=handoff.queued_at,
-        waited=max(timedelta(0), now - started),
-        agent_id=handoff.assigned_agent_id,
-        agent_name=handoff.agent.display_name if handoff.agent is not None else None,
-        last_customer_text=last.get(handoff.id, fallback),
-        intents=summary.intents[:3],
-    )
-
-
-def _callback_item(handoff: Handoff) -> CallbackItem:
-    callback = handoff.callback
-    return CallbackItem(
-        handoff_id=handoff.id,
-        customer_code=handoff.customer_code,
-        reason=handoff.reason,
-        priority=handoff.priority,
-        phone=callback.phone if callback is not None else None,
-        window_start=callback.window_start if callback is not None else None,
-        window_end=callback.window_end if callback is not None else None,
-        created_at=handoff.created_at,
-    )
-
-
-def queue_snapshot(uow: Any, now: datetime | None = None) -> QueueSnapshot:
-    """Waiting handoffs in serving order (priority, then waiting time), active ones, callbacks."""
-    session = unit_session(uow)
-    now = now or clock.now()
-    rows = (
-        session.execute(
-            select(Handoff)
-            .where(Handoff.status.in_((HandoffStatus.WAITING.value, HandoffStatus.ACTIVE.value)))
-            .options(selectinload(Handoff.agent))
-            .order_by(Handoff.priority, Handoff.queued_at, Handoff.id)
-        )
-        .scalars()
-        .all()
-    )
-    last = _last_customer_texts(session, [h.id for h in rows])
-    items = [_queue_item(h, now, last) for h in rows]
-    callbacks = (
-        session.execute(
-            select(Handoff)
-            .where(Handoff.status == HandoffStatus.CALLBACK.value)
-            .options(selectinload(Handoff.callback))
-            .order_by(Handoff.priority, Handoff.created_at, Handoff.id)
-        )
-        .scalars()
-        .all()
-    )
-    ordered = sorted(
-        (_callback_item(h) for h in callbacks),
-        key=lambda c: (c.window_start is None, c.window_start or c.created_at, c.priority),
-    )
-    return QueueSnapshot(
-        waiting=[i for i in items if i.status == HandoffStatus.WAITING.value],
-        active=[i for i in items if i.status == HandoffStatus.ACTIVE.value],
-        callbacks=ordered,
-    )
 
 
 def _get(session: Session, handoff_id: int) -> Handoff:
@@ -260,7 +119,7 @@ def handoff_detail(uow: Any, handoff_id: int) -> HandoffDetail:
         outcome_note=handoff.outcome_note,
         position=queue_position(session, handoff) if handoff.status == HandoffStatus.WAITING.value else None,
         messages=[item(m) for m in messages],
-        callback=_callback_item(handoff) if handoff.callback is not None else None,
+        callback=callback_item(handoff) if handoff.callback is not None else None,
         rating=handoff.rating.score if handoff.rating is not None else None,
     )
 
@@ -422,70 +281,3 @@ def close(
     _note(session, handoff.id, f"{agent.display_name} kết thúc: {outcome}.", agent.id, now)
     session.flush()
     return handoff_detail(session, handoff.id)
-
-
-# -------------------------------------------------------------------- supervisor
-
-
-def _mean(spans: list[timedelta]) -> timedelta | None:
-    return sum(spans, timedelta(0)) / len(spans) if spans else None
-
-
-def desk_stats(uow: Any, now: datetime | None = None) -> DeskStats:
-    session = unit_session(uow)
-    now = now or clock.now()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = dict(
-        session.execute(
-            select(Handoff.status, func.count(Handoff.id))
-            .where(Handoff.status.in_(("waiting", "active", "callback")))
-            .group_by(Handoff.status)
-        ).all()
-    )
-    urgent = session.execute(
-        select(func.count(Handoff.id)).where(Handoff.status == "waiting", Handoff.priority == 1)
-    ).scalar_one()
-    taken = session.execute(
-        select(Handoff.queued_at, Handoff.taken_at).where(
-            Handoff.taken_at >= midnight, Handoff.queued_at.is_not(None)
-        )
-    ).all()
-    closed = session.execute(
-        select(Handoff.taken_at, Handoff.closed_at).where(
-            Handoff.status == HandoffStatus.CLOSED.value, Handoff.closed_at >= midnight
-        )
-    ).all()
-    scores = (
-        session.execute(select(HandoffRating.score).where(HandoffRating.created_at >= midnight))
-        .scalars()
-        .all()
-    )
-    return DeskStats(
-        waiting=int(counts.get("waiting", 0)),
-        urgent_waiting=int(urgent),
-        active=int(counts.get("active", 0)),
-        callbacks_pending=int(counts.get("callback", 0)),
-        average_wait=_mean([t - q for q, t in taken if t >= q]),
-        average_handling=_mean([c - t for t, c in closed if t is not None and c >= t]),
-        closed_today=len(closed),
-        average_rating=round(sum(scores) / len(scores), 2) if scores else None,
-        ratings_today=len(scores),
-        online=desk_auth.online_agents(session, now),
-    )
-
-
-def canned_replies(agent_name: str) -> list[tuple[str, str]]:
-    """(title, text) of the configured canned replies, for this agent."""
-    hotline = load_settings().hotline
-    return [(r.title, r.text.format(agent=agent_name, hotline=hotline)) for r in load_config().canned_replies]
-
-
-def pending_callbacks(uow: Any) -> list[CallbackItem]:
-    session = unit_session(uow)
-    rows = session.execute(
-        select(Handoff)
-        .join(HandoffCallback, HandoffCallback.handoff_id == Handoff.id)
-        .where(Handoff.status == HandoffStatus.CALLBACK.value)
-        .order_by(HandoffCallback.window_start)
-    ).scalars()
-    return [_callback_item(h) for h in rows]

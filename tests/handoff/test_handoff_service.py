@@ -17,7 +17,7 @@ from bot.db.models import (
     HandoffReason,
     HandoffStatus,
 )
-from bot.services import handoff, handoff_config, handoff_desk, handoff_messages
+from bot.services import handoff, handoff_config, handoff_desk, handoff_messages, handoff_queue, handoff_stats
 from bot.services.handoff import CallbackReason, HandoffError, HandoffRequest
 from bot.services.handoff_desk import DeskError
 from bot.services.handoff_hours import Window, callback_window
@@ -46,7 +46,7 @@ def test_queue_is_served_by_priority_then_waiting_time(session: Session, agents:
     with clock.frozen("2026-11-27T09:04"):
         third = ask(session, "c-3")
         hazard = ask(session, "c-4", HandoffReason.HAZARD)  # urgent, last to come
-        snapshot = handoff_desk.queue_snapshot(session)
+        snapshot = handoff_queue.queue_snapshot(session)
     assert (first.position, second.position, third.position) == (1, 1, 3)  # positions when each came
     assert hazard.position == 1 and hazard.urgent
     assert [item.conversation_id for item in snapshot.waiting] == ["c-4", "c-2", "c-1", "c-3"]
@@ -114,7 +114,7 @@ def test_out_of_hours_offers_a_callback_and_records_it(session: Session, agents:
     assert (recorded.window_start, recorded.window_end) == (at("2026-11-28T07:00"), at("2026-11-28T11:30"))
     callback = session.execute(select(HandoffCallback)).scalar_one()
     assert callback.phone == "0908111321" and callback.phone_confirmed and callback.status == "pending"
-    assert [c.phone for c in handoff_desk.pending_callbacks(session)] == ["0908111321"]
+    assert [c.phone for c in handoff_queue.pending_callbacks(session)] == ["0908111321"]
     # The bot was never paused: nothing to resume when it closes.
     assert handoff_messages.conversations_to_resume(session) == []
 
@@ -127,7 +127,9 @@ def test_a_callback_offer_becomes_a_place_in_the_queue_once_the_desk_opens(
     assert offer.callback_reason is CallbackReason.OUT_OF_HOURS and offer.opens_at == at("2026-11-27T07:00")
     with clock.frozen("2026-11-27T07:05"):
         later = ask(session, "early")
-    assert later.handoff_id == offer.handoff_id and later.status is HandoffStatus.WAITING
+    assert (
+        later.handoff_id == offer.handoff_id and later.status is HandoffStatus.WAITING and later.already_open
+    )
     assert later.position == 1 and session.get(Handoff, later.handoff_id).queued_at == at("2026-11-27T07:05")
 
 
@@ -254,7 +256,7 @@ def test_rating_is_stored_for_the_handoff_an_agent_closed(session: Session, agen
             handoff.store_rating(session, "c-1", bad)  # type: ignore[arg-type]
     with clock.frozen("2026-11-28T09:01"):  # more than a day later
         assert handoff.store_rating(session, "c-1", 1) is None
-    assert handoff_desk.desk_stats(session).average_rating == 5.0
+    assert handoff_stats.desk_stats(session).average_rating == 5.0
 
 
 # ------------------------------------------------------------ messages both ways

@@ -19,7 +19,7 @@ import aiohttp_jinja2
 from aiohttp import WSMsgType, web
 
 from bot import clock
-from bot.services import desk_auth, handoff_config, handoff_desk
+from bot.services import desk_auth, handoff_config, handoff_queue
 from bot.services.desk_auth import SessionInfo
 from bot.web.desk.auth import current, in_db
 
@@ -50,10 +50,10 @@ class Hub:
     async def broadcast(self, payload: dict[str, Any]) -> None:
         await asyncio.gather(*(self.send(c, payload) for c in list(self.clients)))
 
-    async def _snapshot(self) -> handoff_desk.QueueSnapshot:
+    async def _snapshot(self) -> handoff_queue.QueueSnapshot:
         from bot.web.desk.db import run_db
 
-        return await run_db(self.database_url, handoff_desk.queue_snapshot)
+        return await run_db(self.database_url, handoff_queue.queue_snapshot)
 
     async def push_queue(self, alert_handoff: int | None = None, force: bool = True) -> None:
         """Send every page its queue (when it changed, unless ``force``)."""

@@ -26,6 +26,8 @@ from bot.services import (
     handoff_config,
     handoff_desk,
     handoff_messages,
+    handoff_queue,
+    handoff_stats,
 )
 from bot.services.desk_incidents import IncidentError
 from bot.services.handoff_desk import DeskError
@@ -139,12 +141,12 @@ def _base(request: web.Request, **context: Any) -> dict[str, Any]:
 
 
 async def queue_page(request: web.Request) -> web.Response:
-    snapshot = await in_db(request, handoff_desk.queue_snapshot)
+    snapshot = await in_db(request, handoff_queue.queue_snapshot)
     return aiohttp_jinja2.render_template("queue.html", request, _base(request, queue=snapshot))
 
 
 async def api_queue(request: web.Request) -> web.Response:
-    snapshot = await in_db(request, handoff_desk.queue_snapshot)
+    snapshot = await in_db(request, handoff_queue.queue_snapshot)
     return web.json_response(
         {
             "waiting": [vars(i) for i in snapshot.waiting],
@@ -160,7 +162,7 @@ def _conversation_context(session: Any, handoff_id: int, agent_name: str) -> dic
     return {
         "h": detail,
         "agents": [a for a in desk_auth.online_agents(session) if a.id != detail.agent_id],
-        "canned": handoff_desk.canned_replies(agent_name),
+        "canned": handoff_stats.canned_replies(agent_name),
         "outcomes": OUTCOMES,
     }
 
@@ -282,12 +284,12 @@ async def close(request: web.Request) -> web.Response:
 def _supervisor_context(session: Any) -> dict[str, Any]:
     since = clock.now() - timedelta(hours=12)
     return {
-        "stats": handoff_desk.desk_stats(session),
+        "stats": handoff_stats.desk_stats(session),
         "incidents": desk_incidents.list_incidents(session, include_restored_since=since),
         "hours": handoff_config.working_hours(session).describe(),
         "hours_overridden": handoff_config.hours_overridden(session),
         "configured_hours": handoff_config.load_config().hours.describe(),
-        "callbacks": handoff_desk.pending_callbacks(session),
+        "callbacks": handoff_queue.pending_callbacks(session),
     }
 
 
