@@ -38,7 +38,7 @@ from bot.web.desk.db import run_db
 log = logging.getLogger(__name__)
 
 BATCH = 200
-IDLE_POLL_S = 0.5
+IDLE_POLL_S = 0.3
 ERROR_PAUSE_S = 3.0
 
 
