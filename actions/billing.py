@@ -19,9 +19,11 @@ from actions import meter as meter_actions
 from actions.common import DB_ERRORS, TopicReply, apologise, button, in_db, requester, say
 from actions.identity import ANSWER, CODE, CODE_FAILURES, STOP, not_verified_text
 from bot import clock
-from bot.services import billing, periods
-from bot.services.periods import Month
+from bot.domain import periods
+from bot.domain.periods import Month
+from bot.services import billing
 from bot.services.verification import NotVerified, Requester
+from bot.wording import billing as billing_words
 
 TOPIC = "last_topic"
 PERIOD = "period"
@@ -91,7 +93,7 @@ async def bill_topic(tracker: Tracker, code: str, who: Requester, months: list[M
         if key
         else [button("Hóa đơn mới nhất", "ask_bill"), button("Nợ tiền điện", "ask_debt")]
     )
-    return TopicReply("\n\n".join(a.text for a in answers), buttons, month_key=key)
+    return TopicReply("\n\n".join(billing_words.bill_text(a) for a in answers), buttons, month_key=key)
 
 
 async def bill_detail_topic(tracker: Tracker, code: str, who: Requester, months: list[Month]) -> TopicReply:
@@ -101,32 +103,34 @@ async def bill_detail_topic(tracker: Tracker, code: str, who: Requester, months:
         button("Vì sao tiền điện cao", "ask_bill_high"),
         button("Cách thanh toán", "ask_payment_methods"),
     ]
-    return TopicReply(answer.text, buttons, month_key=answer.month_key)
+    return TopicReply(billing_words.bill_detail_text(answer), buttons, month_key=answer.month_key)
 
 
 async def bill_high_topic(tracker: Tracker, code: str, who: Requester, months: list[Month]) -> TopicReply:
     answer = await in_db(billing.bill_high_answer, code, who, months[0] if months else None)
+    text = billing_words.bill_high_text(answer)
     if not answer.offer_recheck:
-        return TopicReply(answer.text, [button("Hóa đơn mới nhất", "ask_bill")])
+        return TopicReply(text, [button("Hóa đơn mới nhất", "ask_bill")])
     buttons = [
         button("Tạo yêu cầu phúc tra", "request_recheck"),
         button("Không cần", "deny"),
         button("Xem chi tiết", "ask_bill_detail"),
     ]
-    return TopicReply(answer.text, buttons, month_key=answer.month_key, offer=OFFER_RECHECK)
+    return TopicReply(text, buttons, month_key=answer.month_key, offer=OFFER_RECHECK)
 
 
 async def debt_topic(tracker: Tracker, code: str, who: Requester, months: list[Month]) -> TopicReply:
     answer = await in_db(billing.debt_answer, code, who)
     return TopicReply(
-        answer.text, [button("Cách thanh toán", "ask_payment_methods"), button("Xem hóa đơn", "ask_bill")]
+        billing_words.debt_text(answer),
+        [button("Cách thanh toán", "ask_payment_methods"), button("Xem hóa đơn", "ask_bill")],
     )
 
 
 async def recheck_topic(tracker: Tracker, code: str, who: Requester, months: list[Month]) -> TopicReply:
     month = months[0] if months else shown_month(tracker)
     result = await in_db(billing.open_recheck, code, who, month)
-    return TopicReply(result.text, [button("Xem hóa đơn", "ask_bill")])
+    return TopicReply(billing_words.recheck_text(result), [button("Xem hóa đơn", "ask_bill")])
 
 
 async def menu_topic(tracker: Tracker, code: str, who: Requester, months: list[Month]) -> TopicReply:
@@ -201,7 +205,7 @@ class ActionPaymentMethods(Action):
     ) -> list[EventType]:
         say(
             dispatcher,
-            billing.payment_methods_text(),
+            billing_words.payment_methods_text(),
             [button("Nợ tiền điện", "ask_debt"), button("Xem hóa đơn", "ask_bill")],
         )
         return []

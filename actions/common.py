@@ -1,11 +1,12 @@
 """Small helpers shared by the billing, meter, tariff and request actions.
 
-- :func:`in_db` runs a service call in a database session off the event loop
+- :func:`in_db` runs a service call in a unit of work off the event loop
   (``asyncio.to_thread``: the house rule for synchronous sessions).
 - :func:`requester` says who is asking (channel, sender id, signed web token).
 - :func:`button` / :func:`say` build quick replies and send answers, one message per
   paragraph so long answers stay readable in Zalo and Messenger.
-- :data:`DB_ERRORS` and :func:`apologise` cover a database that is down.
+- :data:`DB_ERRORS` and :func:`apologise` cover a database that is down (the one
+  apology is :func:`bot.wording.common.database_unavailable`).
 """
 
 from __future__ import annotations
@@ -19,42 +20,35 @@ from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import load_settings
-from bot.db.session import session_scope
+from bot.services import DataUnavailable, unit_of_work
 from bot.services.verification import Requester, requester_for
+from bot.wording.common import database_unavailable, hotlines
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-DB_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, OSError)
+DB_ERRORS: tuple[type[BaseException], ...] = (DataUnavailable,)
 
 
 def hotline() -> str:
-    return load_settings().hotline
+    """The hotline numbers as replies name them (``"19001006 hoặc 19009000"``)."""
+    return hotlines()
 
 
-def db_down_text() -> str:
-    return (
-        "Dạ, em xin lỗi, hệ thống tra cứu đang tạm gián đoạn nên em chưa lấy được thông tin "
-        f"cho anh/chị. Anh/chị thử lại sau ít phút hoặc gọi Tổng đài {hotline()} (24/7) nha."
-    )
-
-
-def _run_in_session(function: Callable[..., T], args: tuple, kwargs: dict) -> T:
-    with session_scope() as session:
-        return function(session, *args, **kwargs)
+def _run_in_unit_of_work(function: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    with unit_of_work() as uow:
+        return function(uow, *args, **kwargs)
 
 
 async def in_db(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``function(session, *args, **kwargs)`` in a unit of work, off the event loop."""
-    return await asyncio.to_thread(_run_in_session, function, args, kwargs)
+    """``function(uow, *args, **kwargs)`` in one unit of work, off the event loop."""
+    return await asyncio.to_thread(_run_in_unit_of_work, function, args, kwargs)
 
 
 def apologise(dispatcher: CollectingDispatcher, error: BaseException) -> None:
     log.error("database unavailable: %s", type(error).__name__, exc_info=error)
-    dispatcher.utter_message(text=db_down_text(), buttons=[button("Số tổng đài", "ask_contact")])
+    dispatcher.utter_message(text=database_unavailable(), buttons=[button("Số tổng đài", "ask_contact")])
 
 
 def requester(tracker: Tracker) -> Requester:

@@ -37,9 +37,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import DB_ERRORS, apologise, in_db, latest_text, requester, say
-from bot.db.models import HandoffReason, HandoffStatus
 from bot.services import handoff, handoff_config, handoff_hours, handoff_messages, verification
-from bot.services.handoff import HandoffError, HandoffRequest
+from bot.services.handoff import HandoffError, HandoffReason, HandoffRequest, HandoffStatus
 from bot.services.handoff_summary import ConversationContext, Utterance
 from bot.wording import handoff as wording
 
@@ -93,10 +92,10 @@ def reason_from(context: ConversationContext, locked: bool) -> HandoffReason:
     return rule.reason if rule is not None else HandoffReason.REQUEST
 
 
-def _open(session: Any, tracker: Tracker, context: ConversationContext) -> handoff.HandoffOpened:
+def _open(uow: Any, tracker: Tracker, context: ConversationContext) -> handoff.HandoffOpened:
     who = requester(tracker)
     code = tracker.get_slot("customer_code")
-    locked = bool(code) and verification.status(session, code, who).state is verification.State.LOCKED
+    locked = bool(code) and verification.status(uow, code, who).state is verification.State.LOCKED
     request = HandoffRequest(
         conversation_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or who.channel,
@@ -105,7 +104,7 @@ def _open(session: Any, tracker: Tracker, context: ConversationContext) -> hando
         customer_code=code,
         requester=who,
     )
-    return handoff.open_handoff(session, request)
+    return handoff.open_handoff(uow, request)
 
 
 class ActionHandoffRequest(Action):

@@ -28,7 +28,7 @@ from actions.outage_common import (
 from actions.outage_report import REPORT_SLOTS
 from bot.services import hazard
 from bot.services import outage_answers as answers
-from bot.services import outage_wording as wording
+from bot.wording import hazard as wording
 
 HAZARD_TICKET, HAZARD_PLACE = "hazard_ticket", "hazard_place"
 GIVEN, SKIPPED = "given", "skipped"  # hazard_place values that mean "nothing to add"
@@ -44,7 +44,8 @@ class ActionReportHazard(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = latest_text(tracker)
-        dispatcher.utter_message(text=hazard.safety_advice(text))  # first, whatever happens next
+        advice = wording.safety_advice(hazard.people_at_risk(text))
+        dispatcher.utter_message(text=advice)  # first, whatever happens next
         events: list[EventType] = reset_events(*REPORT_SLOTS)  # an outage report in progress is dropped
         codes = latest_entities(tracker, "customer_code") or [tracker.get_slot("customer_code") or ""]
         places = latest_entities(tracker, "area")

@@ -27,6 +27,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import DB_ERRORS, apologise, button, hotline, in_db, latest_text, requester
 from bot.services import customers, verification
 from bot.services.verification import State
+from bot.wording.customers import code_problem_text
 
 FORM = "account_form"
 CODE = "customer_code"
@@ -91,7 +92,7 @@ def wrong_answer_text(remaining: int) -> str:
 def verified_text(status: verification.Status, channel: str) -> str:
     text = (
         f"Dạ, em đã xác thực xong mã {status.code} "
-        f"({verification.mask_name(status.customer.name if status.customer else '')})."
+        f"({status.masked_name})."
     )
     if status.just_linked:
         where = CHANNEL_ACCOUNTS.get(channel, "tài khoản này")
@@ -183,7 +184,7 @@ class ValidateAccountForm(FormValidationAction):
         if check.ok:
             return {CODE: check.code, CODE_FAILURES: None}
         failures = int(tracker.slots.get(CODE_FAILURES) or 0) + 1
-        reason = check.reason_vi
+        reason = code_problem_text(check.problem)
         if _PHONE_RE.match(check.code):
             reason = "Dạ, đây có vẻ là số điện thoại, em cần mã khách hàng ạ. " + reason.removeprefix("Dạ, ")
         dispatcher.utter_message(text=reason)
@@ -332,7 +333,7 @@ def not_verified_text(status: verification.Status) -> str:
             "để được hỗ trợ và cập nhật số điện thoại nha."
         )
     if status.state is State.NOT_FOUND:
-        return customers.REASONS_VI[customers.CodeProblem.NOT_FOUND]
+        return code_problem_text(customers.CodeProblem.NOT_FOUND)
     return (
         "Dạ, em cần xác thực trước khi cung cấp thông tin tài khoản. Anh/chị hỏi lại giúp em, em sẽ "
         "hướng dẫn xác thực nha."
@@ -359,7 +360,7 @@ class ActionCodeReceived(Action):
             apologise(dispatcher, error)
             return []
         if not check.ok:
-            dispatcher.utter_message(text=check.reason_vi)
+            dispatcher.utter_message(text=code_problem_text(check.problem))
             return [SlotSet(CODE, None)]
         dispatcher.utter_message(
             text=f"Dạ, em đã nhận mã khách hàng {check.code}. Anh/chị cần em hỗ trợ gì ạ?",

@@ -9,7 +9,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.orm import Session
 
 from actions.outage_common import (
     ERROR,
@@ -30,9 +29,10 @@ from actions.outage_common import (
     location_ticket,
     reset_events,
 )
-from bot.db import queries
-from bot.services import outage, restore
-from bot.services import outage_wording as wording
+from bot.services import UnitOfWork, outage, restore
+from bot.wording import outage as wording
+from bot.wording import outage_report as report_words
+from bot.wording import restore as restore_words
 
 WHEN = "outage_when"
 FLOWS = {"outage_schedule_form": "schedule", "outage_report_form": "report", "outage_restore_form": "restore"}
@@ -105,13 +105,12 @@ class ActionOutageSchedule(Action):
         return events
 
 
-def _schedule(session: Session, location: str | None, dates: outage.DateRange) -> outage.Schedule | None:
+def _schedule(uow: UnitOfWork, location: str | None, dates: outage.DateRange) -> outage.Schedule | None:
     code = location_code(location)
     if code:
-        customer = queries.get_customer(session, code)
-        return outage.schedule_for_customer(session, customer, dates) if customer else None
+        return outage.schedule_for_code(uow, code, dates)
     area = location_area(location)
-    return outage.schedule_for_area(session, area, dates) if area else None
+    return outage.schedule_for_area(uow, area, dates) if area else None
 
 
 class ActionRestoreTime(Action):
@@ -135,9 +134,11 @@ class ActionRestoreTime(Action):
             dispatcher.utter_message(text=wording.location_not_understood())
             return [*events, SlotSet(LOCATION, None)]
         verified = status.status == restore.Status.SUSPENDED and await is_verified(tracker, code)
-        buttons = [wording.REPORT_BUTTON] if status.status in _OFFER_REPORT else []
+        buttons = [report_words.REPORT_BUTTON] if status.status in _OFFER_REPORT else []
         dispatcher.utter_message(
-            text=wording.restore_reply(status, customer_code=code, ticket_number=quoted, verified=verified),
+            text=restore_words.restore_reply(
+                status, customer_code=code, ticket_number=quoted, verified=verified
+            ),
             buttons=buttons,
         )
         if location_ticket(location):
@@ -149,19 +150,19 @@ _OFFER_REPORT = (restore.Status.NOTHING, restore.Status.RESTORED, restore.Status
 
 
 def _restore_status(
-    session: Session, quoted: str | None, location: str | None, own_ticket: str | None
+    uow: UnitOfWork, quoted: str | None, location: str | None, own_ticket: str | None
 ) -> tuple[restore.RestoreStatus | None, Any]:
     """The status to tell, and the customer code it is about (for the wording)."""
     if quoted:
-        return restore.for_ticket(session, quoted), None
+        return restore.for_ticket(uow, quoted), None
     code = location_code(location)
     if code:
-        return restore.for_customer(session, code), code
+        return restore.for_customer(uow, code), code
     area = location_area(location)
     if area is not None:
-        status = restore.for_area(session, area)
+        status = restore.for_area(uow, area)
         if status.status != restore.Status.NOTHING or not own_ticket:
             return status, None
     if own_ticket:
-        return restore.for_ticket(session, own_ticket), None
+        return restore.for_ticket(uow, own_ticket), None
     return None, None

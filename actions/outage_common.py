@@ -21,12 +21,13 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import in_db, requester
-from bot.services import customers, outage, places, restore, verification
+from bot.services import DataUnavailable, customers, outage, places, restore, verification
 from bot.services import outage_answers as answers
-from bot.services import outage_wording as wording
+from bot.wording import common as common_words
+from bot.wording import outage as wording
+from bot.wording.customers import code_problem_text
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +50,13 @@ threading.Thread(target=places.warm_up, name="gazetteer-warm-up", daemon=True).s
 
 
 async def in_session(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``function(session, *args, **kwargs)`` in a unit of work, off the event loop."""
+    """Run ``function(uow, *args, **kwargs)`` in a unit of work, off the event loop."""
     return await in_db(function, *args, **kwargs)
 
 
 def log_failure(error: Exception, where: str) -> None:
     """Log a failed service call: the kind of error only (messages may quote the customer)."""
-    if isinstance(error, SQLAlchemyError | OSError):
+    if isinstance(error, DataUnavailable):
         log.warning("%s: the database is unavailable (%s)", where, type(error).__name__)
     else:
         log.error("%s failed (%s)", where, type(error).__name__, exc_info=error)
@@ -64,7 +65,7 @@ def log_failure(error: Exception, where: str) -> None:
 def apologise(dispatcher: CollectingDispatcher, error: Exception, where: str) -> None:
     """The database (or something else) failed: say so in Vietnamese, with the hotline."""
     log_failure(error, where)
-    dispatcher.utter_message(text=wording.database_unavailable())
+    dispatcher.utter_message(text=common_words.database_unavailable())
 
 
 async def is_verified(tracker: Tracker, code: str | None) -> bool:
@@ -78,8 +79,8 @@ async def is_verified(tracker: Tracker, code: str | None) -> bool:
         return False
 
 
-def _verified(session: Any, code: str, who: Any) -> bool:
-    return verification.status(session, code, who).verified
+def _verified(uow: Any, code: str, who: Any) -> bool:
+    return verification.status(uow, code, who).verified
 
 
 # -------------------------------------------------------------- the latest message
@@ -227,7 +228,7 @@ class OutageLocationForm(FormValidationAction):
         if check.ok:
             check = await in_session(_checked_code, raw)
         if not check.ok:
-            dispatcher.utter_message(text=check.reason_vi)
+            dispatcher.utter_message(text=code_problem_text(check.problem))
             return {LOCATION: None}
         location = f"code:{check.code}"
         return {
@@ -242,7 +243,7 @@ class OutageLocationForm(FormValidationAction):
     ) -> dict[str, Any]:
         if kind == "text":
             if answers.wants_to_stop(text):
-                dispatcher.utter_message(text=wording.stopped())
+                dispatcher.utter_message(text=common_words.stopped())
                 return {LOCATION: None, VERDICT: STOPPED}
             if answers.says_no_code(text):
                 dispatcher.utter_message(text=wording.no_code_ask_place())
@@ -276,8 +277,8 @@ class OutageLocationForm(FormValidationAction):
         return {}
 
 
-def _checked_code(session: Any, raw: str) -> customers.CodeCheck:
-    return customers.check_code(session, raw)
+def _checked_code(uow: Any, raw: str) -> customers.CodeCheck:
+    return customers.check_code(uow, raw)
 
 
 def _shown(query: str) -> str:

@@ -39,8 +39,11 @@ from actions.outage_common import (
 )
 from bot.services import customers, outage_reports
 from bot.services import outage_answers as answers
-from bot.services import outage_wording as wording
 from bot.services.outage_reports import Breaker, Outcome, Report, Scope, Target, Verdict
+from bot.wording import common as common_words
+from bot.wording import outage as place_words
+from bot.wording import outage_report as wording
+from bot.wording.customers import code_problem_text
 
 SCOPE, BREAKER, SINCE = "outage_scope", "outage_breaker", "outage_since"
 REPORT_SLOTS = (VERDICT, PENDING, SCOPE, BREAKER, SINCE, "outage_when")
@@ -148,7 +151,7 @@ class ValidateOutageReportForm(OutageLocationForm):
     ) -> dict[str, Any]:
         text = str(value or "")
         if answers.wants_to_stop(text):
-            dispatcher.utter_message(text=wording.stopped())
+            dispatcher.utter_message(text=common_words.stopped())
             return {SINCE: None, VERDICT: STOPPED}
         since = answers.since_text(text)
         if since is None:
@@ -162,7 +165,7 @@ class ValidateOutageReportForm(OutageLocationForm):
         if text in known:
             return {slot: text}
         if answers.wants_to_stop(text):
-            dispatcher.utter_message(text=wording.stopped())
+            dispatcher.utter_message(text=common_words.stopped())
             return {slot: None, VERDICT: STOPPED}
         parsed = parse(text)
         if parsed is None:
@@ -228,7 +231,7 @@ class ActionReportOutage(Action):
             return events
         target = target_of(tracker.get_slot(LOCATION))
         if target is None:
-            dispatcher.utter_message(text=wording.location_not_understood())
+            dispatcher.utter_message(text=place_words.location_not_understood())
             return [*events, SlotSet(LOCATION, None)]
         report = Report(
             target=target,
@@ -241,7 +244,7 @@ class ActionReportOutage(Action):
         try:
             result = await in_session(outage_reports.submit, report)
         except outage_reports.UnknownCustomer:
-            dispatcher.utter_message(text=customers.REASONS_VI[customers.CodeProblem.NOT_FOUND])
+            dispatcher.utter_message(text=code_problem_text(customers.CodeProblem.NOT_FOUND))
             return [*events, SlotSet(LOCATION, None)]
         except Exception as error:
             apologise(dispatcher, error, self.name())

@@ -13,10 +13,11 @@ from actions.common import DB_ERRORS, apologise, button, in_db, latest_text, req
 from actions.identity import CODE, not_verified_text
 from bot.services import requests_info
 from bot.services.verification import NotVerified
+from bot.wording import requests as request_words
 
 KIND = "service_kind"
 REQUEST_OFFER_PREFIX = "request:"
-TICKET_OFFER = "Anh/chị có muốn em tạo yêu cầu để nhân viên Điện lực liên hệ hướng dẫn không ạ?"
+TICKET_OFFER = request_words.TICKET_OFFER
 
 
 def menu_buttons() -> list[dict]:
@@ -34,9 +35,9 @@ class ActionServiceRequest(Action):
         given = next(iter(tracker.get_latest_entity_values(KIND)), None)
         kind = given if requests_info.get(given) else requests_info.kind_from_text(latest_text(tracker))
         if kind is None:
-            dispatcher.utter_message(text=requests_info.menu_text(), buttons=menu_buttons())
+            dispatcher.utter_message(text=request_words.menu_text(), buttons=menu_buttons())
             return [SlotSet(OFFER, None)]
-        text = requests_info.instructions_text(kind) + "\n\n" + TICKET_OFFER
+        text = request_words.instructions_text(kind) + "\n\n" + TICKET_OFFER
         say(dispatcher, text, [button("Tạo yêu cầu", "affirm"), button("Không cần", "deny")])
         return [SlotSet(OFFER, REQUEST_OFFER_PREFIX + kind)]
 
@@ -64,7 +65,7 @@ class ActionAcceptOffer(Action):
                 ticket = await in_db(
                     requests_info.open_request_ticket, kind, tracker.get_slot(CODE), who.channel
                 )
-                dispatcher.utter_message(text=requests_info.ticket_text(ticket))
+                dispatcher.utter_message(text=request_words.ticket_text(ticket))
             else:
                 dispatcher.utter_message(text="Dạ vâng ạ. Anh/chị cần em hỗ trợ gì thêm cứ nhắn em nha.")
         except NotVerified as refused:

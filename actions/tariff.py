@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import DB_ERRORS, button, in_db, latest_text, requester, say
 from actions.identity import CODE
 from bot.services import tariff_quote
+from bot.wording import tariff as tariff_words
 
 
 class ActionTariff(Action):
@@ -30,18 +31,18 @@ class ActionTariff(Action):
                 residential = True  # prices come from the tariff file, not the database
         buttons = [button("Xem hóa đơn của tôi", "ask_bill"), button("Vì sao tiền điện cao", "ask_bill_high")]
         if not residential:
-            say(dispatcher, tariff_quote.BUSINESS_TEXT, [button("Số tổng đài", "ask_contact")])
+            say(dispatcher, tariff_words.business_text(), [button("Số tổng đài", "ask_contact")])
             return []
         table = tariff_quote.price_table()
         if request.kwh is not None:
             bill = tariff_quote.quote(request.kwh, request.households)
-            say(dispatcher, tariff_quote.quote_text(bill, table), buttons)
+            say(dispatcher, tariff_words.quote_text(bill, table), buttons)
         elif request.households > 1:
             say(
                 dispatcher,
-                tariff_quote.table_text(table) + "\n\n" + tariff_quote.HOUSEHOLDS_RULE_TEXT,
+                tariff_words.table_text(table) + "\n\n" + tariff_words.HOUSEHOLDS_RULE_TEXT,
                 buttons,
             )
         else:
-            say(dispatcher, tariff_quote.table_text(table), buttons)
+            say(dispatcher, tariff_words.table_text(table), buttons)
         return []

@@ -27,6 +27,13 @@ class Settings:
     web_host: str
     web_port: int
     hotline: str
+    # --- the utility as customers know it (used by bot/wording) ---
+    hotline_alt: str = "19009000"  # the second hotline number ("" when there is none)
+    utility_name: str = "Điện lực miền Nam"
+    office_name: str = "phòng giao dịch Điện lực"
+    # --- services ---
+    web_identity_secret: str = ""  # signs web identity tokens (empty: no signed web users)
+    outage_group_window_min: int = 30  # reports on one station this close become one incident
 
     @property
     def is_embedded_database(self) -> bool:
@@ -86,7 +93,16 @@ def load_settings() -> Settings:
         web_host=_env("WEB_HOST", "0.0.0.0"),
         web_port=int(_env("WEB_PORT", "8080")),
         hotline=_env("HOTLINE", "19001006"),
+        hotline_alt=os.environ.get("HOTLINE_ALT", "19009000").strip(),
+        utility_name=_env("UTILITY_NAME", "Điện lực miền Nam"),
+        office_name=_env("OFFICE_NAME", "phòng giao dịch Điện lực"),
+        web_identity_secret=os.environ.get("WEB_IDENTITY_SECRET", ""),
+        outage_group_window_min=_positive_int(_env("OUTAGE_GROUP_WINDOW_MIN", ""), 30),
     )
+
+
+def _positive_int(raw: str, default: int) -> int:
+    return int(raw) if raw.isdigit() and int(raw) > 0 else default
 
 
 def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]:

@@ -1,10 +1,9 @@
-"""The utility's data layer: SQLAlchemy models, sessions, queries and migrations.
+"""The utility's data layer: SQLAlchemy models, repositories, the unit of work, sessions
+and migrations.
 
-Never imports Rasa. Entry points: :mod:`bot.db.session` (engines, ``session_scope``),
-:mod:`bot.db.models`, :mod:`bot.db.queries`, :mod:`bot.db.migrate` (``upgrade``) and
-:mod:`bot.db.tariff_sync`.
+Imports nothing above it (no services, no Rasa); uses :mod:`bot.domain`. Entry points:
+:mod:`bot.db.uow` (``UnitOfWork``: a session and its repositories), :mod:`bot.db.models`,
+:mod:`bot.db.repositories`, :mod:`bot.db.session` (engines) and :mod:`bot.db.migrate`
+(``upgrade``). Code above the services reaches it only through
+:func:`bot.services.unit_of_work`.
 """
-
-from bot.db.session import make_engine, session_scope
-
-__all__ = ["make_engine", "session_scope"]

@@ -22,11 +22,12 @@ from sqlalchemy import select, text
 
 from bot import clock
 from bot.config import PROJECT_ROOT
-from bot.db import queries
 from bot.db.models import Customer
+from bot.db.repositories.invoices import latest_invoice_select
 from bot.db.session import dispose_engines, session_scope
+from bot.db.uow import UnitOfWork
+from bot.domain.tariff import compute_bill, load_schedule
 from bot.evaluation.report import machine_description, percentile, write_section
-from bot.services.tariff import compute_bill, load_schedule
 
 LOOKUPS = 2000
 BILLS = 5000
@@ -45,7 +46,7 @@ def _build_demo_database(directory: Path) -> tuple[str, float]:
 def _time_latest_invoice(url: str) -> tuple[list[float], str]:
     with session_scope(url) as session:
         codes = list(session.execute(select(Customer.code)).scalars())
-        query = queries.latest_invoice_select(codes[0]).compile(compile_kwargs={"literal_binds": True})
+        query = latest_invoice_select(codes[0]).compile(compile_kwargs={"literal_binds": True})
         plan_rows = session.execute(text(f"EXPLAIN QUERY PLAN {query}")).all()
     plan = "; ".join(str(row[-1]) for row in plan_rows)
     rng = random.Random(42)
@@ -53,8 +54,8 @@ def _time_latest_invoice(url: str) -> tuple[list[float], str]:
     for _ in range(LOOKUPS):
         code = rng.choice(codes)
         started = time.perf_counter()
-        with session_scope(url) as session:
-            invoice = queries.latest_invoice(session, code)
+        with UnitOfWork(url) as uow:
+            invoice = uow.invoices.latest(code)
             assert invoice is not None and invoice.lines
         timings.append((time.perf_counter() - started) * 1000)
     return timings, plan

@@ -1,299 +1,313 @@
 """Bills, debts, bill explanations and re-check requests, for a verified requester.
 
 Every function that reads account data first calls
-:func:`bot.services.verification.require_verified` (it raises ``NotVerified``) and then
-writes the disclosure to the audit log. Numbers come from the database (invoices and
-their per-tier lines, billed by the tariff engine) and every answer says the day it is
-valid for ("tính đến 27/11/2026"). The sentences are polite southern Vietnamese.
+:func:`bot.services.verification.require_verified` (once: it raises ``NotVerified``)
+and then writes the disclosure to the audit log. Numbers come from the database
+(invoices and their per-tier lines, billed by the tariff engine); each result carries
+the day it is valid for (``as_of``). Results are dataclasses: :mod:`bot.wording.billing`
+says them in Vietnamese. A month is fetched by month, never by loading the history.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
-
-import yaml
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from decimal import Decimal
 
 from bot import clock
-from bot.db import queries
 from bot.db.models import (
     Customer,
     Invoice,
-    InvoiceStatus,
     ReadingSource,
     SupplyStatus,
-    Ticket,
     TicketKind,
     TicketPriority,
-    TicketStatus,
 )
-from bot.services import explain
-from bot.services.formatting import format_date, format_kwh, format_money, format_period, format_rate
-from bot.services.periods import Month
-from bot.services.tariff import load_schedule
-from bot.services.verification import Requester, mask_name, require_verified
+from bot.db.repositories.tickets import OPEN_STATES
+from bot.db.uow import UnitOfWork
+from bot.domain import explain
+from bot.domain.billing import InvoiceStatus, invoice_status
+from bot.domain.formatting import format_kwh, format_money, format_period
+from bot.domain.periods import Month
+from bot.domain.tariff import load_schedule
+from bot.services.verification import Requester, disclose, mask_name, require_verified
 
-RESOURCES = Path(__file__).resolve().parent / "resources"
 RECHECK_ANSWER_WITHIN = timedelta(hours=24)
 NOTICES_BEFORE_SUSPENSION = 2
 
-PAYMENT_CHANNELS_VI = {
-    "bank": "qua chuyển khoản ngân hàng",
-    "auto_debit": "qua trích nợ tự động",
-    "momo": "qua ví MoMo",
-    "zalopay": "qua ví ZaloPay",
-    "vnpay": "qua VNPay",
-    "viettelmoney": "qua Viettel Money",
-    "shopeepay": "qua ví ShopeePay",
-    "app": "qua ứng dụng EVNSPC CSKH",
-    "collection_point": "tại điểm thu hộ",
-    "counter": "tại quầy giao dịch",
-}
+
+# ----------------------------------------------------------------------- results
 
 
 @dataclass(frozen=True)
-class Answer:
-    """What the bot says, and what it may offer or remember next."""
+class Account:
+    """Whose data it is, as it may be shown: the code and the masked name."""
 
-    text: str
-    found: bool = True  # False: nothing to show (no invoice for that month...)
-    month_key: str | None = None  # the invoice's month ("2026-10"), for "chi tiết"
-    offer_recheck: bool = False
+    code: str
+    masked_name: str
 
 
-# --------------------------------------------------------------------- wording
+@dataclass(frozen=True)
+class InvoiceLineView:
+    part: int  # 0-based part of the period (a price or VAT change splits it)
+    tier: int
+    kwh: int
+    unit_price: Decimal
+    amount: Decimal
+    vat_rate: Decimal
+    tariff_code: str
+    tariff_name: str  # "QĐ 1279/QĐ-BCT" (the code when the schedule does not know it)
+    part_start: date | None
+    part_end: date | None
 
 
-def account_label(customer: Customer) -> str:
-    """``mã PB05010000001 (Tr*** T*** B***)``: never the full name, never the phone."""
-    return f"mã {customer.code} ({mask_name(customer.name)})"
+@dataclass(frozen=True)
+class InvoiceView:
+    month: Month  # the reading month (the period ends in it)
+    period_start: date
+    period_end: date
+    days: int
+    kwh: int
+    subtotal: Decimal
+    vat_amount: Decimal
+    total: Decimal
+    vat_rates: tuple[Decimal, ...]  # the distinct rates billed, lowest first
+    due_date: date
+    status: InvoiceStatus  # as of the answer's day
+    payment_date: date | None
+    payment_channel: str | None  # "momo", "bank", ... (None: unknown or unpaid)
+    estimated_reading: bool
+    lines: tuple[InvoiceLineView, ...]
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """What happens when bills stay unpaid (DOMAIN.md "Payment")."""
+
+    suspended: bool  # the supply is already suspended for debt
+    notices_sent: int
+    notices_before_suspension: int = NOTICES_BEFORE_SUSPENSION
+
+
+@dataclass(frozen=True)
+class NoInvoice:
+    """No invoice to show for what was asked."""
+
+    asked: Month | None  # None: the latest
+    available: tuple[Month, Month] | None  # the oldest and newest invoice months; None: none at all
+    not_issued_yet: bool  # the month asked is still to come
+    reading_day: int
+
+
+@dataclass(frozen=True)
+class InvoiceAnswer:
+    """A bill (or its per-tier detail); ``missing`` when there is none to show."""
+
+    account: Account
+    as_of: date
+    invoice: InvoiceView | None = None
+    missing: NoInvoice | None = None
+    arrears: Arrears | None = None  # set when the invoice is overdue
+
+    @property
+    def found(self) -> bool:
+        return self.invoice is not None
+
+    @property
+    def month_key(self) -> str | None:
+        """The invoice's month (``"2026-10"``), for "chi tiết" and "tháng trước"."""
+        return self.invoice.month.key if self.invoice is not None else None
+
+
+@dataclass(frozen=True)
+class DebtAnswer:
+    account: Account
+    as_of: date
+    unpaid: tuple[InvoiceView, ...]  # oldest first
+    total: Decimal
+    last_paid: InvoiceView | None = None  # when nothing is owed: the latest invoice, paid
+    arrears: Arrears | None = None  # set when some are overdue
+
+
+@dataclass(frozen=True)
+class ExplainedBill:
+    """Why the bill is what it is, against the previous period and last year."""
+
+    account: Account
+    as_of: date
+    invoice: InvoiceView | None = None
+    explanation: explain.BillExplanation | None = None
+    missing: NoInvoice | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.explanation is not None
+
+    @property
+    def month_key(self) -> str | None:
+        return self.invoice.month.key if self.invoice is not None else None
+
+    @property
+    def offer_recheck(self) -> bool:
+        """A re-check (phúc tra) is offered with every explanation."""
+        return self.found
+
+
+@dataclass(frozen=True)
+class RecheckResult:
+    account: Account
+    as_of: date
+    ticket_number: str | None = None
+    created: bool = False  # False: an open re-check of the same bill already existed
+    answer_by: datetime | None = None  # the promised answer time
+    month: Month | None = None
+    missing: NoInvoice | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.ticket_number is not None
+
+
+# ---------------------------------------------------------------------- snapshots
+
+
+def account_of(customer: Customer) -> Account:
+    return Account(customer.code, mask_name(customer.name))
 
 
 def invoice_month(invoice: Invoice) -> Month:
     return Month(invoice.period_end.year, invoice.period_end.month)
 
 
-def as_of_text(today: date) -> str:
-    return f"(Thông tin tính đến ngày {format_date(today)}.)"
+def _tariff_name(code: str) -> str:
+    try:
+        return load_schedule().version_by_code(code).name
+    except KeyError:
+        return code
 
 
-def _paid_text(invoice: Invoice) -> str:
-    how = PAYMENT_CHANNELS_VI.get((invoice.payment_channel or "").lower())
-    return f"đã thanh toán ngày {format_date(invoice.payment_date)}{' ' + how if how else ''}."
-
-
-def overdue_next_steps(customer: Customer, invoices: list[Invoice]) -> str:
-    """What happens when bills stay unpaid (DOMAIN.md "Payment")."""
-    if customer.supply_status == SupplyStatus.SUSPENDED.value:
-        return (
-            "Hiện nguồn điện của anh/chị đang tạm ngừng do chưa thanh toán tiền điện. Sau khi "
-            "anh/chị thanh toán hết số nợ, Điện lực sẽ đóng điện lại nha."
+def invoice_view(invoice: Invoice, today: date) -> InvoiceView:
+    lines = tuple(
+        InvoiceLineView(
+            part=line.part,
+            tier=line.tier,
+            kwh=line.kwh,
+            unit_price=line.unit_price,
+            amount=line.amount,
+            vat_rate=line.vat_rate,
+            tariff_code=line.tariff_code,
+            tariff_name=_tariff_name(line.tariff_code),
+            part_start=line.part_start,
+            part_end=line.part_end,
         )
-    notices = max([customer.notices_sent or 0, *(i.reminders_sent or 0 for i in invoices)])
-    sent = f"Điện lực đã gửi {notices} lần thông báo nhắc nợ. " if notices else ""
-    if notices >= NOTICES_BEFORE_SUSPENSION:
-        return (
-            f"{sent}Nếu chưa thanh toán, Điện lực có thể tạm ngừng cấp điện (sẽ báo trước ít nhất "
-            "24 giờ). Anh/chị thanh toán sớm giúp em nha."
-        )
-    return (
-        f"{sent}Sau {NOTICES_BEFORE_SUSPENSION} lần thông báo mà vẫn chưa thanh toán, Điện lực có thể "
-        "tạm ngừng cấp điện (báo trước ít nhất 24 giờ). Anh/chị thanh toán sớm giúp em nha."
+        for line in invoice.lines
+    )
+    return InvoiceView(
+        month=invoice_month(invoice),
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        days=invoice.days,
+        kwh=invoice.kwh,
+        subtotal=Decimal(invoice.subtotal),
+        vat_amount=Decimal(invoice.vat_amount),
+        total=Decimal(invoice.total),
+        vat_rates=tuple(sorted({line.vat_rate for line in lines} or {invoice.vat_rate})),
+        due_date=invoice.due_date,
+        status=invoice_status(invoice, today),
+        payment_date=invoice.payment_date,
+        payment_channel=invoice.payment_channel,
+        estimated_reading=_estimated(invoice),
+        lines=lines,
     )
 
 
-def status_text(invoice: Invoice, customer: Customer, today: date) -> str:
-    status = queries.invoice_status(invoice, today)
-    if status is InvoiceStatus.PAID:
-        return _paid_text(invoice)
-    if status is InvoiceStatus.UNPAID:
-        return f"chưa thanh toán, hạn thanh toán ngày {format_date(invoice.due_date)}."
-    return f"chưa thanh toán, đã quá hạn (hạn ngày {format_date(invoice.due_date)}). " + overdue_next_steps(
-        customer, [invoice]
-    )
+def _estimated(invoice: Invoice) -> bool:
+    return invoice.reading is not None and invoice.reading.source == ReadingSource.ESTIMATED.value
 
 
-def _vat_label(invoice: Invoice) -> str:
-    rates = sorted({line.vat_rate for line in invoice.lines} or {invoice.vat_rate})
-    return " và ".join(format_rate(rate) for rate in rates)
-
-
-def bill_text(invoice: Invoice, customer: Customer, today: date) -> str:
-    month = invoice_month(invoice)
-    lines = [
-        f"Dạ, hóa đơn tiền điện tháng {month.label} của {account_label(customer)}:",
-        f"- Kỳ: {format_period(invoice.period_start, invoice.period_end)} ({invoice.days} ngày)",
-        f"- Điện năng tiêu thụ: {format_kwh(invoice.kwh)}",
-        f"- Tổng tiền (đã gồm thuế GTGT {_vat_label(invoice)}): {format_money(invoice.total)}",
-        f"- Hạn thanh toán: {format_date(invoice.due_date)}",
-        f"- Tình trạng: {status_text(invoice, customer, today)}",
-    ]
-    if invoice.reading is not None and invoice.reading.source == ReadingSource.ESTIMATED.value:
-        lines.append("- Lưu ý: kỳ này dùng chỉ số ước tính, sẽ được điều chỉnh khi ghi chỉ số thực tế.")
-    lines.append(as_of_text(today))
-    return "\n".join(lines)
-
-
-def detail_text(invoice: Invoice, customer: Customer, today: date) -> str:
-    schedule = load_schedule()
-    month = invoice_month(invoice)
-    lines = [
-        f"Dạ, chi tiết hóa đơn tháng {month.label} của {account_label(customer)}, kỳ "
-        f"{format_period(invoice.period_start, invoice.period_end)}, {format_kwh(invoice.kwh)}:"
-    ]
-    parts = sorted({line.part for line in invoice.lines})
-    for part in parts:
-        part_lines = [line for line in invoice.lines if line.part == part]
-        first = part_lines[0]
-        try:
-            tariff_name = schedule.version_by_code(first.tariff_code).name
-        except KeyError:
-            tariff_name = first.tariff_code
-        if len(parts) > 1 and first.part_start and first.part_end:
-            lines.append(
-                f"Từ {format_date(first.part_start)} đến {format_date(first.part_end)} "
-                f"(giá theo {tariff_name}, thuế GTGT {format_rate(first.vat_rate)}):"
-            )
-        else:
-            lines.append(f"Giá theo {tariff_name}:")
-        for line in part_lines:
-            lines.append(
-                f"- Bậc {line.tier}: {format_kwh(line.kwh)} × {format_money(line.unit_price)} = "
-                f"{format_money(line.amount)}"
-            )
-    lines += [
-        f"- Cộng tiền điện: {format_money(invoice.subtotal)}",
-        f"- Thuế GTGT {_vat_label(invoice)}: {format_money(invoice.vat_amount)}",
-        f"- Tổng cộng: {format_money(invoice.total)}",
-        as_of_text(today),
-    ]
-    return "\n".join(lines)
+def arrears(customer: Customer, overdue: list[Invoice]) -> Arrears:
+    notices = max([customer.notices_sent or 0, *(i.reminders_sent or 0 for i in overdue)])
+    return Arrears(customer.supply_status == SupplyStatus.SUSPENDED.value, notices)
 
 
 # ------------------------------------------------------------------- selection
 
 
-def _all_invoices(session: Session, code: str) -> list[Invoice]:
-    return queries.invoices_for_customer(session, code)
-
-
-def _no_invoice_text(customer: Customer, month: Month | None, invoices: list[Invoice], today: date) -> str:
-    label = account_label(customer)
-    if not invoices:
-        return f"Dạ, hiện em chưa thấy hóa đơn tiền điện nào của {label}. {as_of_text(today)}"
-    newest, oldest = invoice_month(invoices[0]), invoice_month(invoices[-1])
-    available = f"Trên hệ thống có hóa đơn từ tháng {oldest.label} đến tháng {newest.label}."
-    if month is not None and month.is_after(today):
-        return (
-            f"Dạ, hóa đơn tháng {month.label} của {label} chưa phát hành: công tơ được ghi chỉ số "
-            f"ngày {customer.reading_day} hằng tháng, hóa đơn có sau ngày ghi. {available}"
-        )
-    asked = f"tháng {month.label}" if month is not None else "kỳ này"
-    return f"Dạ, em chưa thấy hóa đơn {asked} của {label}. {available} {as_of_text(today)}"
-
-
-def _pick_invoice(invoices: list[Invoice], month: Month | None) -> Invoice | None:
-    if not invoices:
-        return None
+def _invoice_of(uow: UnitOfWork, code: str, month: Month | None) -> Invoice | None:
+    """The invoice of ``month`` (None: the latest; "kỳ này" before this month's reading:
+    the current bill), fetched by month."""
     if month is None:
-        return invoices[0]
-    in_month = [i for i in invoices if (i.period_end.year, i.period_end.month) == (month.year, month.month)]
-    if in_month:
-        return in_month[0]
-    if month.current:
-        return invoices[0]  # "kỳ này" before this month's reading: the current bill
-    return None
+        return uow.invoices.latest(code)
+    invoice = uow.invoices.for_month(code, month.year, month.month)
+    if invoice is None and month.current:
+        invoice = uow.invoices.latest(code)
+    return invoice
 
 
-def _disclose(session: Session, customer: Customer, requester: Requester, what: str) -> None:
-    queries.record_disclosure(session, customer.code, requester.channel, requester.user_id, what)
+def _missing(uow: UnitOfWork, customer: Customer, month: Month | None, today: date) -> NoInvoice:
+    ends = uow.invoices.period_end_range(customer.code)
+    available = (Month(ends[0].year, ends[0].month), Month(ends[1].year, ends[1].month)) if ends else None
+    return NoInvoice(
+        asked=month,
+        available=available,
+        not_issued_yet=bool(available and month is not None and month.is_after(today)),
+        reading_day=customer.reading_day,
+    )
 
 
 # ------------------------------------------------------------------- answers
 
 
 def _invoice_answer(
-    session: Session,
-    code: str,
-    requester: Requester,
-    month: Month | None,
-    today: date | None,
-    disclosed: str,
-    render: Callable[[Invoice, Customer, date], str],
-) -> Answer:
-    """Verified requester, the invoice of ``month`` (None: the latest), audited, rendered."""
-    customer = require_verified(session, code, requester)
+    uow: UnitOfWork, code: str, requester: Requester, month: Month | None, today: date | None, disclosed: str
+) -> InvoiceAnswer:
+    """Verified requester, the invoice of ``month`` (None: the latest), audited."""
+    customer = require_verified(uow, code, requester)
     today = today or clock.today()
-    invoices = _all_invoices(session, customer.code)
-    invoice = _pick_invoice(invoices, month)
+    account = account_of(customer)
+    invoice = _invoice_of(uow, customer.code, month)
     if invoice is None:
-        return Answer(_no_invoice_text(customer, month, invoices, today), found=False)
-    key = invoice_month(invoice).key
-    _disclose(session, customer, requester, f"{disclosed} {key}")
-    return Answer(render(invoice, customer, today), month_key=key)
+        return InvoiceAnswer(account, today, missing=_missing(uow, customer, month, today))
+    view = invoice_view(invoice, today)
+    disclose(uow, customer, requester, f"{disclosed} {view.month.key}")
+    overdue = arrears(customer, [invoice]) if view.status is InvoiceStatus.OVERDUE else None
+    return InvoiceAnswer(account, today, invoice=view, arrears=overdue)
 
 
 def bill_answer(
-    session: Session,
-    code: str,
-    requester: Requester,
-    month: Month | None = None,
-    today: date | None = None,
-) -> Answer:
+    uow: UnitOfWork, code: str, requester: Requester, month: Month | None = None, today: date | None = None
+) -> InvoiceAnswer:
     """The bill of ``month`` (None: the latest): period, kWh, total, due date, status."""
-    return _invoice_answer(session, code, requester, month, today, "invoice", bill_text)
+    return _invoice_answer(uow, code, requester, month, today, "invoice")
 
 
 def bill_detail_answer(
-    session: Session,
-    code: str,
-    requester: Requester,
-    month: Month | None = None,
-    today: date | None = None,
-) -> Answer:
+    uow: UnitOfWork, code: str, requester: Requester, month: Month | None = None, today: date | None = None
+) -> InvoiceAnswer:
     """The per-tier breakdown of the bill of ``month`` (None: the latest)."""
-    return _invoice_answer(session, code, requester, month, today, "invoice detail", detail_text)
+    return _invoice_answer(uow, code, requester, month, today, "invoice detail")
 
 
-def debt_answer(session: Session, code: str, requester: Requester, today: date | None = None) -> Answer:
+def debt_answer(uow: UnitOfWork, code: str, requester: Requester, today: date | None = None) -> DebtAnswer:
     """Unpaid invoices (unpaid and overdue) and the total owed, as of today."""
-    customer = require_verified(session, code, requester)
+    customer = require_verified(uow, code, requester)
     today = today or clock.today()
-    unpaid = queries.unpaid_invoices(session, customer.code, today)
-    _disclose(session, customer, requester, "debt")
-    label = account_label(customer)
+    unpaid = uow.invoices.unpaid(customer.code, today)
+    disclose(uow, customer, requester, "debt")
+    account = account_of(customer)
     if not unpaid:
-        latest = queries.latest_invoice(session, customer.code)
-        last = ""
-        if latest is not None and latest.payment_date is not None:
-            last = (
-                f" Hóa đơn gần nhất (tháng {invoice_month(latest).label}, {format_money(latest.total)}) "
-                f"đã thanh toán ngày {format_date(latest.payment_date)}."
-            )
-        return Answer(f"Dạ, tính đến ngày {format_date(today)}, {label} không còn nợ tiền điện.{last}")
-    lines = [f"Dạ, tính đến ngày {format_date(today)}, {label} còn {len(unpaid)} hóa đơn chưa thanh toán:"]
-    overdue = []
-    for invoice in unpaid:
-        state = queries.invoice_status(invoice, today)
-        when = (
-            f"quá hạn từ ngày {format_date(invoice.due_date + timedelta(days=1))}"
-            if state is InvoiceStatus.OVERDUE
-            else f"hạn thanh toán ngày {format_date(invoice.due_date)}"
-        )
-        if state is InvoiceStatus.OVERDUE:
-            overdue.append(invoice)
-        period = format_period(invoice.period_start, invoice.period_end)
-        month = invoice_month(invoice).label
-        lines.append(f"- Tháng {month} (kỳ {period}): {format_money(invoice.total)}, {when}")
-    lines.append(f"Tổng cộng: {format_money(sum(i.total for i in unpaid))}.")
-    if overdue:
-        lines.append(overdue_next_steps(customer, overdue))
-    return Answer("\n".join(lines))
+        latest = uow.invoices.latest(customer.code)
+        paid = invoice_view(latest, today) if latest is not None and latest.payment_date else None
+        return DebtAnswer(account, today, (), Decimal(0), last_paid=paid)
+    views = tuple(invoice_view(invoice, today) for invoice in unpaid)
+    overdue = [i for i, v in zip(unpaid, views, strict=True) if v.status is InvoiceStatus.OVERDUE]
+    return DebtAnswer(
+        account,
+        today,
+        views,
+        sum((v.total for v in views), Decimal(0)),
+        arrears=arrears(customer, overdue) if overdue else None,
+    )
 
 
 # ------------------------------------------------------------ why is it high
@@ -306,8 +320,7 @@ def _facts(invoice: Invoice, households: int) -> explain.InvoiceFacts:
         kwh=invoice.kwh,
         total=invoice.total,
         households=households,
-        estimated_reading=invoice.reading is not None
-        and invoice.reading.source == ReadingSource.ESTIMATED.value,
+        estimated_reading=_estimated(invoice),
         lines=tuple(
             explain.InvoiceLine(
                 line.tier, line.kwh, line.unit_price, line.amount, line.tariff_code, line.part
@@ -318,99 +331,54 @@ def _facts(invoice: Invoice, households: int) -> explain.InvoiceFacts:
     )
 
 
-@functools.cache
-def _tips(path: Path = RESOURCES / "saving_tips.yml") -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def tips_text(today: date) -> str:
-    tips = _tips()
-    header = tips["hot_season_header"] if today.month in tips.get("hot_season_months", []) else tips["header"]
-    return "\n".join([header, *(f"- {tip}" for tip in tips["tips"])])
-
-
-RECHECK_OFFER = (
-    "Nếu anh/chị vẫn thấy chưa hợp lý, em tạo yêu cầu phúc tra (Điện lực kiểm tra lại chỉ số "
-    "công tơ) và Điện lực sẽ trả lời anh/chị trong vòng 24 giờ. Anh/chị có muốn em tạo yêu cầu "
-    "phúc tra không ạ?"
-)
-
-
 def bill_high_answer(
-    session: Session,
-    code: str,
-    requester: Requester,
-    month: Month | None = None,
-    today: date | None = None,
-) -> Answer:
-    """Why the bill is what it is (against the previous period and last year), tips,
-    and the offer of a re-check."""
-    customer = require_verified(session, code, requester)
+    uow: UnitOfWork, code: str, requester: Requester, month: Month | None = None, today: date | None = None
+) -> ExplainedBill:
+    """Why the bill is what it is (against the previous period and last year)."""
+    customer = require_verified(uow, code, requester)
     today = today or clock.today()
-    invoices = _all_invoices(session, customer.code)
-    invoice = _pick_invoice(invoices, month)
+    account = account_of(customer)
+    invoice = _invoice_of(uow, customer.code, month)
     if invoice is None:
-        return Answer(_no_invoice_text(customer, month, invoices, today), found=False)
-    previous = queries.previous_invoice(session, invoice)
-    last_year = queries.same_period_last_year(session, invoice)
+        return ExplainedBill(account, today, missing=_missing(uow, customer, month, today))
+    previous = uow.invoices.previous(invoice)
+    last_year = uow.invoices.same_month_last_year(invoice)
     households = customer.households or 1
     explanation = explain.explain_bill(
         _facts(invoice, households),
         _facts(previous, households) if previous else None,
         _facts(last_year, households) if last_year else None,
     )
-    key = invoice_month(invoice).key
-    _disclose(session, customer, requester, f"bill explanation {key}")
-    sentences = explain.explanation_text(explanation)
-    sentences[0] = sentences[0].replace("của anh/chị", f"của {account_label(customer)}", 1)
-    text = "\n".join([*sentences, as_of_text(today), "", tips_text(today), "", RECHECK_OFFER])
-    return Answer(text, month_key=key, offer_recheck=True)
+    view = invoice_view(invoice, today)
+    disclose(uow, customer, requester, f"bill explanation {view.month.key}")
+    return ExplainedBill(account, today, invoice=view, explanation=explanation)
 
 
 # ------------------------------------------------------------------ re-check
 
 
-@dataclass(frozen=True)
-class RecheckResult:
-    ticket_number: str
-    created: bool  # False: an open re-check of the same bill already existed
-    answer_by: datetime  # the promised answer time
-    text: str
-
-
-def _open_recheck(session: Session, code: str, summary: str) -> Ticket | None:
-    statement = (
-        select(Ticket)
-        .where(
-            Ticket.customer_code == code,
-            Ticket.kind == TicketKind.RECHECK.value,
-            Ticket.summary == summary,
-            Ticket.status.in_([TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value]),
-        )
-        .order_by(Ticket.created_at.desc())
-        .limit(1)
-    )
-    return session.execute(statement).scalars().first()
-
-
 def open_recheck(
-    session: Session, code: str, requester: Requester, month: Month | None = None
-) -> RecheckResult | Answer:
+    uow: UnitOfWork, code: str, requester: Requester, month: Month | None = None
+) -> RecheckResult:
     """Open (once) a re-check ticket for the bill of ``month`` (None: the latest)."""
-    customer = require_verified(session, code, requester)
+    customer = require_verified(uow, code, requester)
     today = clock.today()
-    invoices = _all_invoices(session, customer.code)
-    invoice = _pick_invoice(invoices, month)
+    account = account_of(customer)
+    invoice = _invoice_of(uow, customer.code, month)
     if invoice is None:
-        return Answer(_no_invoice_text(customer, month, invoices, today), found=False)
-    label = invoice_month(invoice).label
-    _disclose(session, customer, requester, f"recheck {invoice_month(invoice).key}")
-    summary = f"Phúc tra hóa đơn tháng {label} ({format_kwh(invoice.kwh)}, {format_money(invoice.total)})"
-    ticket = _open_recheck(session, customer.code, summary)
+        return RecheckResult(account, today, missing=_missing(uow, customer, month, today))
+    shown = invoice_month(invoice)
+    disclose(uow, customer, requester, f"recheck {shown.key}")
+    # The ticket's words are for the agents (stored with the ticket, not a reply).
+    summary = (
+        f"Phúc tra hóa đơn tháng {shown.label} ({format_kwh(invoice.kwh)}, {format_money(invoice.total)})"
+    )
+    ticket = uow.tickets.latest_of_customer(
+        customer.code, TicketKind.RECHECK, summary=summary, states=OPEN_STATES
+    )
     created = ticket is None
     if ticket is None:
-        ticket = queries.add_ticket(
-            session,
+        ticket = uow.tickets.add(
             kind=TicketKind.RECHECK,
             priority=TicketPriority.HIGH,
             summary=summary,
@@ -422,29 +390,11 @@ def open_recheck(
                 "Cam kết trả lời trong 24 giờ."
             ),
         )
-    answer_by = ticket.created_at + RECHECK_ANSWER_WITHIN
-    opening = "em đã tạo yêu cầu phúc tra" if created else "yêu cầu phúc tra đã được tạo trước đó,"
-    text = (
-        f"Dạ, {opening} số {ticket.number} cho hóa đơn tháng {label} của {account_label(customer)}. "
-        f"Điện lực sẽ kiểm tra lại chỉ số công tơ và trả lời anh/chị trong vòng 24 giờ (trước "
-        f"{answer_by:%H:%M} ngày {format_date(answer_by.date())}). Khi cần hỏi lại, anh/chị đọc số "
-        "yêu cầu này nha."
+    return RecheckResult(
+        account,
+        today,
+        ticket_number=ticket.number,
+        created=created,
+        answer_by=ticket.created_at + RECHECK_ANSWER_WITHIN,
+        month=shown,
     )
-    return RecheckResult(ticket.number, created, answer_by, text)
-
-
-# ------------------------------------------------------------ payment methods
-
-
-@functools.cache
-def _payment_methods(path: Path = RESOURCES / "payment_methods.yml") -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def payment_methods_text() -> str:
-    """The ways to pay (public information, no verification)."""
-    data = _payment_methods()
-    lines = ["Dạ, anh/chị có thể thanh toán tiền điện qua:"]
-    lines += [f"- {m['name']}: {m['how']}" for m in data["methods"]]
-    lines += list(data.get("notes") or [])
-    return "\n".join(lines)

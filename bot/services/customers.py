@@ -1,31 +1,19 @@
 """Customer codes: format rules and lookup, shared by every conversation.
 
-A customer code (mã khách hàng) is 13 characters: 2 letters and 11 digits
-(``PB05010000001``). Customers type it in lower case, with spaces or dashes; the NLU
-normalises well-formed codes, and this module is the one place that decides whether a
-code is acceptable and says why not, in Vietnamese.
+The rules themselves are domain code (:mod:`bot.domain.codes`); this module adds the
+lookup. Why a code is refused is a :class:`CodeProblem`; the sentence that tells the
+customer is :func:`bot.wording.customers.code_problem_text`.
 """
 
 from __future__ import annotations
 
-import enum
-import re
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
-from bot.db import queries
 from bot.db.models import Customer
+from bot.db.uow import UnitOfWork
+from bot.domain.codes import CODE_PATTERN, KNOWN_PREFIXES, CodeProblem, format_problem, normalize_code
 
-CODE_PATTERN = re.compile(r"^[A-Z]{2}\d{11}$")
-KNOWN_PREFIXES = ("PB", "PK", "PE")
-
-
-class CodeProblem(enum.Enum):
-    EMPTY = "empty"
-    BAD_FORMAT = "bad_format"
-    UNKNOWN_PREFIX = "unknown_prefix"
-    NOT_FOUND = "not_found"
+__all__ = ["CODE_PATTERN", "KNOWN_PREFIXES", "CodeCheck", "CodeProblem", "check_code", "check_format"]
 
 
 @dataclass(frozen=True)
@@ -38,46 +26,18 @@ class CodeCheck:
     def ok(self) -> bool:
         return self.problem is None
 
-    @property
-    def reason_vi(self) -> str:
-        """What to tell the customer when the code is not acceptable."""
-        return REASONS_VI[self.problem] if self.problem else ""
-
-
-REASONS_VI = {
-    CodeProblem.EMPTY: "Dạ, anh/chị cho em xin mã khách hàng (13 ký tự, in trên hóa đơn tiền điện) nha.",
-    CodeProblem.BAD_FORMAT: (
-        "Dạ, mã khách hàng gồm 13 ký tự: 2 chữ cái và 11 chữ số, ví dụ PB05010000001 "
-        "(in trên hóa đơn hoặc tin nhắn báo tiền điện). Anh/chị kiểm tra và gửi lại giúp em nha."
-    ),
-    CodeProblem.UNKNOWN_PREFIX: (
-        "Dạ, mã khách hàng của Điện lực miền Nam bắt đầu bằng PB hoặc PK (TP.HCM là PE). "
-        "Anh/chị kiểm tra lại mã trên hóa đơn giúp em nha."
-    ),
-    CodeProblem.NOT_FOUND: (
-        "Dạ, em không tìm thấy mã khách hàng này trong hệ thống. "
-        "Anh/chị kiểm tra lại mã trên hóa đơn tiền điện giúp em nha."
-    ),
-}
-
 
 def check_format(raw: str | None) -> CodeCheck:
-    code = queries.normalize_code(raw or "")
-    if not code:
-        return CodeCheck(code, CodeProblem.EMPTY)
-    if not CODE_PATTERN.match(code):
-        return CodeCheck(code, CodeProblem.BAD_FORMAT)
-    if code[:2] not in KNOWN_PREFIXES:
-        return CodeCheck(code, CodeProblem.UNKNOWN_PREFIX)
-    return CodeCheck(code, None)
+    code = normalize_code(raw or "")
+    return CodeCheck(code, format_problem(code))
 
 
-def check_code(session: Session, raw: str | None) -> CodeCheck:
+def check_code(uow: UnitOfWork, raw: str | None) -> CodeCheck:
     """Format first, then existence; the customer is attached when found."""
     formatted = check_format(raw)
     if not formatted.ok:
         return formatted
-    customer = queries.get_customer(session, formatted.code)
+    customer = uow.customers.get(formatted.code)
     if customer is None:
         return CodeCheck(formatted.code, CodeProblem.NOT_FOUND)
     return CodeCheck(formatted.code, None, customer)

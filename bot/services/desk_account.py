@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from bot import clock
-from bot.db import queries
-from bot.db.models import DeskDisclosure, InvoiceStatus, Ticket, TicketStatus
+from bot.db.models import DeskDisclosure, InvoiceStatus
+from bot.db.uow import UnitOfWork
+from bot.domain.billing import invoice_status
 from bot.services import outage, restore
-from bot.services.handoff import unit_session
 
 DISCLOSED = "desk account summary: customer, latest invoice, debt, tickets, incidents, supply"
 
@@ -71,40 +69,26 @@ def _line(invoice: Any, today: date) -> InvoiceLine:
         kwh=invoice.kwh,
         total=invoice.total,
         due_date=invoice.due_date,
-        status=queries.invoice_status(invoice, today).value,
+        status=invoice_status(invoice, today).value,
         payment_date=invoice.payment_date,
     )
 
 
 def account_summary(
-    uow: Any, code: str, agent_id: int, handoff_id: int | None = None, now: datetime | None = None
+    uow: UnitOfWork, code: str, agent_id: int, handoff_id: int | None = None, now: datetime | None = None
 ) -> AccountSummary | None:
     """The account of ``code`` for an agent (audited); None when there is no such customer."""
-    session = unit_session(uow)
     now = now or clock.now()
     today = now.date()
-    customer = queries.get_customer(session, code)
+    customer = uow.customers.get(code)
     if customer is None:
         return None
-    latest = queries.latest_invoice(session, customer.code)
-    unpaid = [_line(i, today) for i in queries.unpaid_invoices(session, customer.code, today)]
-    tickets = session.execute(
-        select(Ticket)
-        .where(
-            Ticket.customer_code == customer.code,
-            Ticket.status.in_((TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)),
-        )
-        .order_by(Ticket.created_at.desc())
-        .limit(10)
-    ).scalars()
-    status = restore.for_customer(session, customer.code, now)
-    schedule = outage.schedule_for_customer(session, customer, outage.next_days(today))
-    session.add(
-        DeskDisclosure(
-            at=now, agent_id=agent_id, customer_code=customer.code, handoff_id=handoff_id, disclosed=DISCLOSED
-        )
-    )
-    session.flush()
+    latest = uow.invoices.latest(customer.code)
+    unpaid = [_line(i, today) for i in uow.invoices.unpaid(customer.code, today)]
+    tickets = uow.handoffs.open_tickets_of(customer.code, 10)
+    status = restore.for_customer(uow, customer.code, now)
+    schedule = outage.schedule_for_customer(uow, customer, outage.next_days(today))
+    uow.desk.add_disclosure(agent_id, customer.code, handoff_id, DISCLOSED, now)
     incident = status.incident if status is not None else None
     return AccountSummary(
         code=customer.code,
@@ -129,13 +113,5 @@ def account_summary(
     )
 
 
-def disclosures_for(uow: Any, code: str, limit: int = 50) -> list[DeskDisclosure]:
-    session = unit_session(uow)
-    return list(
-        session.execute(
-            select(DeskDisclosure)
-            .where(DeskDisclosure.customer_code == queries.normalize_code(code))
-            .order_by(DeskDisclosure.at.desc(), DeskDisclosure.id.desc())
-            .limit(limit)
-        ).scalars()
-    )
+def disclosures_for(uow: UnitOfWork, code: str, limit: int = 50) -> list[DeskDisclosure]:
+    return uow.desk.disclosures_for(code, limit)

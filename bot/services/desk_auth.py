@@ -24,11 +24,10 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from bot import clock
-from bot.db.models import AgentRole, DeskAgent, DeskLoginAttempt, DeskSession
+from bot.db.models import AgentRole, DeskAgent, DeskSession
+from bot.db.uow import UnitOfWork
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
@@ -73,7 +72,7 @@ def hash_password(password: str) -> str:
 
 
 def create_agent(
-    session: Session, username: str, display_name: str, password: str, role: str = AgentRole.AGENT.value
+    uow: UnitOfWork, username: str, display_name: str, password: str, role: str = AgentRole.AGENT.value
 ) -> AgentInfo:
     name = normalize_username(username)
     if not USERNAME_RE.match(name):
@@ -83,47 +82,43 @@ def create_agent(
     shown = " ".join(str(display_name or "").split())
     if not 1 <= len(shown) <= 60:
         raise AccountError("a display name is 1-60 characters (customers read it)")
-    if session.execute(select(DeskAgent.id).where(DeskAgent.username == name)).first():
+    if uow.desk.agent_named(name) is not None:
         raise AccountError(f"the username {name!r} is taken")
     agent = DeskAgent(username=name, display_name=shown, role=role, password_hash=hash_password(password))
-    session.add(agent)
-    session.flush()
-    return _info(agent)
+    return _info(uow.desk.add_agent(agent))
 
 
-def set_password(session: Session, username: str, password: str) -> AgentInfo:
-    agent = _agent_by_name(session, username)
+def set_password(uow: UnitOfWork, username: str, password: str) -> AgentInfo:
+    agent = _agent_by_name(uow, username)
     agent.password_hash = hash_password(password)
     agent.password_changed_at = clock.now()
-    session.execute(delete(DeskSession).where(DeskSession.agent_id == agent.id))
-    session.flush()
+    uow.desk.drop_sessions_of(agent.id)
+    uow.flush()
     return _info(agent)
 
 
-def set_active(session: Session, username: str, active: bool) -> AgentInfo:
-    agent = _agent_by_name(session, username)
+def set_active(uow: UnitOfWork, username: str, active: bool) -> AgentInfo:
+    agent = _agent_by_name(uow, username)
     agent.active = active
     if not active:
-        session.execute(delete(DeskSession).where(DeskSession.agent_id == agent.id))
-    session.flush()
+        uow.desk.drop_sessions_of(agent.id)
+    uow.flush()
     return _info(agent)
 
 
-def _agent_by_name(session: Session, username: str) -> DeskAgent:
-    agent = session.execute(
-        select(DeskAgent).where(DeskAgent.username == normalize_username(username))
-    ).scalar_one_or_none()
+def _agent_by_name(uow: UnitOfWork, username: str) -> DeskAgent:
+    agent = uow.desk.agent_named(normalize_username(username))
     if agent is None:
         raise AccountError(f"no agent {normalize_username(username)!r}")
     return agent
 
 
-def list_agents(session: Session) -> list[AgentInfo]:
-    return [_info(a) for a in session.execute(select(DeskAgent).order_by(DeskAgent.username)).scalars()]
+def list_agents(uow: UnitOfWork) -> list[AgentInfo]:
+    return [_info(a) for a in uow.desk.agents()]
 
 
-def get_agent(session: Session, agent_id: int) -> AgentInfo | None:
-    agent = session.get(DeskAgent, agent_id)
+def get_agent(uow: UnitOfWork, agent_id: int) -> AgentInfo | None:
+    agent = uow.desk.agent(agent_id)
     return _info(agent) if agent is not None else None
 
 
@@ -140,15 +135,10 @@ class LoginResult:
         return self.agent is not None
 
 
-def locked_until(session: Session, username: str, now: datetime | None = None) -> datetime | None:
+def locked_until(uow: UnitOfWork, username: str, now: datetime | None = None) -> datetime | None:
     """When the lock on this username ends, or None when it may try."""
     now = now or clock.now()
-    rows = session.execute(
-        select(DeskLoginAttempt.at, DeskLoginAttempt.success)
-        .where(DeskLoginAttempt.username == normalize_username(username))
-        .where(DeskLoginAttempt.at >= now - 2 * LOCK_DURATION)
-        .order_by(DeskLoginAttempt.at, DeskLoginAttempt.id)
-    ).all()
+    rows = uow.desk.login_attempts_since(normalize_username(username), now - 2 * LOCK_DURATION)
     failures: list[datetime] = []
     lock_end: datetime | None = None
     for at, success in rows:
@@ -163,24 +153,23 @@ def locked_until(session: Session, username: str, now: datetime | None = None) -
     return lock_end if lock_end is not None and now < lock_end else None
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> LoginResult:
+def authenticate(uow: UnitOfWork, username: str, password: str, now: datetime | None = None) -> LoginResult:
     """Check a login; every try is recorded (the password never is)."""
     now = now or clock.now()
     name = normalize_username(username)
-    lock = locked_until(session, name, now)
+    lock = locked_until(uow, name, now)
     if lock is not None:
         return LoginResult(None, lock)
-    agent = session.execute(select(DeskAgent).where(DeskAgent.username == name)).scalar_one_or_none()
+    agent = uow.desk.agent_named(name)
     ok = False
     try:
         ok = _hasher.verify(agent.password_hash if agent is not None else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and agent is not None and bool(agent.active)
-    session.add(DeskLoginAttempt(username=name, at=now, success=ok))
-    session.flush()
+    uow.desk.add_login_attempt(name, now, ok)
     if not ok:
-        return LoginResult(None, locked_until(session, name, now))
+        return LoginResult(None, locked_until(uow, name, now))
     if _hasher.check_needs_rehash(agent.password_hash):
         agent.password_hash = _hasher.hash(password)
     return LoginResult(_info(agent))
@@ -201,7 +190,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def start_session(session: Session, agent_id: int, now: datetime | None = None) -> tuple[str, SessionInfo]:
+def start_session(uow: UnitOfWork, agent_id: int, now: datetime | None = None) -> tuple[str, SessionInfo]:
     """A new session for the agent: (the cookie token, the session)."""
     now = now or clock.now()
     token = secrets.token_urlsafe(32)
@@ -213,80 +202,55 @@ def start_session(session: Session, agent_id: int, now: datetime | None = None) 
         last_seen_at=now,
         expires_at=now + SESSION_LIFETIME,
     )
-    session.add(row)
-    session.flush()
-    return token, SessionInfo(row.id, _info(session.get(DeskAgent, agent_id)), row.csrf_token, row.expires_at)
+    uow.desk.add_session(row)
+    return token, SessionInfo(row.id, _info(uow.desk.agent(agent_id)), row.csrf_token, row.expires_at)
 
 
-def session_for_token(session: Session, token: str | None, now: datetime | None = None) -> SessionInfo | None:
+def session_for_token(uow: UnitOfWork, token: str | None, now: datetime | None = None) -> SessionInfo | None:
     """The live session behind a cookie token (and its last use moved to now), or None."""
     if not token or len(token) > 200:
         return None
     now = now or clock.now()
-    row = session.execute(
-        select(DeskSession).where(DeskSession.token_hash == _token_hash(token))
-    ).scalar_one_or_none()
+    row = uow.desk.session_by_token_hash(_token_hash(token))
     if row is None:
         return None
-    agent = session.get(DeskAgent, row.agent_id)
+    agent = uow.desk.agent(row.agent_id)
     if now >= row.expires_at or now - row.last_seen_at >= SESSION_IDLE or agent is None or not agent.active:
-        session.delete(row)
-        session.flush()
+        uow.desk.drop_session(row)
         return None
     row.last_seen_at = now
-    session.flush()
+    uow.flush()
     return SessionInfo(row.id, _info(agent), row.csrf_token, row.expires_at)
 
 
-def end_session(session: Session, token: str | None) -> bool:
+def end_session(uow: UnitOfWork, token: str | None) -> bool:
     if not token:
         return False
-    result = session.execute(delete(DeskSession).where(DeskSession.token_hash == _token_hash(token)))
-    return result.rowcount > 0
+    return uow.desk.drop_session_by_token_hash(_token_hash(token)) > 0
 
 
-def purge_expired_sessions(session: Session, now: datetime | None = None) -> int:
+def purge_expired_sessions(uow: UnitOfWork, now: datetime | None = None) -> int:
     now = now or clock.now()
-    result = session.execute(
-        delete(DeskSession).where(
-            (DeskSession.expires_at <= now) | (DeskSession.last_seen_at <= now - SESSION_IDLE)
-        )
-    )
-    return result.rowcount
+    return uow.desk.drop_sessions_idle_or_expired(now, now - SESSION_IDLE)
 
 
 # ------------------------------------------------------------------------ presence
 
 
-def mark_present(session: Session, session_id: int, seconds: int, now: datetime | None = None) -> None:
+def mark_present(uow: UnitOfWork, session_id: int, seconds: int, now: datetime | None = None) -> None:
     """The desk page of this session is connected for ``seconds`` more (0: it just closed)."""
     now = now or clock.now()
-    row = session.get(DeskSession, session_id)
+    row = uow.desk.session_row(session_id)
     if row is not None:
         row.present_until = now + timedelta(seconds=seconds)
         row.last_seen_at = now
-        session.flush()
+        uow.flush()
 
 
-def online_agents(session: Session, now: datetime | None = None) -> list[AgentInfo]:
+def online_agents(uow: UnitOfWork, now: datetime | None = None) -> list[AgentInfo]:
     """Active accounts (agents and supervisors: both take chats) with a live desk page."""
-    now = now or clock.now()
-    rows = session.execute(
-        select(DeskAgent)
-        .join(DeskSession, DeskSession.agent_id == DeskAgent.id)
-        .where(DeskSession.present_until > now, DeskSession.expires_at > now, DeskAgent.active.is_(True))
-        .distinct()
-        .order_by(DeskAgent.display_name)
-    ).scalars()
-    return [_info(a) for a in rows]
+    return [_info(a) for a in uow.desk.online_agents(now or clock.now())]
 
 
-def online_count(session: Session, now: datetime | None = None) -> int:
-    now = now or clock.now()
-    return int(
-        session.execute(
-            select(func.count(func.distinct(DeskSession.agent_id)))
-            .join(DeskAgent, DeskAgent.id == DeskSession.agent_id)
-            .where(DeskSession.present_until > now, DeskSession.expires_at > now, DeskAgent.active.is_(True))
-        ).scalar_one()
-    )
+def online_count(uow: UnitOfWork, now: datetime | None = None) -> int:
+    return uow.desk.online_count(now or clock.now())

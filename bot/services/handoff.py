@@ -2,9 +2,10 @@
 record a callback, store the rating. No Rasa here: the callers are ``actions/handoff.py``
 and the dialogue engine; the desk's side is :mod:`bot.services.handoff_desk`.
 
-Every function takes the unit of work first (a SQLAlchemy ``Session`` from
-``bot.db.session.session_scope``, or anything with a ``.session`` attribute holding one)
-and returns a typed result; nothing here writes a sentence.
+Every function takes the unit of work first (``bot.services.unit_of_work()``) and returns
+a typed result; nothing here writes a sentence. The data comes from the unit of work's
+``handoffs`` and ``desk`` repositories. One module on purpose (a little over 400 lines):
+it is the whole bot-side API the actions and the dialogue engine import.
 
 Opening (:func:`open_handoff`):
 * one open handoff per conversation: asking again returns the open one (``already_open``);
@@ -24,16 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot import clock
-from bot.db import queries
 from bot.db.models import (
-    OPEN_HANDOFF_STATES,
     CallbackStatus,
-    DeskAgent,
     Handoff,
     HandoffCallback,
     HandoffRating,
@@ -41,6 +35,7 @@ from bot.db.models import (
     HandoffStatus,
     TicketPriority,
 )
+from bot.db.uow import UnitOfWork
 from bot.services.handoff_config import DeskConfig, OperatorRule, load_config, working_hours
 from bot.services.handoff_hours import Window
 from bot.services.handoff_phone import format_phone, normalize_phone, phone_digits
@@ -49,12 +44,6 @@ from bot.services.handoff_summary import ConversationContext, build_summary
 from bot.services.verification import Requester
 
 RATING_WINDOW = timedelta(hours=24)
-_OPEN = tuple(s.value for s in OPEN_HANDOFF_STATES)
-
-
-def unit_session(uow: Any) -> Session:
-    """The Session of a unit of work (a Session itself, or an object with ``.session``)."""
-    return uow if isinstance(uow, Session) else uow.session
 
 
 @dataclass(frozen=True)
@@ -146,16 +135,8 @@ class HandoffError(ValueError):
 # ----------------------------------------------------------------------- queries
 
 
-def _open_for(session: Session, conversation_id: str) -> Handoff | None:
-    return (
-        session.execute(
-            select(Handoff)
-            .where(Handoff.conversation_id == conversation_id, Handoff.status.in_(_OPEN))
-            .order_by(Handoff.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+def _open_for(uow: UnitOfWork, conversation_id: str) -> Handoff | None:
+    return uow.handoffs.open_for(conversation_id)
 
 
 def _callback_view(callback: HandoffCallback | None) -> CallbackView | None:
@@ -164,10 +145,10 @@ def _callback_view(callback: HandoffCallback | None) -> CallbackView | None:
     return CallbackView(callback.window_start, callback.window_end, phone_digits(callback.phone)[-3:])
 
 
-def _registered_tail(session: Session, handoff: Handoff) -> str | None:
+def _registered_tail(uow: UnitOfWork, handoff: Handoff) -> str | None:
     if not handoff.verified or not handoff.customer_code:
         return None
-    customer = queries.get_customer(session, handoff.customer_code)
+    customer = uow.customers.get(handoff.customer_code)
     digits = phone_digits(customer.phone if customer else None)
     return digits[-3:] if normalize_phone(digits) else None
 
@@ -175,23 +156,22 @@ def _registered_tail(session: Session, handoff: Handoff) -> str | None:
 # ------------------------------------------------------------------------ opening
 
 
-def open_handoff(uow: Any, request: HandoffRequest, now: datetime | None = None) -> HandoffOpened:
+def open_handoff(uow: UnitOfWork, request: HandoffRequest, now: datetime | None = None) -> HandoffOpened:
     """Hand the conversation to a person: a place in the queue, or a callback offer."""
-    session = unit_session(uow)
     config = load_config()
     now = now or clock.now()
     priority = int(request.priority or config.priority_for(request.reason))
-    offer, opens_at = callback_reason(session, request.channel, config, now)
-    existing = _open_for(session, request.conversation_id)
+    offer, opens_at = callback_reason(uow, request.channel, config, now)
+    existing = _open_for(uow, request.conversation_id)
     if existing is not None:
         if existing.status != HandoffStatus.CALLBACK.value or offer is not None:
-            return _opened(session, existing, config, now, already_open=True, offer=offer, opens_at=opens_at)
+            return _opened(uow, existing, config, now, already_open=True, offer=offer, opens_at=opens_at)
         existing.status, existing.queued_at = HandoffStatus.WAITING.value, now  # agents can take it now
         existing.priority = min(existing.priority, priority)
-        session.flush()
-        return _after_queueing(session, existing, config, now, already_open=True)
+        uow.flush()
+        return _after_queueing(uow, existing, config, now, already_open=True)
     summary = build_summary(
-        session,
+        uow,
         channel=request.channel,
         reason=str(request.reason),
         priority=priority,
@@ -212,31 +192,27 @@ def open_handoff(uow: Any, request: HandoffRequest, now: datetime | None = None)
         queued_at=None if offer else now,
         updated_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(handoff)
-            session.flush()
-    except IntegrityError:  # the same conversation opened one at the same moment
-        existing = _open_for(session, request.conversation_id)
+    if not uow.handoffs.add(handoff):  # the same conversation opened one at the same moment
+        existing = _open_for(uow, request.conversation_id)
         if existing is None:
-            raise
-        return _opened(session, existing, config, now, already_open=True, offer=offer, opens_at=opens_at)
+            raise HandoffError("the handoff could not be stored")
+        return _opened(uow, existing, config, now, already_open=True, offer=offer, opens_at=opens_at)
     if offer is not None:
-        return _opened(session, handoff, config, now, offer=offer, opens_at=opens_at)
-    return _after_queueing(session, handoff, config, now)
+        return _opened(uow, handoff, config, now, offer=offer, opens_at=opens_at)
+    return _after_queueing(uow, handoff, config, now)
 
 
 def _after_queueing(
-    session: Session, handoff: Handoff, config: DeskConfig, now: datetime, already_open: bool = False
+    uow: UnitOfWork, handoff: Handoff, config: DeskConfig, now: datetime, already_open: bool = False
 ) -> HandoffOpened:
-    position = queue_position(session, handoff)
-    wait = estimate_wait(session, position, config, now)
+    position = queue_position(uow, handoff)
+    wait = estimate_wait(uow, position, config, now)
     urgent = handoff.priority == int(TicketPriority.URGENT)
     if not urgent and wait > timedelta(minutes=config.max_wait_minutes):
         handoff.status, handoff.queued_at = HandoffStatus.CALLBACK.value, None  # never paused
-        session.flush()
+        uow.flush()
         return _opened(
-            session,
+            uow,
             handoff,
             config,
             now,
@@ -245,12 +221,12 @@ def _after_queueing(
             already_open=already_open,
         )
     handoff.estimated_wait_s = int(wait.total_seconds())
-    session.flush()
-    return _opened(session, handoff, config, now, position=position, wait=wait, already_open=already_open)
+    uow.flush()
+    return _opened(uow, handoff, config, now, position=position, wait=wait, already_open=already_open)
 
 
 def _opened(
-    session: Session,
+    uow: UnitOfWork,
     handoff: Handoff,
     config: DeskConfig,
     now: datetime,
@@ -263,8 +239,8 @@ def _opened(
 ) -> HandoffOpened:
     status = HandoffStatus(handoff.status)
     if status is HandoffStatus.WAITING and position is None:
-        position = queue_position(session, handoff)
-        wait = estimate_wait(session, position, config, now)
+        position = queue_position(uow, handoff)
+        wait = estimate_wait(uow, position, config, now)
     return HandoffOpened(
         handoff_id=handoff.id,
         status=status,
@@ -275,37 +251,37 @@ def _opened(
         opens_at=opens_at,
         already_open=already_open,
         callback=_callback_view(handoff.callback),
-        registered_phone_tail=_registered_tail(session, handoff),
-        hours=working_hours(session, config).describe(),
+        registered_phone_tail=_registered_tail(uow, handoff),
+        hours=working_hours(uow, config).describe(),
     )
 
 
 # ------------------------------------------------------------------ while it is open
 
 
-def active_handoff(uow: Any, conversation_id: str, now: datetime | None = None) -> ActiveHandoff | None:
+def active_handoff(
+    uow: UnitOfWork, conversation_id: str, now: datetime | None = None
+) -> ActiveHandoff | None:
     """The conversation's open handoff (waiting, with an agent, or a callback), or None."""
-    session = unit_session(uow)
-    handoff = _open_for(session, conversation_id)
+    handoff = _open_for(uow, conversation_id)
     if handoff is None:
         return None
     status = HandoffStatus(handoff.status)
-    agent = session.get(DeskAgent, handoff.assigned_agent_id) if handoff.assigned_agent_id else None
+    agent = uow.desk.agent(handoff.assigned_agent_id) if handoff.assigned_agent_id else None
     return ActiveHandoff(
         handoff_id=handoff.id,
         status=status,
         priority=handoff.priority,
-        position=queue_position(session, handoff) if status is HandoffStatus.WAITING else None,
+        position=queue_position(uow, handoff) if status is HandoffStatus.WAITING else None,
         agent_name=agent.display_name if agent else None,
         callback=_callback_view(handoff.callback),
     )
 
 
-def cancel_by_customer(uow: Any, conversation_id: str, now: datetime | None = None) -> CancelResult:
+def cancel_by_customer(uow: UnitOfWork, conversation_id: str, now: datetime | None = None) -> CancelResult:
     """The customer gave up waiting ("thôi", "hủy"): a waiting handoff or a callback offer is
     cancelled; one an agent has taken is not (the agent decides)."""
-    session = unit_session(uow)
-    handoff = _open_for(session, conversation_id)
+    handoff = _open_for(uow, conversation_id)
     if handoff is None:
         return CancelResult(False)
     before = HandoffStatus(handoff.status)
@@ -315,23 +291,18 @@ def cancel_by_customer(uow: Any, conversation_id: str, now: datetime | None = No
     values: dict[str, Any] = {"status": HandoffStatus.CANCELLED.value, "closed_at": now, "updated_at": now}
     if handoff.queued_at is None:
         values["customer_notified_at"] = now  # never paused: the bot answers in this very turn
-    updated = session.execute(
-        Handoff.__table__.update()
-        .where(Handoff.id == handoff.id, Handoff.status == before.value)
-        .values(**values)
-    ).rowcount
-    if not updated:  # an agent took it this very moment
-        session.expire(handoff)
+    if not uow.handoffs.change_status_if(handoff.id, before.value, **values):  # an agent took it this moment
+        uow.handoffs.refresh(handoff)
         return CancelResult(False, handoff.id, HandoffStatus(handoff.status))
     if handoff.callback is not None and handoff.callback.status == CallbackStatus.PENDING.value:
         handoff.callback.status = CallbackStatus.FAILED.value
         handoff.callback.note = "khách hủy"
-    session.expire(handoff)
+    uow.handoffs.refresh(handoff)
     return CancelResult(True, handoff.id, before)
 
 
 def record_callback(
-    uow: Any,
+    uow: UnitOfWork,
     conversation_id: str,
     window: Window,
     phone: str | None = None,
@@ -340,12 +311,11 @@ def record_callback(
 ) -> CallbackRecorded:
     """Arrange a callback for the conversation's open handoff: the number the customer gave
     (and saw repeated) or, for a verified customer, the one on file; the time window."""
-    session = unit_session(uow)
-    handoff = _open_for(session, conversation_id)
+    handoff = _open_for(uow, conversation_id)
     if handoff is None:
         raise HandoffError("no open handoff in this conversation")
     if use_registered_phone:
-        customer = queries.get_customer(session, handoff.customer_code or "") if handoff.verified else None
+        customer = uow.customers.get(handoff.customer_code or "") if handoff.verified else None
         number = normalize_phone(customer.phone if customer else None)
         if number is None:
             raise HandoffError("no registered phone for a verified customer")
@@ -362,8 +332,7 @@ def record_callback(
     callback.phone, callback.phone_confirmed = number, True
     callback.window_start, callback.window_end = window.start, window.end
     callback.status = CallbackStatus.PENDING.value
-    session.add(callback)
-    session.flush()
+    uow.handoffs.add_callback(callback)
     return CallbackRecorded(handoff.id, shown, window.start, window.end, use_registered_phone)
 
 
@@ -373,40 +342,28 @@ class CallbackDetails:
     hours: str  # the working hours now in force
 
 
-def callback_details(uow: Any, conversation_id: str) -> CallbackDetails:
+def callback_details(uow: UnitOfWork, conversation_id: str) -> CallbackDetails:
     """What the bot needs to ask for a callback: can it offer the registered number, and the
     working hours to mention."""
-    session = unit_session(uow)
-    handoff = _open_for(session, conversation_id)
-    tail = _registered_tail(session, handoff) if handoff is not None else None
-    return CallbackDetails(tail, working_hours(session).describe())
+    handoff = _open_for(uow, conversation_id)
+    tail = _registered_tail(uow, handoff) if handoff is not None else None
+    return CallbackDetails(tail, working_hours(uow).describe())
 
 
 # ------------------------------------------------------------------------ after it
 
 
-def closing_notice(uow: Any, conversation_id: str, now: datetime | None = None) -> ClosingNotice | None:
+def closing_notice(
+    uow: UnitOfWork, conversation_id: str, now: datetime | None = None
+) -> ClosingNotice | None:
     """The handoff that just ended and whose customer was not told yet; marks them told.
     None when there is nothing to tell (so a repeated call says nothing twice)."""
-    session = unit_session(uow)
-    handoff = (
-        session.execute(
-            select(Handoff)
-            .where(
-                Handoff.conversation_id == conversation_id,
-                Handoff.status.in_((HandoffStatus.CLOSED.value, HandoffStatus.CANCELLED.value)),
-                Handoff.customer_notified_at.is_(None),
-            )
-            .order_by(Handoff.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    handoff = uow.handoffs.latest_ended_untold(conversation_id)
     if handoff is None:
         return None
     handoff.customer_notified_at = now or clock.now()
-    agent = session.get(DeskAgent, handoff.assigned_agent_id) if handoff.assigned_agent_id else None
-    session.flush()
+    agent = uow.desk.agent(handoff.assigned_agent_id) if handoff.assigned_agent_id else None
+    uow.flush()
     status = HandoffStatus(handoff.status)
     return ClosingNotice(
         handoff.id,
@@ -417,38 +374,23 @@ def closing_notice(uow: Any, conversation_id: str, now: datetime | None = None) 
 
 
 def store_rating(
-    uow: Any, conversation_id: str, score: int, comment: str | None = None, now: datetime | None = None
+    uow: UnitOfWork, conversation_id: str, score: int, comment: str | None = None, now: datetime | None = None
 ) -> RatingStored | None:
     """The customer's 1–5 rating of the conversation's latest handoff an agent closed (within
     24 hours); None when there is none to rate."""
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise HandoffError("a rating is a whole number from 1 to 5")
-    session = unit_session(uow)
     now = now or clock.now()
-    handoff = (
-        session.execute(
-            select(Handoff)
-            .where(
-                Handoff.conversation_id == conversation_id,
-                Handoff.status == HandoffStatus.CLOSED.value,
-                Handoff.taken_at.is_not(None),
-                Handoff.closed_at >= now - RATING_WINDOW,
-            )
-            .order_by(Handoff.closed_at.desc(), Handoff.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    handoff = uow.handoffs.latest_closed_by_agent(conversation_id, now - RATING_WINDOW)
     if handoff is None:
         return None
     rating = handoff.rating
     replaced = rating is not None
     if rating is None:
         rating = HandoffRating(handoff_id=handoff.id)
-        session.add(rating)
     rating.score, rating.created_at = score, now
     rating.comment = " ".join(comment.split())[:1000] if comment else None
-    session.flush()
+    uow.handoffs.add_rating(rating)
     return RatingStored(handoff.id, score, replaced)
 
 

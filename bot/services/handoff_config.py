@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy.orm import Session
 
 from bot import clock
-from bot.db.models import DeskSetting, HandoffReason, TicketPriority
+from bot.db.models import HandoffReason, TicketPriority
+from bot.db.uow import UnitOfWork
 from bot.services.handoff_hours import HoursError, WorkingHours
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "resources" / "handoff.yml"
@@ -147,10 +147,10 @@ def load_config() -> DeskConfig:
     return _load(path, tuple((name, os.environ.get(name, "")) for name in names))
 
 
-def working_hours(session: Session, config: DeskConfig | None = None) -> WorkingHours:
+def working_hours(uow: UnitOfWork, config: DeskConfig | None = None) -> WorkingHours:
     """The supervisor's override when there is a valid one, else the configured hours."""
     config = config or load_config()
-    setting = session.get(DeskSetting, HOURS_SETTING)
+    setting = uow.desk.setting(HOURS_SETTING)
     if setting is None:
         return config.hours
     try:
@@ -159,26 +159,19 @@ def working_hours(session: Session, config: DeskConfig | None = None) -> Working
         return config.hours  # validated when saved; a hand-edited row never closes the desk
 
 
-def set_working_hours(session: Session, spec: str | None, agent_id: int | None) -> WorkingHours:
+def set_working_hours(uow: UnitOfWork, spec: str | None, agent_id: int | None) -> WorkingHours:
     """Save a supervisor's override (``None`` or blank clears it). Raises HoursError."""
-    setting = session.get(DeskSetting, HOURS_SETTING)
     if not spec or not spec.strip():
-        if setting is not None:
-            session.delete(setting)
-        session.flush()
+        uow.desk.drop_setting(HOURS_SETTING)
         return load_config().hours
     hours = WorkingHours.parse(spec, load_config().hours.holidays)
-    if setting is None:
-        setting = DeskSetting(key=HOURS_SETTING, value=hours.spec)
-        session.add(setting)
-    setting.value, setting.updated_by, setting.updated_at = hours.spec, agent_id, clock.now()
-    session.flush()
+    uow.desk.put_setting(HOURS_SETTING, hours.spec, agent_id, clock.now())
     return hours
 
 
-def hours_overridden(session: Session) -> bool:
-    return session.get(DeskSetting, HOURS_SETTING) is not None
+def hours_overridden(uow: UnitOfWork) -> bool:
+    return uow.desk.setting(HOURS_SETTING) is not None
 
 
-def now_open(session: Session, moment: datetime | None = None) -> bool:
-    return working_hours(session).is_open(moment or clock.now())
+def now_open(uow: UnitOfWork, moment: datetime | None = None) -> bool:
+    return working_hours(uow).is_open(moment or clock.now())

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
 
 from bot import clock
 from bot.db.models import (
@@ -26,7 +22,7 @@ from bot.db.models import (
     HandoffStatus,
     MessageDirection,
 )
-from bot.services.handoff import unit_session
+from bot.db.uow import UnitOfWork
 from bot.services.handoff_config import load_config
 from bot.services.handoff_messages import MessageItem, clean_text, item
 from bot.services.handoff_queue import (
@@ -83,22 +79,16 @@ class TakeResult:
 # ------------------------------------------------------------------------- reading
 
 
-def _get(session: Session, handoff_id: int) -> Handoff:
-    handoff = session.get(Handoff, handoff_id)
+def _get(uow: UnitOfWork, handoff_id: int) -> Handoff:
+    handoff = uow.handoffs.get(handoff_id)
     if handoff is None:
         raise DeskError("Không tìm thấy cuộc trò chuyện này.", 404)
     return handoff
 
 
-def handoff_detail(uow: Any, handoff_id: int) -> HandoffDetail:
-    session = unit_session(uow)
-    handoff = _get(session, handoff_id)
-    messages = session.execute(
-        select(HandoffMessage)
-        .where(HandoffMessage.handoff_id == handoff.id)
-        .options(selectinload(HandoffMessage.agent))
-        .order_by(HandoffMessage.id)
-    ).scalars()
+def handoff_detail(uow: UnitOfWork, handoff_id: int) -> HandoffDetail:
+    handoff = _get(uow, handoff_id)
+    messages = uow.handoffs.messages(handoff.id)
     return HandoffDetail(
         id=handoff.id,
         conversation_id=handoff.conversation_id,
@@ -117,7 +107,7 @@ def handoff_detail(uow: Any, handoff_id: int) -> HandoffDetail:
         agent_name=handoff.agent.display_name if handoff.agent is not None else None,
         outcome=handoff.outcome,
         outcome_note=handoff.outcome_note,
-        position=queue_position(session, handoff) if handoff.status == HandoffStatus.WAITING.value else None,
+        position=queue_position(uow, handoff) if handoff.status == HandoffStatus.WAITING.value else None,
         messages=[item(m) for m in messages],
         callback=callback_item(handoff) if handoff.callback is not None else None,
         rating=handoff.rating.score if handoff.rating is not None else None,
@@ -127,8 +117,8 @@ def handoff_detail(uow: Any, handoff_id: int) -> HandoffDetail:
 # ------------------------------------------------------------------------- acting
 
 
-def _note(session: Session, handoff_id: int, text: str, agent_id: int | None, now: datetime) -> None:
-    session.add(
+def _note(uow: UnitOfWork, handoff_id: int, text: str, agent_id: int | None, now: datetime) -> None:
+    uow.handoffs.add_message(
         HandoffMessage(
             handoff_id=handoff_id,
             direction=MessageDirection.SYSTEM.value,
@@ -140,8 +130,8 @@ def _note(session: Session, handoff_id: int, text: str, agent_id: int | None, no
     )
 
 
-def _queue_for_customer(session: Session, handoff_id: int, text: str, agent_id: int, now: datetime) -> None:
-    session.add(
+def _queue_for_customer(uow: UnitOfWork, handoff_id: int, text: str, agent_id: int, now: datetime) -> None:
+    uow.handoffs.add_message(
         HandoffMessage(
             handoff_id=handoff_id,
             direction=MessageDirection.AGENT.value,
@@ -153,42 +143,43 @@ def _queue_for_customer(session: Session, handoff_id: int, text: str, agent_id: 
     )
 
 
-def _agent(session: Session, agent_id: int) -> DeskAgent:
-    agent = session.get(DeskAgent, agent_id)
+def _agent(uow: UnitOfWork, agent_id: int) -> DeskAgent:
+    agent = uow.desk.agent(agent_id)
     if agent is None or not agent.active:
         raise DeskError("Tài khoản không còn hoạt động.", 403)
     return agent
 
 
-def take(uow: Any, handoff_id: int, agent_id: int, now: datetime | None = None) -> TakeResult:
+def take(uow: UnitOfWork, handoff_id: int, agent_id: int, now: datetime | None = None) -> TakeResult:
     """Take a waiting handoff. Atomic: of several agents at once, one gets ``ok``."""
-    session = unit_session(uow)
     now = now or clock.now()
-    agent = _agent(session, agent_id)
-    won = session.execute(
-        update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.WAITING.value)
-        .values(status=HandoffStatus.ACTIVE.value, assigned_agent_id=agent.id, taken_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    handoff = _get(session, handoff_id)
-    session.refresh(handoff)
+    agent = _agent(uow, agent_id)
+    won = uow.handoffs.change_status_if(
+        handoff_id,
+        HandoffStatus.WAITING.value,
+        status=HandoffStatus.ACTIVE.value,
+        assigned_agent_id=agent.id,
+        taken_at=now,
+        updated_at=now,
+    )
+    handoff = _get(uow, handoff_id)
+    uow.handoffs.refresh(handoff)
     if not won:
-        holder = session.get(DeskAgent, handoff.assigned_agent_id) if handoff.assigned_agent_id else None
+        holder = uow.desk.agent(handoff.assigned_agent_id) if handoff.assigned_agent_id else None
         return TakeResult(False, handoff.id, handoff.status, holder.display_name if holder else None)
-    _note(session, handoff.id, f"{agent.display_name} đã nhận cuộc trò chuyện.", agent.id, now)
+    _note(uow, handoff.id, f"{agent.display_name} đã nhận cuộc trò chuyện.", agent.id, now)
     joined = load_config().agent_joined
     if joined:
-        _queue_for_customer(session, handoff.id, joined.format(agent=agent.display_name), agent.id, now)
-    session.flush()
+        _queue_for_customer(uow, handoff.id, joined.format(agent=agent.display_name), agent.id, now)
+    uow.flush()
     return TakeResult(True, handoff.id, handoff.status, agent.display_name)
 
 
 def _mine(
-    session: Session, handoff_id: int, agent_id: int, states: tuple[str, ...]
+    uow: UnitOfWork, handoff_id: int, agent_id: int, states: tuple[str, ...]
 ) -> tuple[Handoff, DeskAgent]:
-    agent = _agent(session, agent_id)
-    handoff = _get(session, handoff_id)
+    agent = _agent(uow, agent_id)
+    handoff = _get(uow, handoff_id)
     if handoff.status not in states:
         raise DeskError("Cuộc trò chuyện này đã kết thúc hoặc chưa được nhận.")
     if handoff.assigned_agent_id != agent.id and agent.role != "supervisor":
@@ -197,17 +188,16 @@ def _mine(
 
 
 def add_agent_message(
-    uow: Any, handoff_id: int, agent_id: int, text: str, now: datetime | None = None
+    uow: UnitOfWork, handoff_id: int, agent_id: int, text: str, now: datetime | None = None
 ) -> MessageItem:
     """An agent's reply, stored as pending; the web app then asks Rasa to deliver it."""
-    session = unit_session(uow)
     now = now or clock.now()
     body = clean_text(text, MAX_REPLY + 1)
     if not body:
         raise DeskError("Tin nhắn trống.", 400)
     if len(body) > MAX_REPLY:
         raise DeskError(f"Tin nhắn dài quá {MAX_REPLY} ký tự, anh/chị tách làm nhiều tin giúp em.", 400)
-    handoff, agent = _mine(session, handoff_id, agent_id, (HandoffStatus.ACTIVE.value,))
+    handoff, agent = _mine(uow, handoff_id, agent_id, (HandoffStatus.ACTIVE.value,))
     message = HandoffMessage(
         handoff_id=handoff.id,
         direction=MessageDirection.AGENT.value,
@@ -216,38 +206,36 @@ def add_agent_message(
         created_at=now,
         delivery=Delivery.PENDING.value,
     )
-    session.add(message)
-    session.flush()
+    uow.handoffs.add_message(message)
     return item(message)
 
 
 def transfer(
-    uow: Any, handoff_id: int, agent_id: int, to_agent_id: int | None, now: datetime | None = None
+    uow: UnitOfWork, handoff_id: int, agent_id: int, to_agent_id: int | None, now: datetime | None = None
 ) -> HandoffDetail:
     """Hand an active handoff to another agent, or back to the queue (``to_agent_id`` None),
     keeping its place by the time it first queued."""
-    session = unit_session(uow)
     now = now or clock.now()
-    handoff, agent = _mine(session, handoff_id, agent_id, (HandoffStatus.ACTIVE.value,))
+    handoff, agent = _mine(uow, handoff_id, agent_id, (HandoffStatus.ACTIVE.value,))
     handoff.transfers += 1
     if to_agent_id is None:
         handoff.status, handoff.assigned_agent_id, handoff.taken_at = HandoffStatus.WAITING.value, None, None
-        _note(session, handoff.id, f"{agent.display_name} chuyển cuộc trò chuyện về hàng chờ.", agent.id, now)
+        _note(uow, handoff.id, f"{agent.display_name} chuyển cuộc trò chuyện về hàng chờ.", agent.id, now)
     else:
-        target = session.get(DeskAgent, to_agent_id)
+        target = uow.desk.agent(to_agent_id)
         if target is None or not target.active:
             raise DeskError("Không có tư vấn viên này.", 400)
         if target.id == handoff.assigned_agent_id:
             raise DeskError("Cuộc trò chuyện đã do tư vấn viên này phụ trách.", 400)
         handoff.assigned_agent_id = target.id
-        _note(session, handoff.id, f"{agent.display_name} chuyển cho {target.display_name}.", agent.id, now)
+        _note(uow, handoff.id, f"{agent.display_name} chuyển cho {target.display_name}.", agent.id, now)
     handoff.updated_at = now
-    session.flush()
-    return handoff_detail(session, handoff.id)
+    uow.flush()
+    return handoff_detail(uow, handoff.id)
 
 
 def close(
-    uow: Any,
+    uow: UnitOfWork,
     handoff_id: int,
     agent_id: int,
     outcome: str,
@@ -256,19 +244,18 @@ def close(
 ) -> HandoffDetail:
     """Close with an outcome. The web app then runs ``action_handoff_closed`` (the bot is back,
     asks for a rating). A callback handoff closes the same way once the call was made."""
-    session = unit_session(uow)
     now = now or clock.now()
     if outcome not in {o.value for o in HandoffOutcome}:
         raise DeskError("Chọn kết quả xử lý.", 400)
     states = (HandoffStatus.ACTIVE.value, HandoffStatus.CALLBACK.value, HandoffStatus.WAITING.value)
-    handoff = _get(session, handoff_id)
-    agent = _agent(session, agent_id)
+    handoff = _get(uow, handoff_id)
+    agent = _agent(uow, agent_id)
     if handoff.status in (HandoffStatus.CALLBACK.value, HandoffStatus.WAITING.value):
         if handoff.status == HandoffStatus.WAITING.value and agent.role != "supervisor":
             raise DeskError("Anh/chị nhận cuộc trò chuyện trước khi kết thúc.")
         handoff.assigned_agent_id = handoff.assigned_agent_id or agent.id
     else:
-        handoff, agent = _mine(session, handoff_id, agent_id, states)
+        handoff, agent = _mine(uow, handoff_id, agent_id, states)
     handoff.status, handoff.closed_at, handoff.updated_at = HandoffStatus.CLOSED.value, now, now
     handoff.outcome = outcome
     handoff.outcome_note = clean_text(note, 1000) or None
@@ -278,6 +265,6 @@ def close(
         handoff.callback.done_at, handoff.callback.done_by = now, agent.id
     if handoff.taken_at is None and handoff.queued_at is None:
         handoff.customer_notified_at = now  # a callback: the bot was never paused, nothing to resume
-    _note(session, handoff.id, f"{agent.display_name} kết thúc: {outcome}.", agent.id, now)
-    session.flush()
-    return handoff_detail(session, handoff.id)
+    _note(uow, handoff.id, f"{agent.display_name} kết thúc: {outcome}.", agent.id, now)
+    uow.flush()
+    return handoff_detail(uow, handoff.id)

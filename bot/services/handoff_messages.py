@@ -20,20 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot import clock
-from bot.db.models import (
-    OPEN_HANDOFF_STATES,
-    Delivery,
-    Handoff,
-    HandoffMessage,
-    HandoffStatus,
-    MessageDirection,
-)
-from bot.services.handoff import unit_session
+from bot.db.models import Delivery, HandoffMessage, MessageDirection
+from bot.db.uow import UnitOfWork
 
 MAX_MESSAGE = 4000
 CANCEL_INTENT = "cancel"
@@ -43,7 +32,6 @@ _CANCEL_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_DELIVERY_ATTEMPTS = 5
-_OPEN = tuple(s.value for s in OPEN_HANDOFF_STATES)
 
 
 @dataclass(frozen=True)
@@ -82,60 +70,38 @@ def clean_text(text: Any, limit: int = MAX_MESSAGE) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def mark_paused(uow: Any, conversation_id: str, now: datetime | None = None) -> int | None:
+def mark_paused(uow: UnitOfWork, conversation_id: str, now: datetime | None = None) -> int | None:
     """Rasa paused the conversation: its open handoff now receives the customer's messages."""
-    session = unit_session(uow)
-    handoff = (
-        session.execute(
-            select(Handoff)
-            .where(Handoff.conversation_id == conversation_id, Handoff.status.in_(_OPEN))
-            .order_by(Handoff.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    handoff = uow.handoffs.open_for(conversation_id)
     if handoff is None:
         return None
     if handoff.paused_at is None or handoff.resumed_at is not None:
         handoff.paused_at, handoff.resumed_at = now or clock.now(), None
-        session.flush()
+        uow.flush()
     return handoff.id
 
 
-def _paused_handoff(session: Session, conversation_id: str) -> Handoff | None:
-    return (
-        session.execute(
-            select(Handoff)
-            .where(
-                Handoff.conversation_id == conversation_id,
-                Handoff.paused_at.is_not(None),
-                Handoff.resumed_at.is_(None),
-            )
-            .order_by(Handoff.id.desc())
-        )
-        .scalars()
-        .first()
-    )
-
-
-def mark_resumed(uow: Any, conversation_id: str, now: datetime | None = None) -> int | None:
+def mark_resumed(uow: UnitOfWork, conversation_id: str, now: datetime | None = None) -> int | None:
     """Rasa resumed the conversation: later messages are the bot's again."""
-    session = unit_session(uow)
-    handoff = _paused_handoff(session, conversation_id)
+    handoff = uow.handoffs.paused(conversation_id)
     if handoff is None:
         return None
     handoff.resumed_at = now or clock.now()
-    session.flush()
+    uow.flush()
     return handoff.id
 
 
+def paused_conversations(uow: UnitOfWork) -> set[str]:
+    """Conversations between Rasa's pause and resume (the desk's reader starts from these)."""
+    return uow.handoffs.paused_conversations()
+
+
 def record_customer_message(
-    uow: Any, conversation_id: str, text: str, source_key: str | None, now: datetime | None = None
+    uow: UnitOfWork, conversation_id: str, text: str, source_key: str | None, now: datetime | None = None
 ) -> MessageItem | None:
     """Store a customer's message for the agent; None when the conversation is not handed
     over, or when this event was already stored (a broker redelivery)."""
-    session = unit_session(uow)
-    handoff = _paused_handoff(session, conversation_id)
+    handoff = uow.handoffs.paused(conversation_id)
     body = clean_text(text)
     if handoff is None or not body:
         return None
@@ -145,114 +111,37 @@ def record_customer_message(
         text=body,
         created_at=now or clock.now(),
         delivery=Delivery.RECEIVED.value,
-        source_key=(source_key or None) and str(source_key)[:100],
+        source_key=str(source_key)[:100] if source_key else None,
     )
-    try:
-        with session.begin_nested():
-            session.add(message)
-            session.flush()
-    except IntegrityError:
-        return None  # same handoff, same message id: seen already
-    return item(message)
+    return item(message) if uow.handoffs.add_message(message) else None
 
 
-def take_undelivered(uow: Any, conversation_id: str, now: datetime | None = None) -> list[str]:
+def take_undelivered(uow: UnitOfWork, conversation_id: str, now: datetime | None = None) -> list[str]:
     """The agent messages not yet delivered in this conversation, oldest first, marked delivered
     (``action_agent_message`` sends them). Safe to call twice: the second call gets nothing."""
-    session = unit_session(uow)
     now = now or clock.now()
-    rows = (
-        session.execute(
-            select(HandoffMessage)
-            .join(Handoff, Handoff.id == HandoffMessage.handoff_id)
-            .where(
-                Handoff.conversation_id == conversation_id,
-                HandoffMessage.direction == MessageDirection.AGENT.value,
-                HandoffMessage.delivery.in_((Delivery.PENDING.value, Delivery.FAILED.value)),
-            )
-            .order_by(HandoffMessage.id)
-        )
-        .scalars()
-        .all()
-    )
-    texts = []
-    for message in rows:
-        claimed = session.execute(
-            update(HandoffMessage)
-            .where(HandoffMessage.id == message.id, HandoffMessage.delivery == message.delivery)
-            .values(delivery=Delivery.DELIVERED.value, delivered_at=now, attempts=HandoffMessage.attempts + 1)
-        ).rowcount
-        if claimed:
-            texts.append(message.text)
-    return texts
+    return [
+        message.text
+        for message in uow.handoffs.undelivered_agent_messages(conversation_id)
+        if uow.handoffs.mark_delivered_if(message, now)
+    ]
 
 
-def conversations_with_pending(uow: Any, limit: int = 50) -> list[str]:
+def conversations_with_pending(uow: UnitOfWork, limit: int = 50) -> list[str]:
     """Conversations that have agent messages still to deliver (tries left)."""
-    session = unit_session(uow)
-    rows = session.execute(
-        select(Handoff.conversation_id)
-        .join(HandoffMessage, HandoffMessage.handoff_id == Handoff.id)
-        .where(
-            HandoffMessage.direction == MessageDirection.AGENT.value,
-            HandoffMessage.delivery == Delivery.PENDING.value,
-        )
-        .group_by(Handoff.conversation_id)
-        .order_by(func.min(HandoffMessage.id))
-        .limit(limit)
-    ).scalars()
-    return list(rows)
+    return uow.handoffs.conversations_with_pending(limit)
 
 
-def note_delivery_failure(uow: Any, conversation_id: str) -> int:
+def note_delivery_failure(uow: UnitOfWork, conversation_id: str) -> int:
     """Rasa could not run the delivery: count a try; after the last one they are *failed*
     (the agent sees it). Returns how many messages failed for good."""
-    session = unit_session(uow)
-    ids = (
-        select(HandoffMessage.id)
-        .join(Handoff, Handoff.id == HandoffMessage.handoff_id)
-        .where(
-            Handoff.conversation_id == conversation_id,
-            HandoffMessage.direction == MessageDirection.AGENT.value,
-            HandoffMessage.delivery == Delivery.PENDING.value,
-        )
-    )
-    session.execute(
-        update(HandoffMessage)
-        .where(HandoffMessage.id.in_(ids))
-        .values(attempts=HandoffMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    failed = session.execute(
-        update(HandoffMessage)
-        .where(HandoffMessage.id.in_(ids), HandoffMessage.attempts >= MAX_DELIVERY_ATTEMPTS)
-        .values(delivery=Delivery.FAILED.value)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return failed
+    return uow.handoffs.count_failed_try(conversation_id, MAX_DELIVERY_ATTEMPTS)
 
 
-def conversations_to_resume(uow: Any, limit: int = 50) -> list[str]:
+def conversations_to_resume(uow: UnitOfWork, limit: int = 50) -> list[str]:
     """Paused conversations whose handoff ended and whose customer was not told the bot is back."""
-    session = unit_session(uow)
-    rows = session.execute(
-        select(Handoff.conversation_id)
-        .where(
-            Handoff.status.in_((HandoffStatus.CLOSED.value, HandoffStatus.CANCELLED.value)),
-            Handoff.queued_at.is_not(None),
-            Handoff.customer_notified_at.is_(None),
-        )
-        .order_by(Handoff.closed_at)
-        .limit(limit)
-    ).scalars()
-    return list(dict.fromkeys(rows))
+    return uow.handoffs.to_resume(limit)
 
 
-def messages_of(uow: Any, handoff_id: int, after_id: int = 0) -> list[MessageItem]:
-    session = unit_session(uow)
-    rows = session.execute(
-        select(HandoffMessage)
-        .where(HandoffMessage.handoff_id == handoff_id, HandoffMessage.id > after_id)
-        .order_by(HandoffMessage.id)
-    ).scalars()
-    return [item(m) for m in rows]
+def messages_of(uow: UnitOfWork, handoff_id: int, after_id: int = 0) -> list[MessageItem]:
+    return [item(m) for m in uow.handoffs.messages(handoff_id, after_id)]

@@ -8,13 +8,10 @@ import enum
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
 
 from bot import clock
-from bot.db.models import Handoff, HandoffCallback, HandoffMessage, HandoffStatus, MessageDirection
+from bot.db.models import Handoff, HandoffStatus
+from bot.db.uow import UnitOfWork
 from bot.services import desk_auth
 from bot.services.handoff_config import DeskConfig, working_hours
 from bot.services.handoff_summary import HandoffSummary
@@ -29,62 +26,37 @@ class CallbackReason(enum.StrEnum):
     CHANNEL = "channel"  # the channel cannot receive an agent's messages
 
 
-def queue_position(session: Session, handoff: Handoff) -> int:
+def queue_position(uow: UnitOfWork, handoff: Handoff) -> int:
     """1 + the waiting handoffs served before this one (priority, then time queued, then id)."""
-    ahead = session.execute(
-        select(Handoff.id).where(
-            Handoff.status == HandoffStatus.WAITING.value,
-            Handoff.id != handoff.id,
-            or_(
-                Handoff.priority < handoff.priority,
-                and_(
-                    Handoff.priority == handoff.priority,
-                    or_(
-                        Handoff.queued_at < handoff.queued_at,
-                        and_(Handoff.queued_at == handoff.queued_at, Handoff.id < handoff.id),
-                    ),
-                ),
-            ),
-        )
-    ).all()
-    return len(ahead) + 1
+    return uow.handoffs.waiting_ahead_of(handoff) + 1
 
 
-def average_handling(session: Session, config: DeskConfig, now: datetime) -> timedelta:
+def average_handling(uow: UnitOfWork, config: DeskConfig, now: datetime) -> timedelta:
     """Mean time from taken to closed of the recent handoffs (the configured default without any)."""
-    rows = session.execute(
-        select(Handoff.taken_at, Handoff.closed_at)
-        .where(
-            Handoff.status == HandoffStatus.CLOSED.value,
-            Handoff.taken_at.is_not(None),
-            Handoff.closed_at >= now - timedelta(days=RECENT_DAYS),
-        )
-        .order_by(Handoff.closed_at.desc())
-        .limit(config.recent_handled)
-    ).all()
+    rows = uow.handoffs.recent_handling(now - timedelta(days=RECENT_DAYS), config.recent_handled)
     spans = [(closed - taken).total_seconds() for taken, closed in rows if closed >= taken]
     if not spans:
         return timedelta(minutes=config.default_handling_minutes)
     return timedelta(seconds=sum(spans) / len(spans))
 
 
-def estimate_wait(session: Session, position: int, config: DeskConfig, now: datetime) -> timedelta:
+def estimate_wait(uow: UnitOfWork, position: int, config: DeskConfig, now: datetime) -> timedelta:
     """(position × average handling time) / agents online, in whole minutes, at least one."""
-    handling = average_handling(session, config, now).total_seconds()
-    online = max(1, desk_auth.online_count(session, now))
+    handling = average_handling(uow, config, now).total_seconds()
+    online = max(1, desk_auth.online_count(uow, now))
     return timedelta(minutes=max(1, math.ceil(position * handling / online / 60)))
 
 
 def callback_reason(
-    session: Session, channel: str, config: DeskConfig, now: datetime
+    uow: UnitOfWork, channel: str, config: DeskConfig, now: datetime
 ) -> tuple[CallbackReason | None, datetime | None]:
     """Why agents cannot take a chat now (and when the desk opens next), or (None, None)."""
-    hours = working_hours(session, config)
+    hours = working_hours(uow, config)
     if not hours.is_open(now):
         return CallbackReason.OUT_OF_HOURS, hours.next_opening(now)
     if channel not in config.live_channels:
         return CallbackReason.CHANNEL, None
-    if desk_auth.online_count(session, now) == 0:
+    if desk_auth.online_count(uow, now) == 0:
         return CallbackReason.NOBODY_ONLINE, None
     return None, None
 
@@ -129,22 +101,6 @@ class QueueSnapshot:
     callbacks: list[CallbackItem]
 
 
-def _last_customer_texts(session: Session, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    latest = (
-        select(func.max(HandoffMessage.id))
-        .where(
-            HandoffMessage.handoff_id.in_(ids), HandoffMessage.direction == MessageDirection.CUSTOMER.value
-        )
-        .group_by(HandoffMessage.handoff_id)
-    )
-    rows = session.execute(
-        select(HandoffMessage.handoff_id, HandoffMessage.text).where(HandoffMessage.id.in_(latest))
-    ).all()
-    return {handoff_id: text for handoff_id, text in rows}
-
-
 def _queue_item(handoff: Handoff, now: datetime, last: dict[int, str]) -> QueueItem:
     summary = HandoffSummary.from_json(handoff.summary)
     started = handoff.queued_at or handoff.created_at
@@ -181,34 +137,14 @@ def callback_item(handoff: Handoff) -> CallbackItem:
     )
 
 
-def queue_snapshot(uow: Any, now: datetime | None = None) -> QueueSnapshot:
+def queue_snapshot(uow: UnitOfWork, now: datetime | None = None) -> QueueSnapshot:
     """Waiting handoffs in serving order (priority, then waiting time), active ones, callbacks."""
-    session = uow if isinstance(uow, Session) else uow.session
     now = now or clock.now()
-    rows = (
-        session.execute(
-            select(Handoff)
-            .where(Handoff.status.in_((HandoffStatus.WAITING.value, HandoffStatus.ACTIVE.value)))
-            .options(selectinload(Handoff.agent))
-            .order_by(Handoff.priority, Handoff.queued_at, Handoff.id)
-        )
-        .scalars()
-        .all()
-    )
-    last = _last_customer_texts(session, [h.id for h in rows])
+    rows = uow.handoffs.in_queue()
+    last = uow.handoffs.last_customer_texts(h.id for h in rows)
     items = [_queue_item(h, now, last) for h in rows]
-    callbacks = (
-        session.execute(
-            select(Handoff)
-            .where(Handoff.status == HandoffStatus.CALLBACK.value)
-            .options(selectinload(Handoff.callback))
-            .order_by(Handoff.priority, Handoff.created_at, Handoff.id)
-        )
-        .scalars()
-        .all()
-    )
     ordered = sorted(
-        (callback_item(h) for h in callbacks),
+        (callback_item(h) for h in uow.handoffs.with_callbacks()),
         key=lambda c: (c.window_start is None, c.window_start or c.created_at, c.priority),
     )
     return QueueSnapshot(
@@ -218,12 +154,7 @@ def queue_snapshot(uow: Any, now: datetime | None = None) -> QueueSnapshot:
     )
 
 
-def pending_callbacks(uow: Any) -> list[CallbackItem]:
-    session = uow if isinstance(uow, Session) else uow.session
-    rows = session.execute(
-        select(Handoff)
-        .join(HandoffCallback, HandoffCallback.handoff_id == Handoff.id)
-        .where(Handoff.status == HandoffStatus.CALLBACK.value)
-        .order_by(HandoffCallback.window_start)
-    ).scalars()
-    return [callback_item(h) for h in rows]
+def pending_callbacks(uow: UnitOfWork) -> list[CallbackItem]:
+    """Callbacks arranged (a number and a window), soonest first."""
+    items = [callback_item(h) for h in uow.handoffs.with_callbacks(only_arranged=True)]
+    return sorted(items, key=lambda c: c.window_start)

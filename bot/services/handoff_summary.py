@@ -20,12 +20,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
-
 from bot import clock
-from bot.db import queries
-from bot.db.models import Incident, IncidentStatus, Ticket, TicketStatus
+from bot.db.models import Incident, IncidentStatus
+from bot.db.uow import UnitOfWork
+from bot.domain.codes import normalize_code
 from bot.services import verification
 from bot.services.verification import Requester
 
@@ -156,22 +154,6 @@ def _ticket_numbers(context: ConversationContext) -> list[str]:
     return list(dict.fromkeys(n.replace(" ", "").upper() for n in numbers))
 
 
-def _tickets(session: Session, numbers: list[str], customer_code: str | None) -> list[Ticket]:
-    statement = select(Ticket).options(selectinload(Ticket.incident))
-    conditions = []
-    if numbers:
-        conditions.append(Ticket.number.in_(numbers))
-    if customer_code:
-        conditions.append(
-            (Ticket.customer_code == customer_code)
-            & Ticket.status.in_((TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value))
-        )
-    if not conditions:
-        return []
-    rows = session.execute(statement.where(or_(*conditions)).order_by(Ticket.created_at.desc()))
-    return list(rows.scalars().unique())[:MAX_TICKETS]
-
-
 def _incident_ref(incident: Incident) -> IncidentRef:
     def iso(moment: datetime | None) -> str | None:
         return moment.astimezone(clock.VN_TZ).isoformat(timespec="minutes") if moment else None
@@ -186,7 +168,7 @@ def _incident_ref(incident: Incident) -> IncidentRef:
 
 
 def build_summary(
-    session: Session,
+    uow: UnitOfWork,
     *,
     channel: str,
     reason: str,
@@ -196,15 +178,15 @@ def build_summary(
     requester: Requester | None = None,
 ) -> HandoffSummary:
     """The summary of a conversation about to be handed over (nothing is written)."""
-    code = queries.normalize_code(customer_code) if customer_code else None
-    customer = queries.get_customer(session, code) if code else None
+    code = normalize_code(customer_code) if customer_code else None
+    customer = uow.customers.get(code) if code else None
     verified = False
     if customer is not None and requester is not None:
-        verified = verification.status(session, code, requester).verified
-    tickets = _tickets(session, _ticket_numbers(context), code if customer else None)
+        verified = verification.status(uow, code, requester).verified
+    tickets = uow.handoffs.related_tickets(_ticket_numbers(context), code if customer else None, MAX_TICKETS)
     incidents: dict[str, Incident] = {t.incident.code: t.incident for t in tickets if t.incident}
     if customer is not None and customer.station is not None:
-        for incident in queries.open_incidents_for_station(session, customer.station.code):
+        for incident in uow.outages.open_incidents_for_station(customer.station.code):
             incidents.setdefault(incident.code, incident)
     answers = [_cut(m.text, MAX_TEXT) for m in reversed(context.messages) if m.speaker == "bot" and m.text]
     messages = [

@@ -1,9 +1,9 @@
 """Safety hazards (broken or fallen wire, sparks, fire, explosion, a leaning pole,
-someone shocked): the safety advice of DOMAIN.md "Safety", then an urgent ticket.
+someone shocked): an urgent ticket, and whether people are at risk.
 
-The advice never depends on the database or on who the customer is, so it is given
-first, even when everything else fails. The ticket goes to the top of the agents'
-queue (priority 1); the hotline is repeated until the handoff to an agent exists.
+The advice itself (DOMAIN.md "Safety") never depends on the database or on who the
+customer is: :func:`bot.wording.hazard.safety_advice` gives it first, even when
+everything else fails. The ticket goes to the top of the agents' queue (priority 1).
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from bot import clock
-from bot.db import queries
 from bot.db.models import TicketKind, TicketPriority, TicketStatus
-from bot.nlu.core.diacritics import strip_diacritics
-from bot.services.outage_wording import hotlines
+from bot.db.uow import UnitOfWork
+from bot.domain.text import strip_diacritics
 
 SAME_CASE_MINUTES = 60  # a second message of the same conversation adds to the same ticket
 DETAILS_MAX_CHARS = 2000
@@ -34,27 +31,6 @@ def people_at_risk(text: str | None) -> bool:
     return bool(_PEOPLE_AT_RISK.search(plain))
 
 
-def safety_advice(text: str | None = None) -> str:
-    """The advice to give at once, in this order (DOMAIN.md "Safety")."""
-    emergency = (
-        "Nếu có cháy hoặc có người bị điện giật, bị thương: gọi ngay 114 (cứu hỏa) hoặc 115 (cấp cứu)."
-    )
-    lines = [
-        "Dạ, anh/chị giữ an toàn trước hết nha:",
-        "• Tránh xa chỗ dây điện đứt, tia lửa hoặc trụ điện nghiêng ít nhất vài mét, và nhắc mọi người "
-        "(nhất là trẻ nhỏ) tránh xa.",
-        "• Tuyệt đối không chạm vào dây điện, và không chạm tay trần vào người bị điện giật; "
-        "dùng vật khô, không dẫn điện (gậy gỗ, ống nhựa) để tách người ra khỏi nguồn điện.",
-        "• Chỉ ngắt cầu dao (CB/aptomat) nhà mình nếu làm được an toàn, không đứng chỗ ẩm ướt.",
-        f"• {emergency}",
-        f"• Gọi ngay Tổng đài điện lực {hotlines()} (24/7) để được cắt điện khu vực và xử lý khẩn.",
-    ]
-    if people_at_risk(text):
-        lines.insert(0, f"⚠️ {emergency}")
-        lines.pop(5)  # the same line further down
-    return "\n".join(lines)
-
-
 @dataclass(frozen=True)
 class HazardTicket:
     number: str
@@ -63,7 +39,7 @@ class HazardTicket:
 
 
 def report_hazard(
-    session: Session,
+    uow: UnitOfWork,
     *,
     description: str,
     channel: str,
@@ -76,7 +52,7 @@ def report_hazard(
     now = now or clock.now()
     description = " ".join((description or "").split())
     if existing_ticket:
-        ticket = queries.get_ticket(session, existing_ticket)
+        ticket = uow.tickets.get(existing_ticket)
         if (
             ticket is not None
             and ticket.kind == TicketKind.HAZARD.value
@@ -84,7 +60,7 @@ def report_hazard(
             and ticket.created_at >= now - timedelta(minutes=SAME_CASE_MINUTES)
         ):
             _append(ticket, f"{now:%H:%M} khách hàng nhắn thêm: {description}")
-            session.flush()
+            uow.flush()
             return HazardTicket(ticket.number, ticket.created_at, added_to_existing=True)
     details = [
         f"Khách hàng báo: {description}" if description else "Khách hàng báo nguy hiểm về điện",
@@ -92,8 +68,7 @@ def report_hazard(
         f"Địa điểm: {place}" if place else None,
         f"Báo lúc: {now:%H:%M %d/%m/%Y}",
     ]
-    ticket = queries.add_ticket(
-        session,
+    ticket = uow.tickets.add(
         kind=TicketKind.HAZARD,
         priority=TicketPriority.URGENT,
         summary=f"KHẨN – nguy hiểm về điện: {description}"[:SUMMARY_MAX_CHARS],
@@ -104,14 +79,14 @@ def report_hazard(
     return HazardTicket(ticket.number, ticket.created_at, added_to_existing=False)
 
 
-def add_location(session: Session, number: str, location: str, now: datetime | None = None) -> bool:
+def add_location(uow: UnitOfWork, number: str, location: str, now: datetime | None = None) -> bool:
     """Add the place the customer gave to the hazard ticket; False if there is no such ticket."""
     now = now or clock.now()
-    ticket = queries.get_ticket(session, number)
+    ticket = uow.tickets.get(number)
     if ticket is None or ticket.kind != TicketKind.HAZARD.value:
         return False
     _append(ticket, f"{now:%H:%M} địa điểm: {' '.join(location.split())}")
-    session.flush()
+    uow.flush()
     return True
 
 

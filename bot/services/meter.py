@@ -2,23 +2,62 @@
 
 A reading shows the old and new index, the reading date and the kWh; the reading day is
 the customer's own (never one day for everyone: DOMAIN.md "Meter reading"). Both are
-account data: verified first, disclosure audited.
+account data: verified first, disclosure audited. :mod:`bot.wording.meter` words them.
 """
 
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
-
 from bot import clock
-from bot.db import queries
 from bot.db.models import MeterReading, ReadingSource
-from bot.services.billing import Answer, account_label, as_of_text
-from bot.services.formatting import format_date, format_kwh, format_period
-from bot.services.periods import Month, shift
-from bot.services.verification import Requester, require_verified
+from bot.db.uow import UnitOfWork
+from bot.domain.periods import Month, shift
+from bot.services.billing import Account, account_of
+from bot.services.verification import Requester, disclose, require_verified
+
+
+@dataclass(frozen=True)
+class ReadingView:
+    period_start: date
+    period_end: date
+    reading_date: date
+    old_index: int
+    new_index: int
+    kwh: int
+    estimated: bool
+
+
+@dataclass(frozen=True)
+class ReadingAnswer:
+    account: Account
+    as_of: date
+    reading: ReadingView | None = None
+    multiplier: int = 1  # kWh = index difference × multiplier
+    asked: Month | None = None  # None: the latest
+    newest_reading_date: date | None = None  # when none was found for the month asked
+
+    @property
+    def found(self) -> bool:
+        return self.reading is not None
+
+    @property
+    def month_key(self) -> str | None:
+        if self.reading is None:
+            return None
+        return f"{self.reading.reading_date.year:04d}-{self.reading.reading_date.month:02d}"
+
+
+@dataclass(frozen=True)
+class ReadingSchedule:
+    account: Account
+    as_of: date
+    reading_day: int  # the day of the month the meter is read
+    last_reading: date | None
+    last_kwh: int | None
+    next_reading: date
 
 
 def reading_day_in(year: int, month: int, reading_day: int) -> date:
@@ -35,89 +74,59 @@ def next_reading_date(reading_day: int, today: date, last_reading: date | None =
     return reading_day_in(year, month, reading_day)
 
 
-def _pick_reading(readings: list[MeterReading], month: Month | None) -> MeterReading | None:
-    """The reading of ``month`` (newest first list); the latest for None or "kỳ này"."""
-    if not readings:
-        return None
+def _reading_of(uow: UnitOfWork, code: str, month: Month | None) -> MeterReading | None:
+    """The reading of ``month`` (None or "kỳ này" without one this month: the latest)."""
     if month is None:
-        return readings[0]
-    key = (month.year, month.month)
-    in_month = [r for r in readings if (r.reading_date.year, r.reading_date.month) == key]
-    if in_month:
-        return in_month[0]
-    return readings[0] if month.current else None
+        return uow.readings.latest(code)
+    reading = uow.readings.for_month(code, month.year, month.month)
+    if reading is None and month.current:
+        reading = uow.readings.latest(code)
+    return reading
 
 
-def reading_text(reading: MeterReading, label: str, multiplier: int, today: date) -> str:
-    lines = [
-        f"Dạ, chỉ số công tơ của {label} kỳ {format_period(reading.period_start, reading.period_end)}, "
-        f"ghi ngày {format_date(reading.reading_date)}:",
-        f"- Chỉ số cũ: {reading.old_index}",
-        f"- Chỉ số mới: {reading.new_index}",
-        f"- Điện năng tiêu thụ: {format_kwh(reading.kwh)}"
-        + (f" (chênh lệch chỉ số × hệ số nhân {multiplier})" if multiplier != 1 else ""),
-    ]
-    if reading.source == ReadingSource.ESTIMATED.value:
-        lines.append(
-            "- Lưu ý: đây là chỉ số ước tính, phần chênh lệch sẽ được điều chỉnh khi ghi được chỉ số thực tế."
-        )
-    lines.append(as_of_text(today))
-    return "\n".join(lines)
+def _view(reading: MeterReading) -> ReadingView:
+    return ReadingView(
+        period_start=reading.period_start,
+        period_end=reading.period_end,
+        reading_date=reading.reading_date,
+        old_index=reading.old_index,
+        new_index=reading.new_index,
+        kwh=reading.kwh,
+        estimated=reading.source == ReadingSource.ESTIMATED.value,
+    )
 
 
 def reading_answer(
-    session: Session,
-    code: str,
-    requester: Requester,
-    month: Month | None = None,
-    today: date | None = None,
-) -> Answer:
+    uow: UnitOfWork, code: str, requester: Requester, month: Month | None = None, today: date | None = None
+) -> ReadingAnswer:
     """The reading of ``month`` (None: the latest): old and new index, date, kWh."""
-    customer = require_verified(session, code, requester)
+    customer = require_verified(uow, code, requester)
     today = today or clock.today()
-    readings = queries.readings_for_customer(session, customer.code)
-    reading = _pick_reading(readings, month)
-    label = account_label(customer)
+    account = account_of(customer)
+    reading = _reading_of(uow, customer.code, month)
     if reading is None:
-        if not readings:
-            return Answer(
-                f"Dạ, em chưa thấy chỉ số công tơ nào của {label}. {as_of_text(today)}", found=False
-            )
-        asked = f"tháng {month.label}" if month else "kỳ này"
-        newest = readings[0].reading_date
-        return Answer(
-            f"Dạ, em chưa thấy chỉ số {asked} của {label}. Lần ghi gần nhất là ngày "
-            f"{format_date(newest)}. {as_of_text(today)}",
-            found=False,
-        )
-    key = f"{reading.reading_date.year:04d}-{reading.reading_date.month:02d}"
-    queries.record_disclosure(session, customer.code, requester.channel, requester.user_id, f"reading {key}")
-    return Answer(reading_text(reading, label, customer.meter_multiplier or 1, today), month_key=key)
+        latest = uow.readings.latest(customer.code) if month is not None else None
+        newest = latest.reading_date if latest is not None else None
+        return ReadingAnswer(account, today, asked=month, newest_reading_date=newest)
+    answer = ReadingAnswer(account, today, _view(reading), customer.meter_multiplier or 1, month)
+    disclose(uow, customer, requester, f"reading {answer.month_key}")
+    return answer
 
 
 def reading_date_answer(
-    session: Session, code: str, requester: Requester, today: date | None = None
-) -> Answer:
+    uow: UnitOfWork, code: str, requester: Requester, today: date | None = None
+) -> ReadingSchedule:
     """This customer's reading day, the last and the next reading dates."""
-    customer = require_verified(session, code, requester)
+    customer = require_verified(uow, code, requester)
     today = today or clock.today()
-    latest = queries.latest_reading(session, customer.code)
+    latest = uow.readings.latest(customer.code)
     upcoming = next_reading_date(customer.reading_day, today, latest.reading_date if latest else None)
-    queries.record_disclosure(
-        session, customer.code, requester.channel, requester.user_id, "reading schedule"
+    disclose(uow, customer, requester, "reading schedule")
+    return ReadingSchedule(
+        account_of(customer),
+        today,
+        customer.reading_day,
+        latest.reading_date if latest else None,
+        latest.kwh if latest else None,
+        upcoming,
     )
-    day = customer.reading_day
-    lines = [
-        f"Dạ, công tơ của {account_label(customer)} được ghi chỉ số vào ngày {day} hằng tháng"
-        + (" (tháng nào ít ngày hơn thì ghi vào ngày cuối tháng)." if day > 28 else ".")
-    ]
-    if latest is not None:
-        lines.append(
-            f"- Lần ghi gần nhất: ngày {format_date(latest.reading_date)} ({format_kwh(latest.kwh)})."
-        )
-    when = "hôm nay" if upcoming == today else f"ngày {format_date(upcoming)}"
-    lines.append(f"- Lần ghi tiếp theo dự kiến: {when}.")
-    lines.append(
-        "Lịch ghi có thể lệch một vài ngày khi trùng ngày lễ hoặc thời tiết xấu. " + as_of_text(today)
-    )
-    return Answer("\n".join(lines))

@@ -4,24 +4,23 @@ Schedules are public: no verification. A customer known by code is matched by th
 transformer station that feeds them (by their ward if the station is not known); a
 place by its current ward(s). The range comes from the ``date`` / ``period`` entity
 values of the NLU (docs/nlu.md), kept relative there and resolved here with the
-clock; without one it is the next 7 days.
+clock; without one it is the next 7 days. A range says how it was asked
+(:class:`RangeKind`); :mod:`bot.wording.outage` names it ("ngày mai", "tuần sau").
 """
 
 from __future__ import annotations
 
 import calendar
+import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy.orm import Session
-
 from bot import clock
-from bot.db import queries
 from bot.db.models import Customer, OutageStatus, PlannedOutage
+from bot.db.uow import UnitOfWork
 from bot.services import places, verification
-from bot.services.formatting import format_date
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 62  # a longer range is cut (two months is already a long list)
@@ -31,26 +30,28 @@ PAST_YEAR_SLACK = timedelta(days=60)  # "5/1" asked in November is next January
 # -------------------------------------------------------------------- date ranges
 
 
+class RangeKind(enum.StrEnum):
+    """How a range was asked, so it can be named back the same way."""
+
+    NEXT_DAYS = "next_days"  # the default: ``offset`` days from today
+    RELATIVE_DAY = "relative_day"  # today + ``offset`` days ("ngày mai")
+    WEEK = "week"  # this week + ``offset`` weeks ("tuần sau")
+    WEEKDAY = "weekday"  # a named day of the week ("thứ Bảy")
+    RELATIVE_MONTH = "relative_month"  # this month + ``offset`` months ("tháng sau")
+    MONTH = "month"  # a month by number ("tháng 12")
+    DATES = "dates"  # plain dates, nothing to name
+
+
 @dataclass(frozen=True)
 class DateRange:
     start: date
     end: date  # inclusive
-    name: str  # "7 ngày tới", "ngày mai", "tuần này"... ("" for a plain date)
+    kind: RangeKind = RangeKind.DATES
+    offset: int = 0  # see RangeKind
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
-
-    def describe(self) -> str:
-        """``"7 ngày tới (27/11/2026–03/12/2026)"``, ``"ngày mai (28/11/2026)"``."""
-        span = (
-            format_date(self.start)
-            if self.start == self.end
-            else (f"{format_date(self.start)}–{format_date(self.end)}")
-        )
-        if not self.name:
-            return f"ngày {span}" if self.start == self.end else f"từ {span.replace('–', ' đến ')}"
-        return f"{self.name} ({span})"
 
     def bounds(self) -> tuple[datetime, datetime]:
         """[start 00:00, end 23:59:59.999999] in Vietnam time."""
@@ -61,14 +62,7 @@ class DateRange:
 
 
 def next_days(today: date, days: int = DEFAULT_DAYS) -> DateRange:
-    return DateRange(today, today + timedelta(days=days - 1), f"{days} ngày tới")
-
-
-_WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-
-
-def weekday_name(day: date) -> str:
-    return _WEEKDAY_NAMES[day.weekday()]
+    return DateRange(today, today + timedelta(days=days - 1), RangeKind.NEXT_DAYS, days)
 
 
 def resolve_range(values: Iterable[str] | str | None, today: date | None = None) -> DateRange:
@@ -84,13 +78,10 @@ def resolve_range(values: Iterable[str] | str | None, today: date | None = None)
     if len(ranges) == 1:
         found = ranges[0]
     else:
-        found = DateRange(min(r.start for r in ranges), max(r.end for r in ranges), "")
+        found = DateRange(min(r.start for r in ranges), max(r.end for r in ranges))
     if found.days > MAX_DAYS:
-        found = DateRange(found.start, found.start + timedelta(days=MAX_DAYS - 1), found.name)
+        found = DateRange(found.start, found.start + timedelta(days=MAX_DAYS - 1), found.kind, found.offset)
     return found
-
-
-_RELATIVE_DAY_NAMES = {0: "hôm nay", 1: "ngày mai", 2: "ngày mốt", -1: "hôm qua", -2: "hôm kia"}
 
 
 def _one_range(value: str, today: date) -> DateRange | None:
@@ -99,7 +90,7 @@ def _one_range(value: str, today: date) -> DateRange | None:
         if m := re.fullmatch(r"relative_day:([+-]?\d{1,3})", value):
             offset = int(m.group(1))
             day = today + timedelta(days=offset)
-            return DateRange(day, day, _RELATIVE_DAY_NAMES.get(offset, ""))
+            return DateRange(day, day, RangeKind.RELATIVE_DAY, offset)
         if m := re.fullmatch(r"week:([+-]?\d{1,2})", value):
             return _week(today, int(m.group(1)))
         if m := re.fullmatch(r"weekday:([1-7])(?:,week:([+-]?\d{1,2}))?", value):
@@ -107,8 +98,9 @@ def _one_range(value: str, today: date) -> DateRange | None:
         if m := re.fullmatch(r"day:(\d{1,2})(?:/(\d{1,2})(?:/(\d{4}))?)?", value):
             return _day(today, int(m.group(1)), m.group(2), m.group(3))
         if m := re.fullmatch(r"relative:([+-]?\d{1,2})", value):
-            year, month = _shift_month(today.year, today.month, int(m.group(1)))
-            return _month(today, year, month, {0: "tháng này", 1: "tháng sau"}.get(int(m.group(1)), ""))
+            offset = int(m.group(1))
+            year, month = _shift_month(today.year, today.month, offset)
+            return _month(today, year, month, RangeKind.RELATIVE_MONTH, offset)
         if m := re.fullmatch(r"month:(\d{1,2})", value):
             month = int(m.group(1))
             year = (
@@ -116,9 +108,9 @@ def _one_range(value: str, today: date) -> DateRange | None:
                 if date(today.year, month, 1) >= today.replace(day=1) - PAST_YEAR_SLACK
                 else today.year + 1
             )
-            return _month(today, year, month, "")
+            return _month(today, year, month)
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
-            return _month(today, int(m.group(1)), int(m.group(2)), "")
+            return _month(today, int(m.group(1)), int(m.group(2)))
     except ValueError:  # 31/2, month 13...
         return None
     return None
@@ -127,9 +119,8 @@ def _one_range(value: str, today: date) -> DateRange | None:
 def _week(today: date, offset: int) -> DateRange:
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
     sunday = monday + timedelta(days=6)
-    name = {0: "tuần này", 1: "tuần sau", -1: "tuần trước"}.get(offset, "")
     start = max(monday, today) if offset == 0 else monday  # this week: what is left of it
-    return DateRange(start, sunday, name)
+    return DateRange(start, sunday, RangeKind.WEEK, offset)
 
 
 def _weekday(today: date, weekday: int, week: int | None) -> DateRange:
@@ -138,7 +129,7 @@ def _weekday(today: date, weekday: int, week: int | None) -> DateRange:
         day = today + timedelta(days=(target - today.weekday()) % 7)
     else:
         day = today - timedelta(days=today.weekday()) + timedelta(weeks=week, days=target)
-    return DateRange(day, day, weekday_name(day))
+    return DateRange(day, day, RangeKind.WEEKDAY)
 
 
 def _day(today: date, day: int, month: str | None, year: str | None) -> DateRange:
@@ -153,15 +144,17 @@ def _day(today: date, day: int, month: str | None, year: str | None) -> DateRang
         if day < today.day:  # "ngày 5" asked on the 27th: next month's 5th
             year_, month_ = _shift_month(year_, month_, 1)
         found = date(year_, month_, day)
-    return DateRange(found, found, "")
+    return DateRange(found, found)
 
 
-def _month(today: date, year: int, month: int, name: str) -> DateRange:
+def _month(
+    today: date, year: int, month: int, kind: RangeKind = RangeKind.MONTH, offset: int = 0
+) -> DateRange:
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
     if first <= today <= last:
         first = today  # this month: what is left of it
-    return DateRange(first, last, name or f"tháng {month:02d}/{year}")
+    return DateRange(first, last, kind, offset)
 
 
 def _shift_month(year: int, month: int, months: int) -> tuple[int, int]:
@@ -184,9 +177,10 @@ class OutageItem:
 
 @dataclass(frozen=True)
 class Schedule:
-    where: str  # "khu vực của mã khách hàng PB11020000002" / "Phường Tân An, Thành phố Cần Thơ"
     range: DateRange
     items: tuple[OutageItem, ...]
+    customer_code: str | None = None  # asked for a customer's station...
+    area_label: str | None = None  # ...or for a place ("Phường Tân An, Thành phố Cần Thơ")
 
 
 def as_item(outage: PlannedOutage, now: datetime | None = None) -> OutageItem:
@@ -206,33 +200,38 @@ def _items(outages: Iterable[PlannedOutage]) -> tuple[OutageItem, ...]:
     return tuple(as_item(o, now) for o in outages if o.status != OutageStatus.CANCELLED.value)
 
 
-def schedule_for_customer(session: Session, customer: Customer, dates: DateRange) -> Schedule:
+def schedule_for_customer(uow: UnitOfWork, customer: Customer, dates: DateRange) -> Schedule:
     """Planned outages cutting the customer's station (their ward when the station is unknown)."""
     start, end = dates.bounds()
-    where = f"khu vực mã khách hàng {customer.code}"
     if customer.station is not None:
-        outages = queries.planned_outages_for_station(session, customer.station.code, start, end)
+        outages = uow.outages.planned_for_station(customer.station.code, start, end)
     else:
-        outages = queries.planned_outages_for_wards(session, customer.province, [customer.ward], start, end)
-    return Schedule(where, dates, _items(outages))
+        outages = uow.outages.planned_for_wards(customer.province, [customer.ward], start, end)
+    return Schedule(dates, _items(outages), customer_code=customer.code)
 
 
-def schedule_for_area(session: Session, area: places.Area, dates: DateRange) -> Schedule:
+def schedule_for_code(uow: UnitOfWork, code: str, dates: DateRange) -> Schedule | None:
+    """:func:`schedule_for_customer` by customer code; None when no customer has it."""
+    customer = uow.customers.get(code)
+    return schedule_for_customer(uow, customer, dates) if customer is not None else None
+
+
+def schedule_for_area(uow: UnitOfWork, area: places.Area, dates: DateRange) -> Schedule:
     """Planned outages announced for any ward of the area."""
     start, end = dates.bounds()
-    outages = queries.planned_outages_for_wards(session, area.province, area.wards, start, end)
-    return Schedule(area.label, dates, _items(outages))
+    outages = uow.outages.planned_for_wards(area.province, area.wards, start, end)
+    return Schedule(dates, _items(outages), area_label=area.label)
 
 
-def under_way_for_station(session: Session, station_code: str, now: datetime) -> PlannedOutage | None:
+def under_way_for_station(uow: UnitOfWork, station_code: str, now: datetime) -> PlannedOutage | None:
     """A planned outage cutting this station right now (not cancelled, not ended early)."""
-    return _first_scheduled(queries.planned_outages_for_station(session, station_code, now, now))
+    return _first_scheduled(uow.outages.planned_for_station(station_code, now, now))
 
 
 def under_way_for_wards(
-    session: Session, province: str, wards: Iterable[str], now: datetime
+    uow: UnitOfWork, province: str, wards: Iterable[str], now: datetime
 ) -> PlannedOutage | None:
-    return _first_scheduled(queries.planned_outages_for_wards(session, province, list(wards), now, now))
+    return _first_scheduled(uow.outages.planned_for_wards(province, list(wards), now, now))
 
 
 def _first_scheduled(outages: list[PlannedOutage]) -> PlannedOutage | None:
@@ -242,8 +241,8 @@ def _first_scheduled(outages: list[PlannedOutage]) -> PlannedOutage | None:
 # ------------------------------------------------------------------ known customers
 
 
-def known_code(session: Session, requester: verification.Requester) -> str | None:
+def known_code(uow: UnitOfWork, requester: verification.Requester) -> str | None:
     """The one customer code this requester is linked or verified to (Zalo, Messenger, a
     signed web user, or this conversation's verification), if there is exactly one."""
-    codes = verification.verified_codes(session, requester)
+    codes = verification.verified_codes(uow, requester)
     return codes[0] if len(codes) == 1 else None

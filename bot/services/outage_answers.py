@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.core.diacritics import strip_diacritics
+from bot.domain.text import strip_diacritics
 from bot.services.outage_reports import Breaker, Scope
 
 MAX_SINCE_CHARS = 100

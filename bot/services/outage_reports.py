@@ -20,16 +20,11 @@ questions it no longer needs); :func:`submit` runs them again and records.
 
 from __future__ import annotations
 
-import enum
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
 from bot import clock
-from bot.db import queries
+from bot.config import load_settings
 from bot.db.models import (
     Customer,
     Incident,
@@ -42,109 +37,34 @@ from bot.db.models import (
     Ticket,
     TicketKind,
     TicketPriority,
-    TicketStatus,
 )
-from bot.services import places
+from bot.db.repositories.tickets import OPEN_STATES
+from bot.db.uow import UnitOfWork
+from bot.services import outage_results
 from bot.services.outage import under_way_for_station, under_way_for_wards
+from bot.services.outage_results import (
+    Assessment,
+    Breaker,
+    Outcome,
+    PlannedInfo,
+    Report,
+    ReportResult,
+    Scope,
+    Target,
+    Verdict,
+    incident_info,
+    ticket_info,
+)
 
-DEFAULT_GROUP_WINDOW_MIN = 30
 DUPLICATE_TICKET_HOURS = 12  # an open outage ticket this recent is "already reported"
-OPEN_TICKET_STATES = (TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)
+OPEN_TICKET_STATES = OPEN_STATES
 DETAILS_MAX_CHARS = 500
 
 
 def group_window() -> timedelta:
-    """How close in time reports on one station must be to become one incident."""
-    raw = os.environ.get("OUTAGE_GROUP_WINDOW_MIN", "").strip()
-    minutes = int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_GROUP_WINDOW_MIN
-    return timedelta(minutes=minutes)
-
-
-class Scope(enum.StrEnum):
-    HOUSE = "house"  # only this house
-    AREA = "area"  # the street, the neighbourhood
-
-
-class Breaker(enum.StrEnum):
-    STILL_DARK = "still_dark"  # breaker checked, still no power
-    BACK = "back"  # power back after resetting the breaker
-
-
-class Verdict(enum.StrEnum):
-    SUSPENDED = "suspended"
-    PLANNED = "planned"
-    INCIDENT = "incident"
-    REPORTED = "reported"  # already reported: an open ticket
-    NONE = "none"  # nothing known: ask scope, breaker, since, then record
-
-
-class Outcome(enum.StrEnum):
-    SUSPENDED = "suspended"
-    PLANNED = "planned"
-    INCIDENT = "incident"  # linked to a known incident (or was already)
-    REPORTED = "reported"
-    BREAKER_OK = "breaker_ok"  # power came back after the breaker: nothing recorded
-    TICKET = "ticket"  # a new ticket
-    GROUPED = "grouped"  # this report and earlier ones became one incident
-
-
-@dataclass(frozen=True)
-class Target:
-    """Who reports: a customer (by code) or a place (one or more current wards)."""
-
-    customer_code: str | None = None
-    area: places.Area | None = None
-
-
-@dataclass(frozen=True)
-class IncidentInfo:
-    code: str
-    cause: str
-    started_at: datetime | None
-    expected_restoration_at: datetime | None
-    from_reports: bool  # opened from customers' reports (no cause known yet)
-
-
-@dataclass(frozen=True)
-class PlannedInfo:
-    starts_at: datetime
-    ends_at: datetime
-    reason: str
-
-
-@dataclass(frozen=True)
-class TicketInfo:
-    number: str
-    created_at: datetime
-    status: str
-
-
-@dataclass(frozen=True)
-class Assessment:
-    verdict: Verdict
-    suspended_at: datetime | None = None
-    planned: PlannedInfo | None = None
-    incident: IncidentInfo | None = None
-    ticket: TicketInfo | None = None
-
-
-@dataclass(frozen=True)
-class Report:
-    target: Target
-    channel: str
-    scope: Scope | None = None
-    breaker: Breaker | None = None
-    since: str | None = None  # as the customer said it, for the operators
-    previous_ticket: str | None = None  # a ticket this conversation already opened
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    outcome: Outcome
-    assessment: Assessment
-    ticket: TicketInfo | None = None
-    incident: IncidentInfo | None = None
-    already_linked: bool = False  # the customer had already reported this incident
+    """How close in time reports on one station must be to become one incident
+    (``OUTAGE_GROUP_WINDOW_MIN`` in bot.config, 30 minutes by default)."""
+    return timedelta(minutes=load_settings().outage_group_window_min)
 
 
 class UnknownCustomer(LookupError):
@@ -163,9 +83,9 @@ class _Where:
     place_label: str | None
 
 
-def _where(session: Session, target: Target) -> _Where:
+def _where(uow: UnitOfWork, target: Target) -> _Where:
     if target.customer_code:
-        customer = queries.get_customer(session, target.customer_code)
+        customer = uow.customers.get(target.customer_code)
         if customer is None:
             raise UnknownCustomer(target.customer_code)
         return _Where(customer, customer.station, customer.province, (customer.ward,), None)
@@ -176,55 +96,53 @@ def _where(session: Session, target: Target) -> _Where:
 
 
 def assess(
-    session: Session, target: Target, previous_ticket: str | None = None, now: datetime | None = None
+    uow: UnitOfWork, target: Target, previous_ticket: str | None = None, now: datetime | None = None
 ) -> Assessment:
     """Checks 1-4 of the module docstring, without writing anything."""
     now = now or clock.now()
-    return _assess(session, _where(session, target), previous_ticket, now)
+    return _assess(uow, _where(uow, target), previous_ticket, now)
 
 
-def _assess(session: Session, where: _Where, previous_ticket: str | None, now: datetime) -> Assessment:
+def _assess(uow: UnitOfWork, where: _Where, previous_ticket: str | None, now: datetime) -> Assessment:
     customer = where.customer
     if customer is not None and customer.supply_status == SupplyStatus.SUSPENDED.value:
         return Assessment(Verdict.SUSPENDED, suspended_at=customer.suspended_at)
-    planned = _planned_under_way(session, where, now)
+    planned = _planned_under_way(uow, where, now)
     if planned is not None:
         return Assessment(
             Verdict.PLANNED, planned=PlannedInfo(planned.starts_at, planned.ends_at, planned.reason)
         )
-    incident = _open_incident(session, where)
+    incident = _open_incident(uow, where)
     if incident is not None:
         return Assessment(Verdict.INCIDENT, incident=incident_info(incident))
-    ticket = _open_ticket(session, where, previous_ticket, now)
+    ticket = _open_ticket(uow, where, previous_ticket, now)
     if ticket is not None:
         return Assessment(Verdict.REPORTED, ticket=ticket_info(ticket))
     return Assessment(Verdict.NONE)
 
 
-def _planned_under_way(session: Session, where: _Where, now: datetime) -> PlannedOutage | None:
+def _planned_under_way(uow: UnitOfWork, where: _Where, now: datetime) -> PlannedOutage | None:
     if where.station is not None:
-        return under_way_for_station(session, where.station.code, now)
+        return under_way_for_station(uow, where.station.code, now)
     if where.province and where.wards:
-        return under_way_for_wards(session, where.province, where.wards, now)
+        return under_way_for_wards(uow, where.province, where.wards, now)
     return None
 
 
-def _open_incident(session: Session, where: _Where) -> Incident | None:
+def _open_incident(uow: UnitOfWork, where: _Where) -> Incident | None:
     if where.station is not None:  # a known customer: by the station that feeds them
-        incidents = queries.open_incidents_for_station(session, where.station.code)
+        incidents = uow.outages.open_incidents_for_station(where.station.code)
     elif where.province and where.wards:
-        incidents = queries.open_incidents_for_wards(session, where.province, where.wards)
+        incidents = uow.outages.open_incidents_for_wards(where.province, where.wards)
     else:
         incidents = []
     return incidents[0] if incidents else None
 
 
-def _open_ticket(
-    session: Session, where: _Where, previous_ticket: str | None, now: datetime
-) -> Ticket | None:
+def _open_ticket(uow: UnitOfWork, where: _Where, previous_ticket: str | None, now: datetime) -> Ticket | None:
     since = now - timedelta(hours=DUPLICATE_TICKET_HOURS)
     if previous_ticket:
-        ticket = queries.get_ticket(session, previous_ticket)
+        ticket = uow.tickets.get(previous_ticket)
         if (
             ticket is not None
             and ticket.kind == TicketKind.OUTAGE.value
@@ -235,54 +153,31 @@ def _open_ticket(
             return ticket
     if where.customer is None:
         return None
-    statement = (
-        select(Ticket)
-        .where(
-            Ticket.customer_code == where.customer.code,
-            Ticket.kind == TicketKind.OUTAGE.value,
-            Ticket.status.in_(OPEN_TICKET_STATES),
-            Ticket.created_at >= since,
-        )
-        .order_by(Ticket.created_at.desc())
-        .limit(1)
+    return uow.tickets.latest_of_customer(
+        where.customer.code, TicketKind.OUTAGE, since=since, states=OPEN_TICKET_STATES
     )
-    return session.execute(statement).scalars().first()
-
-
-def incident_info(incident: Incident) -> IncidentInfo:
-    return IncidentInfo(
-        code=incident.code,
-        cause=incident.cause or "",
-        started_at=incident.started_at,
-        expected_restoration_at=incident.expected_restoration_at,
-        from_reports=incident.code.startswith(REPORTS_INCIDENT_PREFIX),
-    )
-
-
-def ticket_info(ticket: Ticket) -> TicketInfo:
-    return TicketInfo(ticket.number, ticket.created_at, ticket.status)
 
 
 # ------------------------------------------------------------------------ recording
 
 
-REPORTS_INCIDENT_PREFIX = "BC"  # incidents opened from customers' reports: BC + ticket digits
+REPORTS_INCIDENT_PREFIX = outage_results.REPORTS_INCIDENT_PREFIX
 REPORTS_INCIDENT_CAUSE = "Nhiều khách hàng cùng báo mất điện, đang kiểm tra nguyên nhân"
 
 
-def submit(session: Session, report: Report, now: datetime | None = None) -> ReportResult:
+def submit(uow: UnitOfWork, report: Report, now: datetime | None = None) -> ReportResult:
     """Run the checks again and record the report as the module docstring says."""
     now = now or clock.now()
-    where = _where(session, report.target)
-    assessment = _assess(session, where, report.previous_ticket, now)
+    where = _where(uow, report.target)
+    assessment = _assess(uow, where, report.previous_ticket, now)
     if assessment.verdict == Verdict.SUSPENDED:
         return ReportResult(Outcome.SUSPENDED, assessment)
     if assessment.verdict == Verdict.PLANNED:
         return ReportResult(Outcome.PLANNED, assessment)
     if assessment.verdict == Verdict.INCIDENT:
-        incident = _open_incident(session, where)
+        incident = _open_incident(uow, where)
         assert incident is not None
-        linked = _link_to_incident(session, where, report, incident, now)
+        linked = _link_to_incident(uow, where, report, incident, now)
         return ReportResult(
             Outcome.INCIDENT, assessment, incident=assessment.incident, already_linked=not linked
         )
@@ -291,25 +186,25 @@ def submit(session: Session, report: Report, now: datetime | None = None) -> Rep
     if report.scope == Scope.HOUSE:
         if report.breaker != Breaker.STILL_DARK:
             return ReportResult(Outcome.BREAKER_OK, assessment)
-        ticket = _new_ticket(session, where, report, TicketPriority.NORMAL, now)
-        _add_report(session, where, report, now, ticket_id=ticket.id)
+        ticket = _new_ticket(uow, where, report, TicketPriority.NORMAL, now)
+        _add_report(uow, where, report, now, ticket_id=ticket.id)
         return ReportResult(Outcome.TICKET, assessment, ticket=ticket_info(ticket))
-    return _area_report(session, where, report, assessment, now)
+    return _area_report(uow, where, report, assessment, now)
 
 
 def _area_report(
-    session: Session, where: _Where, report: Report, assessment: Assessment, now: datetime
+    uow: UnitOfWork, where: _Where, report: Report, assessment: Assessment, now: datetime
 ) -> ReportResult:
     key = _group_key(where)
     if key is None:
-        ticket = _new_ticket(session, where, report, TicketPriority.HIGH, now)
-        _add_report(session, where, report, now, ticket_id=ticket.id)
+        ticket = _new_ticket(uow, where, report, TicketPriority.HIGH, now)
+        _add_report(uow, where, report, now, ticket_id=ticket.id)
         return ReportResult(Outcome.TICKET, assessment, ticket=ticket_info(ticket))
-    _lock(session, where)
+    _lock(uow, where)
     # Another conversation may have opened the incident while we were checking.
-    incident = _open_incident(session, where)
+    incident = _open_incident(uow, where)
     if incident is not None:
-        linked = _link_to_incident(session, where, report, incident, now)
+        linked = _link_to_incident(uow, where, report, incident, now)
         info = incident_info(incident)
         return ReportResult(
             Outcome.INCIDENT,
@@ -317,13 +212,13 @@ def _area_report(
             incident=info,
             already_linked=not linked,
         )
-    earlier = _recent_ungrouped_reports(session, where, now)
+    earlier = _recent_ungrouped_reports(uow, where, now)
     if not earlier:
-        ticket = _new_ticket(session, where, report, TicketPriority.HIGH, now)
-        _add_report(session, where, report, now, ticket_id=ticket.id)
+        ticket = _new_ticket(uow, where, report, TicketPriority.HIGH, now)
+        _add_report(uow, where, report, now, ticket_id=ticket.id)
         return ReportResult(Outcome.TICKET, assessment, ticket=ticket_info(ticket))
-    incident = _incident_from_reports(session, where, earlier, now)
-    _add_report(session, where, report, now, incident_id=incident.id)
+    incident = _incident_from_reports(uow, where, earlier, now)
+    _add_report(uow, where, report, now, incident_id=incident.id)
     return ReportResult(Outcome.GROUPED, assessment, incident=incident_info(incident))
 
 
@@ -335,46 +230,30 @@ def _group_key(where: _Where) -> tuple | None:
     return None
 
 
-def _lock(session: Session, where: _Where) -> None:
+def _lock(uow: UnitOfWork, where: _Where) -> None:
     """Serialise reports on one station: a no-op update takes the row lock on PostgreSQL
     and the write lock on SQLite until the transaction ends, so two reports arriving
     together cannot both open a ticket instead of one incident. (Reports by place only
     are not serialised: at worst two of them open two tickets.)"""
     if where.station is not None:
-        session.execute(
-            update(Station)
-            .where(Station.id == where.station.id)
-            .values(code=Station.code)
-            .execution_options(synchronize_session=False)
-        )
+        uow.outages.lock_station(where.station.id)
 
 
-def _recent_ungrouped_reports(session: Session, where: _Where, now: datetime) -> list[OutageReport]:
+def _recent_ungrouped_reports(uow: UnitOfWork, where: _Where, now: datetime) -> list[OutageReport]:
     """Reports in the window that opened a ticket and are not part of an incident yet."""
-    conditions = [
-        OutageReport.reported_at >= now - group_window(),
-        OutageReport.incident_id.is_(None),
-        OutageReport.ticket_id.is_not(None),
-    ]
-    if where.station is not None:
-        same = select(Customer.id).where(Customer.station_id == where.station.id)
-        conditions.append(OutageReport.customer_id.in_(same))
-    else:
-        conditions += [
-            OutageReport.customer_id.is_(None),
-            OutageReport.province == where.province,
-            OutageReport.ward == where.wards[0],
-        ]
-    if where.customer is not None:
-        conditions.append(OutageReport.customer_id != where.customer.id)
-    statement = select(OutageReport).where(*conditions).order_by(OutageReport.reported_at)
-    reports = list(session.execute(statement).scalars())
+    reports = uow.outages.ungrouped_reports_since(
+        now - group_window(),
+        station_id=where.station.id if where.station is not None else None,
+        province=where.province,
+        ward=where.wards[0] if where.wards else None,
+        except_customer_id=where.customer.id if where.customer is not None else None,
+    )
     # Only area reports group: a "just my house" ticket stays that house's.
     return [r for r in reports if r.ticket is not None and r.ticket.priority == int(TicketPriority.HIGH)]
 
 
 def _incident_from_reports(
-    session: Session, where: _Where, earlier: list[OutageReport], now: datetime
+    uow: UnitOfWork, where: _Where, earlier: list[OutageReport], now: datetime
 ) -> Incident:
     first_ticket = earlier[0].ticket
     incident = Incident(
@@ -389,54 +268,48 @@ def _incident_from_reports(
         incident.stations.append(where.station)
     if where.province and where.wards:
         incident.wards.append(IncidentWard(province=where.province, ward=where.wards[0]))
-    session.add(incident)
-    session.flush()
+    uow.outages.add_incident(incident)
     for earlier_report in earlier:
         earlier_report.incident_id = incident.id
         earlier_report.ticket.incident_id = incident.id
-    session.flush()
+    uow.flush()
     return incident
 
 
 def _link_to_incident(
-    session: Session, where: _Where, report: Report, incident: Incident, now: datetime
+    uow: UnitOfWork, where: _Where, report: Report, incident: Incident, now: datetime
 ) -> bool:
     """Add the report to the incident; False when this customer already had."""
-    if where.customer is not None:
-        statement = select(OutageReport.id).where(
-            OutageReport.customer_id == where.customer.id, OutageReport.incident_id == incident.id
-        )
-        if session.execute(statement).first() is not None:
-            return False
-    _add_report(session, where, report, now, incident_id=incident.id)
+    if where.customer is not None and uow.outages.has_customer_report(where.customer.id, incident.id):
+        return False
+    _add_report(uow, where, report, now, incident_id=incident.id)
     return True
 
 
 def _add_report(
-    session: Session,
+    uow: UnitOfWork,
     where: _Where,
     report: Report,
     now: datetime,
     ticket_id: int | None = None,
     incident_id: int | None = None,
 ) -> OutageReport:
-    row = OutageReport(
-        customer_id=where.customer.id if where.customer is not None else None,
-        province=where.province,
-        ward=where.wards[0] if len(where.wards) == 1 else None,
-        place=where.place_label,
-        channel=report.channel[:20],
-        reported_at=now,
-        incident_id=incident_id,
-        ticket_id=ticket_id,
+    return uow.outages.add_report(
+        OutageReport(
+            customer_id=where.customer.id if where.customer is not None else None,
+            province=where.province,
+            ward=where.wards[0] if len(where.wards) == 1 else None,
+            place=where.place_label,
+            channel=report.channel[:20],
+            reported_at=now,
+            incident_id=incident_id,
+            ticket_id=ticket_id,
+        )
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def _new_ticket(
-    session: Session, where: _Where, report: Report, priority: TicketPriority, now: datetime
+    uow: UnitOfWork, where: _Where, report: Report, priority: TicketPriority, now: datetime
 ) -> Ticket:
     house = report.scope == Scope.HOUSE
     summary = "Mất điện một hộ (đã kiểm tra cầu dao)" if house else "Khách hàng báo mất điện khu vực"
@@ -448,8 +321,7 @@ def _new_ticket(
         "Phạm vi: chỉ nhà khách hàng" if house else "Phạm vi: cả khu vực / hàng xóm cũng mất",
         f"Báo lúc: {now:%H:%M %d/%m/%Y}",
     ]
-    return queries.add_ticket(
-        session,
+    return uow.tickets.add(
         kind=TicketKind.OUTAGE,
         summary=summary,
         priority=priority,

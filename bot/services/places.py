@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.nlu.core.diacritics import normalise_tone, strip_diacritics
+from bot.domain.text import normalise_tone, strip_diacritics
 
 # The current provinces of the southern corporation's area (the old southern provinces
 # were all merged into these in 2025), spelled as in vietnam-provinces.

@@ -1,26 +1,25 @@
 """Requests the bot cannot complete itself: what to do, where, which papers; a ticket.
 
 New connection, change of owner, meter inspection ("đồng hồ chạy nhanh"), a copy of the
-e-invoice, reconnection after payment. The Vietnamese text is data
-(``bot/services/resources/service_requests.yml``) so operators can change it without
-touching code. :func:`kind_from_text` tells the requests apart when the customer writes
-in words; :func:`open_request_ticket` opens a ticket agents will see.
+e-invoice, reconnection after payment. The catalogue (titles, steps, papers, keywords)
+is data (``bot/services/resources/service_requests.yml``) so operators can change it
+without touching code; :mod:`bot.wording.requests` puts it into sentences.
+:func:`kind_from_text` tells the requests apart when the customer writes in words;
+:func:`open_request_ticket` opens a ticket agents will see.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import yaml
-from sqlalchemy.orm import Session
 
-from bot.db import queries
-from bot.db.models import Ticket, TicketKind, TicketPriority
-from bot.nlu.core.diacritics import strip_diacritics
-from bot.services.formatting import format_date
+from bot.db.models import TicketKind, TicketPriority
+from bot.db.uow import UnitOfWork
+from bot.domain.text import plain_words
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 SERVICE_REQUESTS_FILE = RESOURCES / "service_requests.yml"
@@ -42,6 +41,13 @@ class Catalogue:
     where: str
 
 
+@dataclass(frozen=True)
+class RequestTicket:
+    number: str
+    created_at: datetime
+    customer_code: str | None  # the agent calls the phone registered for it
+
+
 @functools.cache
 def catalogue(path: Path = SERVICE_REQUESTS_FILE) -> Catalogue:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -61,7 +67,7 @@ def catalogue(path: Path = SERVICE_REQUESTS_FILE) -> Catalogue:
 
 def plain_text(text: str) -> str:
     """Lower case, no diacritics, words separated by single spaces."""
-    return " ".join(re.findall(r"\w+", strip_diacritics(text[:2000].lower())))
+    return plain_words(text, max_chars=2000)
 
 
 def kinds() -> list[str]:
@@ -94,33 +100,14 @@ def kind_from_text(text: str | None) -> str | None:
     return best[1] if best else None
 
 
-def instructions_text(kind: str) -> str:
-    """What to do, with which papers, and where, in polite Vietnamese."""
-    request = get(kind)
-    if request is None:
-        raise KeyError(kind)
-    papers = "\n".join(f"- {paper}" for paper in request.papers)
-    return (
-        f"Dạ, về việc {request.title.lower()}:\n{request.what}\n"
-        f"Giấy tờ cần chuẩn bị:\n{papers}\n"
-        f"{catalogue().where}"
-    )
-
-
-def menu_text() -> str:
-    titles = "; ".join(r.title.lower() for r in catalogue().requests.values())
-    return "Dạ, em hướng dẫn được các thủ tục: " + titles + ". Anh/chị cần làm thủ tục nào ạ?"
-
-
 def open_request_ticket(
-    session: Session, kind: str, customer_code: str | None, channel: str | None
-) -> Ticket:
+    uow: UnitOfWork, kind: str, customer_code: str | None, channel: str | None
+) -> RequestTicket:
     """A ticket so an agent calls the customer back about this request."""
     request = get(kind)
     if request is None:
         raise KeyError(kind)
-    return queries.add_ticket(
-        session,
+    ticket = uow.tickets.add(
         kind=TicketKind.REQUEST,
         priority=TicketPriority.NORMAL,
         summary=request.ticket_summary,
@@ -128,16 +115,4 @@ def open_request_ticket(
         channel=channel,
         details=f"Yêu cầu qua trợ lý ảo: {request.title}.",
     )
-
-
-def ticket_text(ticket: Ticket) -> str:
-    opened = f"Dạ, em đã tạo yêu cầu số {ticket.number} ngày {format_date(ticket.created_at.date())}. "
-    if ticket.customer_code:
-        return opened + (
-            f"Nhân viên Điện lực sẽ liên hệ hướng dẫn anh/chị (qua số điện thoại đã đăng ký với mã "
-            f"{ticket.customer_code}) trong giờ làm việc. Khi cần hỏi lại, anh/chị đọc số yêu cầu này nha."
-        )
-    return opened + (
-        "Khi gọi tổng đài hoặc đến phòng giao dịch, anh/chị đọc số yêu cầu này để được hỗ trợ nhanh "
-        "hơn nha."
-    )
+    return RequestTicket(ticket.number, ticket.created_at, ticket.customer_code)

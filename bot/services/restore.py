@@ -14,30 +14,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from bot import clock
-from bot.db import queries
-from bot.db.models import (
-    Incident,
-    IncidentStatus,
-    Station,
-    SupplyStatus,
-    Ticket,
-    TicketKind,
-    incident_stations,
-)
+from bot.db.models import Incident, IncidentStatus, Station, SupplyStatus, Ticket, TicketKind
+from bot.db.repositories.tickets import OPEN_STATES as OPEN_TICKET_STATES
+from bot.db.uow import UnitOfWork
 from bot.services import places
 from bot.services.outage import under_way_for_station, under_way_for_wards
-from bot.services.outage_reports import (
-    OPEN_TICKET_STATES,
-    IncidentInfo,
-    PlannedInfo,
-    TicketInfo,
-    incident_info,
-    ticket_info,
-)
+from bot.services.outage_results import IncidentInfo, PlannedInfo, TicketInfo, incident_info, ticket_info
 
 TICKET_RE = re.compile(r"\b(SC\s?\d{10})\b", re.IGNORECASE)
 RECENT_TICKET_HOURS = 24
@@ -63,7 +46,9 @@ class RestoreStatus:
     incident: IncidentInfo | None = None
     restored_at: datetime | None = None
     ticket: TicketInfo | None = None
-    where: str = ""  # the place asked about, for "nothing known in ..."
+    # What was asked about, for "nothing known in ...": a customer's code or a place.
+    customer_code: str | None = None
+    area_label: str | None = None
 
 
 def find_ticket_number(text: str | None) -> str | None:
@@ -72,9 +57,9 @@ def find_ticket_number(text: str | None) -> str | None:
     return match.group(1).replace(" ", "").upper() if match else None
 
 
-def for_ticket(session: Session, number: str, now: datetime | None = None) -> RestoreStatus:
+def for_ticket(uow: UnitOfWork, number: str, now: datetime | None = None) -> RestoreStatus:
     now = now or clock.now()
-    ticket = queries.get_ticket(session, number)
+    ticket = uow.tickets.get(number)
     if ticket is None:
         return RestoreStatus(Status.UNKNOWN_TICKET)
     info = ticket_info(ticket)
@@ -93,48 +78,48 @@ def for_ticket(session: Session, number: str, now: datetime | None = None) -> Re
     return RestoreStatus(Status.TICKET_CLOSED, ticket=info)
 
 
-def for_customer(session: Session, code: str, now: datetime | None = None) -> RestoreStatus | None:
+def for_customer(uow: UnitOfWork, code: str, now: datetime | None = None) -> RestoreStatus | None:
     """None when the code is not a customer's."""
     now = now or clock.now()
-    customer = queries.get_customer(session, code)
+    customer = uow.customers.get(code)
     if customer is None:
         return None
     if customer.supply_status == SupplyStatus.SUSPENDED.value:
         return RestoreStatus(Status.SUSPENDED, suspended_at=customer.suspended_at)
     station = customer.station
     if station is None:
-        return for_area(session, places.area_of_ward(customer.province, customer.ward), now)
-    planned = under_way_for_station(session, station.code, now)
+        return for_area(uow, places.area_of_ward(customer.province, customer.ward), now)
+    planned = under_way_for_station(uow, station.code, now)
     if planned is not None:
         return RestoreStatus(
             Status.PLANNED, planned=PlannedInfo(planned.starts_at, planned.ends_at, planned.reason)
         )
-    incidents = queries.open_incidents_for_station(session, station.code)
+    incidents = uow.outages.open_incidents_for_station(station.code)
     if incidents:
         return RestoreStatus(Status.INCIDENT, incident=incident_info(incidents[0]))
-    ticket = _recent_outage_ticket(session, customer.code, now)
+    ticket = _recent_outage_ticket(uow, customer.code, now)
     if ticket is not None:
-        return for_ticket(session, ticket.number, now)
-    restored = _recently_restored(session, station, now)
+        return for_ticket(uow, ticket.number, now)
+    restored = _recently_restored(uow, station, now)
     if restored is not None:
         return RestoreStatus(
             Status.RESTORED, incident=incident_info(restored), restored_at=restored.restored_at
         )
-    return RestoreStatus(Status.NOTHING, where=f"khu vực mã khách hàng {customer.code}")
+    return RestoreStatus(Status.NOTHING, customer_code=customer.code)
 
 
-def for_area(session: Session, area: places.Area, now: datetime | None = None) -> RestoreStatus:
+def for_area(uow: UnitOfWork, area: places.Area, now: datetime | None = None) -> RestoreStatus:
     now = now or clock.now()
-    planned = under_way_for_wards(session, area.province, area.wards, now)
+    planned = under_way_for_wards(uow, area.province, area.wards, now)
     if planned is not None:
         info = PlannedInfo(planned.starts_at, planned.ends_at, planned.reason)
-        return RestoreStatus(Status.PLANNED, planned=info, where=area.label)
-    incidents = queries.open_incidents_for_wards(session, area.province, area.wards)
+        return RestoreStatus(Status.PLANNED, planned=info, area_label=area.label)
+    incidents = uow.outages.open_incidents_for_wards(area.province, area.wards)
     if incidents:
         return RestoreStatus(
-            Status.INCIDENT, incident=incident_info(_latest_expected(incidents)), where=area.label
+            Status.INCIDENT, incident=incident_info(_latest_expected(incidents)), area_label=area.label
         )
-    return RestoreStatus(Status.NOTHING, where=area.label)
+    return RestoreStatus(Status.NOTHING, area_label=area.label)
 
 
 def _latest_expected(incidents: list[Incident]) -> Incident:
@@ -143,31 +128,13 @@ def _latest_expected(incidents: list[Incident]) -> Incident:
     return max(incidents, key=lambda i: i.expected_restoration_at or far)
 
 
-def _recent_outage_ticket(session: Session, code: str, now: datetime) -> Ticket | None:
-    statement = (
-        select(Ticket)
-        .where(
-            Ticket.customer_code == code,
-            Ticket.kind == TicketKind.OUTAGE.value,
-            Ticket.created_at >= now - timedelta(hours=RECENT_TICKET_HOURS),
-        )
-        .order_by(Ticket.created_at.desc())
-        .limit(1)
+def _recent_outage_ticket(uow: UnitOfWork, code: str, now: datetime) -> Ticket | None:
+    return uow.tickets.latest_of_customer(
+        code, TicketKind.OUTAGE, since=now - timedelta(hours=RECENT_TICKET_HOURS)
     )
-    return session.execute(statement).scalars().first()
 
 
-def _recently_restored(session: Session, station: Station, now: datetime) -> Incident | None:
-    statement = (
-        select(Incident)
-        .join(incident_stations, incident_stations.c.incident_id == Incident.id)
-        .where(
-            incident_stations.c.station_id == station.id,
-            Incident.status == IncidentStatus.RESTORED.value,
-            Incident.restored_at >= now - timedelta(hours=RECENTLY_RESTORED_HOURS),
-            Incident.restored_at <= now,
-        )
-        .order_by(Incident.restored_at.desc())
-        .limit(1)
+def _recently_restored(uow: UnitOfWork, station: Station, now: datetime) -> Incident | None:
+    return uow.outages.restored_on_station_between(
+        station.id, now - timedelta(hours=RECENTLY_RESTORED_HOURS), now
     )
-    return session.execute(statement).scalars().first()

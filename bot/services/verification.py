@@ -26,7 +26,6 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-import os
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -34,12 +33,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
 from bot import clock
-from bot.db import queries
-from bot.db.models import ChannelLink, Customer, VerificationAttempt
+from bot.config import load_settings
+from bot.db.models import Customer
+from bot.db.uow import UnitOfWork
+from bot.domain.codes import normalize_code
 
 MAX_FAILURES = 3
 LOCK_DURATION = timedelta(minutes=15)
@@ -91,7 +89,7 @@ def requester_for(
 
 
 def _secret(secret: str | None) -> bytes | None:
-    value = secret if secret is not None else os.environ.get(WEB_TOKEN_SECRET_ENV, "")
+    value = secret if secret is not None else load_settings().web_identity_secret
     return value.encode() if value else None
 
 
@@ -147,6 +145,11 @@ class Status:
     def verified(self) -> bool:
         return self.state is State.VERIFIED
 
+    @property
+    def masked_name(self) -> str:
+        """The customer's name as it may be shown (:func:`mask_name`); "" when unknown."""
+        return mask_name(self.customer.name) if self.customer is not None else ""
+
 
 class NotVerified(Exception):
     """Raised by services asked for account data the requester may not see."""
@@ -184,57 +187,37 @@ def lock_window(attempts: Iterable[tuple[datetime, bool]], now: datetime) -> Loc
     return LockWindow(None, len([t for t in failures if now - t < LOCK_DURATION]))
 
 
-def _code_window(session: Session, code: str, now: datetime) -> LockWindow:
-    since = now - 2 * LOCK_DURATION
-    rows = session.execute(
-        select(VerificationAttempt.attempted_at, VerificationAttempt.success)
-        .where(VerificationAttempt.customer_code == code, VerificationAttempt.attempted_at >= since)
-        .order_by(VerificationAttempt.attempted_at, VerificationAttempt.id)
-    ).all()
-    return lock_window(((row[0], bool(row[1])) for row in rows), now)
+def _code_window(uow: UnitOfWork, code: str, now: datetime) -> LockWindow:
+    return lock_window(uow.identity.attempts_since(code, now - 2 * LOCK_DURATION), now)
 
 
-def _is_linked(session: Session, code: str, requester: Requester) -> bool:
+def _is_linked(uow: UnitOfWork, code: str, requester: Requester) -> bool:
     if not requester.persistent:
         return False
-    return code in queries.linked_customer_codes(session, requester.channel, requester.user_id)
+    return code in uow.identity.linked_codes(requester.channel, requester.user_id)
 
 
-def _session_verified_codes(session: Session, requester: Requester, now: datetime) -> list[str]:
-    rows = session.execute(
-        select(VerificationAttempt.customer_code)
-        .where(
-            VerificationAttempt.channel == requester.channel,
-            VerificationAttempt.channel_user_id == requester.user_id,
-            VerificationAttempt.success.is_(True),
-            VerificationAttempt.attempted_at >= now - SESSION_TTL,
-        )
-        .order_by(VerificationAttempt.attempted_at)
-    ).scalars()
-    return list(dict.fromkeys(rows))
+def _session_verified_codes(uow: UnitOfWork, requester: Requester, now: datetime) -> list[str]:
+    return uow.identity.verified_codes_since(requester.channel, requester.user_id, now - SESSION_TTL)
 
 
-def verified_codes(session: Session, requester: Requester, now: datetime | None = None) -> list[str]:
+def verified_codes(uow: UnitOfWork, requester: Requester, now: datetime | None = None) -> list[str]:
     """Codes this requester may see now: linked ones, then this conversation's, in order."""
     now = now or clock.now()
-    linked = (
-        queries.linked_customer_codes(session, requester.channel, requester.user_id)
-        if requester.persistent
-        else []
-    )
-    return list(dict.fromkeys([*linked, *_session_verified_codes(session, requester, now)]))
+    linked = uow.identity.linked_codes(requester.channel, requester.user_id) if requester.persistent else []
+    return list(dict.fromkeys([*linked, *_session_verified_codes(uow, requester, now)]))
 
 
-def status(session: Session, code: str, requester: Requester, now: datetime | None = None) -> Status:
+def status(uow: UnitOfWork, code: str, requester: Requester, now: datetime | None = None) -> Status:
     """Where this requester stands with this code (no attempt is recorded)."""
     now = now or clock.now()
-    code = queries.normalize_code(code or "")
-    customer = queries.get_customer(session, code) if code else None
+    code = normalize_code(code or "")
+    customer = uow.customers.get(code) if code else None
     if customer is None:
         return Status(State.NOT_FOUND, code)
-    if _is_linked(session, code, requester) or code in _session_verified_codes(session, requester, now):
+    if _is_linked(uow, code, requester) or code in _session_verified_codes(uow, requester, now):
         return Status(State.VERIFIED, code, customer=customer)
-    window = _code_window(session, code, now)
+    window = _code_window(uow, code, now)
     if window.locked_until is not None:
         return Status(
             State.LOCKED, code, locked_until=window.locked_until, remaining_tries=0, customer=customer
@@ -272,7 +255,7 @@ def _answer_matches(answer: str, phone: str) -> bool:
 
 
 def verify(
-    session: Session, code: str, requester: Requester, answer: str | None, now: datetime | None = None
+    uow: UnitOfWork, code: str, requester: Requester, answer: str | None, now: datetime | None = None
 ) -> Status:
     """Check an answer (the last 4 phone digits), record the attempt, link if allowed.
 
@@ -281,55 +264,50 @@ def verify(
     attempt either (the customer is asked again without losing a try).
     """
     now = now or clock.now()
-    current = status(session, code, requester, now)
+    current = status(uow, code, requester, now)
     if current.state is not State.NEEDS_ANSWER:
         return current
     digits = answer_digits(answer)
     if digits is None:
         return current
     success = _answer_matches(digits, _phone_digits(current.customer.phone))
-    queries.record_verification_attempt(session, current.code, requester.channel, requester.user_id, success)
+    uow.identity.record_attempt(current.code, requester.channel, requester.user_id, success)
     if success:
         if requester.persistent:
-            queries.link_channel(session, requester.channel, requester.user_id, current.code)
+            uow.identity.link(requester.channel, requester.user_id, current.code)
         return Status(
             State.VERIFIED, current.code, customer=current.customer, just_linked=requester.persistent
         )
-    return status(session, current.code, requester, now)
+    return status(uow, current.code, requester, now)
 
 
-def require_verified(session: Session, code: str, requester: Requester) -> Customer:
-    """The customer, when this requester is verified for the code; else NotVerified."""
-    current = status(session, code, requester)
+def require_verified(uow: UnitOfWork, code: str, requester: Requester) -> Customer:
+    """The customer, when this requester is verified for the code; else NotVerified.
+
+    The one verification check of an account answer: services call it once and pass
+    the customer on."""
+    current = status(uow, code, requester)
     if not current.verified:
         raise NotVerified(current)
     return current.customer
 
 
-def unlink(session: Session, code: str, requester: Requester) -> bool:
+def unlink(uow: UnitOfWork, code: str, requester: Requester) -> bool:
     """Forget this requester's verification of the code (link and/or conversation proof).
 
     Failed attempts are kept: they count towards the lock whoever made them.
     """
-    code = queries.normalize_code(code or "")
+    code = normalize_code(code or "")
     removed = 0
     if requester.persistent:
-        removed += session.execute(
-            delete(ChannelLink).where(
-                ChannelLink.channel == requester.channel,
-                ChannelLink.channel_user_id == requester.user_id,
-                ChannelLink.customer_code == code,
-            )
-        ).rowcount
-    removed += session.execute(
-        delete(VerificationAttempt).where(
-            VerificationAttempt.channel == requester.channel,
-            VerificationAttempt.channel_user_id == requester.user_id,
-            VerificationAttempt.customer_code == code,
-            VerificationAttempt.success.is_(True),
-        )
-    ).rowcount
+        removed += uow.identity.unlink(requester.channel, requester.user_id, code)
+    removed += uow.identity.forget_successes(requester.channel, requester.user_id, code)
     return removed > 0
+
+
+def disclose(uow: UnitOfWork, customer: Customer, requester: Requester, what: str) -> None:
+    """Audit that account data (``what``, e.g. "invoice 2026-10") was shown to the requester."""
+    uow.identity.record_disclosure(customer.code, requester.channel, requester.user_id, what)
 
 
 # ------------------------------------------------------------------------ display

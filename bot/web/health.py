@@ -7,10 +7,9 @@ import time
 from dataclasses import dataclass
 
 import aiohttp
-from sqlalchemy import text
 
 from bot.config import Settings
-from bot.db.session import make_engine
+from bot.services.health import check_database
 
 CHECK_TIMEOUT_S = 3.0
 
@@ -50,12 +49,6 @@ def _action_server_health_url(webhook_url: str) -> str:
     return f"{base}/health"
 
 
-def _check_database(database_url: str) -> str:
-    with make_engine(database_url).connect() as connection:
-        connection.execute(text("SELECT 1"))
-    return "SELECT 1 ok"
-
-
 async def check_all(settings: Settings, session: aiohttp.ClientSession) -> list[PartHealth]:
     return list(
         await asyncio.gather(
@@ -64,6 +57,6 @@ async def check_all(settings: Settings, session: aiohttp.ClientSession) -> list[
                 "action_server",
                 lambda: _get_ok(session, _action_server_health_url(settings.action_server_url)),
             ),
-            _timed("database", lambda: asyncio.to_thread(_check_database, settings.database_url)),
+            _timed("database", lambda: asyncio.to_thread(check_database, settings.database_url)),
         )
     )

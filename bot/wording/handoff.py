@@ -7,22 +7,18 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from bot.config import load_settings
-from bot.db.models import HandoffStatus
-from bot.services.formatting import format_date
+from bot.domain.formatting import format_date
 from bot.services.handoff import (
     ActiveHandoff,
     CallbackReason,
     CallbackRecorded,
     ClosingNotice,
     HandoffOpened,
+    HandoffStatus,
 )
+from bot.wording.common import hotlines
 
 RATING_BUTTONS = [{"title": f"{n} ⭐", "payload": str(n)} for n in range(5, 0, -1)]
-
-
-def _hotline() -> str:
-    return load_settings().hotline
 
 
 def _minutes(wait: timedelta | None) -> str:
@@ -61,7 +57,7 @@ def queued_text(opened: HandoffOpened) -> str:
             "Dạ em đã báo ngay cho tư vấn viên trực, kèm nội dung anh/chị vừa trao đổi, để xử lý gấp. "
             f"{_place(opened.position, opened.estimated_wait)}\n\n"
             "Trong lúc chờ, anh/chị và mọi người tránh xa chỗ nguy hiểm, không chạm vào dây điện hay "
-            f"thiết bị. Nếu khẩn cấp, anh/chị gọi ngay Tổng đài {_hotline()} (24/7)."
+            f"thiết bị. Nếu khẩn cấp, anh/chị gọi ngay Tổng đài {hotlines()} (24/7)."
         )
     return (
         "Dạ em đã chuyển cuộc trò chuyện cho tư vấn viên, kèm nội dung anh/chị đã trao đổi nên "
@@ -73,7 +69,7 @@ def queued_text(opened: HandoffOpened) -> str:
 
 def callback_offer_text(opened: HandoffOpened) -> str:
     """Why nobody can chat now, what we offer instead, and the hotline."""
-    hotline = _hotline()
+    hotline = hotlines()
     if opened.callback is not None:
         return (
             "Dạ anh/chị đã có lịch hẹn tư vấn viên gọi lại "
@@ -121,7 +117,7 @@ def callback_recorded_text(recorded: CallbackRecorded, moved: bool) -> str:
     return (
         f"Dạ em đã ghi nhận: tư vấn viên sẽ gọi {recorded.phone_display} "
         f"{_window(recorded.window_start, recorded.window_end)}{note}. "
-        f"Nếu cần gấp, anh/chị gọi Tổng đài {_hotline()} (24/7) nha."
+        f"Nếu cần gấp, anh/chị gọi Tổng đài {hotlines()} (24/7) nha."
     )
 
 
@@ -145,7 +141,7 @@ def rating_text(score: int) -> str:
     if score <= 2:
         return (
             f"Dạ em ghi nhận đánh giá {score}/5 và thành thật xin lỗi vì anh/chị chưa hài lòng. "
-            f"Nếu cần hỗ trợ thêm, anh/chị cứ nhắn em hoặc gọi Tổng đài {_hotline()} nha."
+            f"Nếu cần hỗ trợ thêm, anh/chị cứ nhắn em hoặc gọi Tổng đài {hotlines()} nha."
         )
     return f"Dạ em cảm ơn anh/chị đã đánh giá {score}/5 ạ. Anh/chị cần gì thêm cứ nhắn em nha."
 

@@ -1,68 +1,18 @@
-"""Shared fixtures for the billing tests: a demo database and real rasa-sdk trackers.
+"""Helpers for the billing action tests: real rasa-sdk trackers and what the bot said.
 
-Import the fixture functions into a test module (``from tests.actions.billing_fixtures
-import demo_db_fixture, demo_db_url_fixture  # noqa: F401``); tests ask for them by
-name (``demo_db``, ``demo_db_url``, ``domain``). The demo data is made once per session for
-today = 27/11/2026 (the e2e clock) with a few generated customers besides the three
-fixture customers; each test runs with the clock frozen at 27/11/2026 09:00 and the
-identity, ticket and audit tables emptied afterwards.
+The fixtures (``demo_db``, ``demo_db_url``, ``domain``) come from tests/conftest.py and
+tests/actions/conftest.py; the demo data's constants from tests/support/demo.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from rasa_sdk import Tracker
-from sqlalchemy import delete
 
-from bot import clock
-from bot.db.models import ChannelLink, DisclosureAudit, Ticket, TicketCounter, VerificationAttempt
-from bot.db.session import session_scope
+from tests.support.demo import BICH, CUONG, DIGITS, DUNG, NOW, PHONES, TODAY, reset_identity
 
-TODAY = date(2026, 11, 27)
-NOW = "2026-11-27T09:00:00"
-BICH, CUONG, DUNG = "PB05010000001", "PB11020000002", "PB14030000003"
-DIGITS = {BICH: "1321", CUONG: "2654", DUNG: "3987"}
-PHONES = ("0908111321", "0939222654", "0918333987")
-DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain.yml"
-IDENTITY_TABLES = (VerificationAttempt, ChannelLink, DisclosureAudit, Ticket, TicketCounter)
-
-
-@pytest.fixture(scope="session", name="demo_db_url")
-def demo_db_url_fixture(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from bot.db.demo import load_demo
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('billing-demo') / 'utility.db'}"
-    with clock.frozen(NOW):
-        load_demo(url, today=TODAY, customers=12, allow_non_default_db=True)
-    return url
-
-
-def reset_identity(url: str) -> None:
-    with session_scope(url) as session:
-        for table in IDENTITY_TABLES:
-            session.execute(delete(table))
-
-
-@pytest.fixture(name="demo_db")
-def demo_db_fixture(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The demo database as the configured one (actions open their own sessions)."""
-    monkeypatch.setenv("DATABASE_URL", demo_db_url)
-    reset_identity(demo_db_url)
-    with clock.frozen(NOW):
-        yield demo_db_url
-    reset_identity(demo_db_url)
-
-
-@pytest.fixture(scope="session", name="domain")
-def domain_fixture() -> dict[str, Any]:
-    from rasa.shared.core.domain import Domain
-
-    return Domain.load(str(DOMAIN_DIR)).as_dict()
+__all__ = ["BICH", "CUONG", "DIGITS", "DUNG", "NOW", "PHONES", "TODAY", "reset_identity"]
 
 
 def entity(name: str, value: str) -> dict[str, Any]:

@@ -13,17 +13,13 @@ from actions.billing import ActionAccountAnswer, ActionPaymentMethods
 from actions.requests import ActionAcceptOffer, ActionDeclineOffer
 from bot.db.models import DisclosureAudit, Ticket, TicketKind
 from bot.db.session import dispose_engines, session_scope
-from bot.services import verification
+from bot.services import unit_of_work, verification
 from bot.services.verification import Requester
-from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
+from tests.actions.billing_fixtures import (
     BICH,
-    CUONG,
     DIGITS,
     PHONES,
     buttons,
-    demo_db_fixture,
-    demo_db_url_fixture,
-    domain_fixture,
     entity,
     make_tracker,
     slot_sets,
@@ -41,8 +37,8 @@ SENDER = "billing-actions"
 
 
 def verify(url: str, code: str = BICH, sender: str = SENDER, channel: str = "rest") -> None:
-    with session_scope(url) as s:
-        assert verification.verify(s, code, Requester(channel, sender), DIGITS[code]).verified
+    with unit_of_work(url) as uow:
+        assert verification.verify(uow, code, Requester(channel, sender), DIGITS[code]).verified
 
 
 async def ask(domain: dict, topic: str | None, code: str = BICH, months: tuple[str, ...] = (), **slots: Any):

@@ -7,7 +7,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.fallback import ActionFallback
 from tests.actions.billing_fixtures import (
     buttons,
-    domain_fixture,  # noqa: F401 (fixtures)
     make_tracker,
     texts,
 )

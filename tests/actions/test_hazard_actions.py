@@ -1,8 +1,6 @@
 """report_hazard: the safety advice first, before anything and without a code; then an
 urgent ticket; then where it is. Real rasa_sdk trackers over the outage world."""
 
-# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
-
 from __future__ import annotations
 
 import pytest
@@ -12,16 +10,11 @@ from sqlalchemy import select
 from actions.hazard import ActionAskHazardPlace, ActionHazardPlace, ActionReportHazard, ValidateHazardForm
 from bot.db.models import Ticket
 from bot.db.session import session_scope
-from tests.outage_support import (  # noqa: F401 - fixtures
+from tests.outage_support import (
     DOWN_DATABASE_URL,
-    action_db,
-    domain,
     entity,
-    frozen_now,
     make_tracker,
-    outage_db,
     slot_events,
-    sqlite_db_url,
     texts,
 )
 

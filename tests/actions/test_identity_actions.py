@@ -18,14 +18,11 @@ from actions.identity import (
 )
 from bot.db.models import ChannelLink, VerificationAttempt
 from bot.db.session import session_scope
-from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
+from tests.actions.billing_fixtures import (
     BICH,
     CUONG,
     PHONES,
     buttons,
-    demo_db_fixture,
-    demo_db_url_fixture,
-    domain_fixture,
     entity,
     make_tracker,
     slot_sets,

@@ -5,26 +5,21 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import ActionAccountAnswer
-from bot.db.session import session_scope
-from bot.services import verification
+from bot.services import unit_of_work, verification
 from bot.services.verification import Requester
-from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
+from tests.actions.billing_fixtures import (
     BICH,
     CUONG,
     buttons,
-    demo_db_fixture,
-    demo_db_url_fixture,
-    domain_fixture,
     entity,
     make_tracker,
-    slot_sets,
     texts,
 )
 
 
 async def ask(domain: dict, topic: str, code: str, digits: str, **slots: object) -> CollectingDispatcher:
-    with session_scope() as s:
-        assert verification.verify(s, code, Requester("zalo", "meter-user", True), digits).verified
+    with unit_of_work() as uow:
+        assert verification.verify(uow, code, Requester("zalo", "meter-user", True), digits).verified
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
         "chỉ số tháng 10",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from rasa_sdk.executor import ActionExecutor
 
-from tests.outage_support import domain  # noqa: F401 - fixture
-
 OUTAGE_ACTIONS = {
     "validate_outage_schedule_form",
     "validate_outage_report_form",
@@ -24,7 +22,7 @@ OUTAGE_ACTIONS = {
 }
 
 
-def test_the_action_server_registers_every_outage_action(domain: dict) -> None:  # noqa: F811
+def test_the_action_server_registers_every_outage_action(domain: dict) -> None:
     executor = ActionExecutor()
     executor.register_package("actions")  # fails if any action class cannot even name itself
     assert set(executor.actions) >= OUTAGE_ACTIONS

@@ -1,8 +1,6 @@
 """The outage report form and its answer, with real rasa_sdk trackers over the outage
 world (27/11/2026 09:00): what is asked, what is skipped, what is recorded."""
 
-# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
-
 from __future__ import annotations
 
 import pytest
@@ -18,16 +16,11 @@ from actions.outage_report import (
 )
 from bot.db.models import Incident, OutageReport, Ticket
 from bot.db.session import session_scope
-from tests.outage_support import (  # noqa: F401 - fixtures
+from tests.outage_support import (
     DOWN_DATABASE_URL,
-    action_db,
-    domain,
     entity,
-    frozen_now,
     make_tracker,
-    outage_db,
     slot_events,
-    sqlite_db_url,
     texts,
 )
 

@@ -1,22 +1,15 @@
 """ "When does power come back?", with real rasa_sdk trackers over the outage world."""
 
-# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
-
 from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.outage import ActionRestoreTime, ValidateOutageRestoreForm
 from actions.outage_report import ActionReportOutage
-from tests.outage_support import (  # noqa: F401 - fixtures
-    action_db,
-    domain,
+from tests.outage_support import (
     entity,
-    frozen_now,
     make_tracker,
-    outage_db,
     slot_events,
-    sqlite_db_url,
     texts,
 )
 

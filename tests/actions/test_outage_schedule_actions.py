@@ -1,8 +1,6 @@
 """The planned-outage form and answer, with real rasa_sdk trackers over the outage world
 (27/11/2026 09:00), and the "code or place" question all outage forms share."""
 
-# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
-
 from __future__ import annotations
 
 import json
@@ -11,16 +9,11 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.outage import ActionAskOutageLocation, ActionOutageSchedule, ValidateOutageScheduleForm
-from tests.outage_support import (  # noqa: F401 - fixtures
+from tests.outage_support import (
     DOWN_DATABASE_URL,
-    action_db,
-    domain,
     entity,
-    frozen_now,
     make_tracker,
-    outage_db,
     slot_events,
-    sqlite_db_url,
     texts,
 )
 

@@ -8,12 +8,9 @@ from sqlalchemy import select
 from actions.requests import ActionAcceptOffer, ActionServiceRequest
 from bot.db.models import Ticket
 from bot.db.session import session_scope
-from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
+from tests.actions.billing_fixtures import (
     BICH,
     buttons,
-    demo_db_fixture,
-    demo_db_url_fixture,
-    domain_fixture,
     entity,
     make_tracker,
     slot_sets,

@@ -8,13 +8,10 @@ from sqlalchemy import update
 from actions.tariff import ActionTariff
 from bot.db.models import Customer
 from bot.db.session import session_scope
-from bot.services import verification
+from bot.services import unit_of_work, verification
 from bot.services.verification import Requester
-from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
+from tests.actions.billing_fixtures import (
     BICH,
-    demo_db_fixture,
-    demo_db_url_fixture,
-    domain_fixture,
     make_tracker,
     texts,
 )
@@ -45,9 +42,9 @@ async def test_households_without_kwh_explains_the_rule(demo_db: str, domain: di
 async def test_business_customers_are_told_the_table_does_not_apply(demo_db: str, domain: dict) -> None:
     said = await tariff(domain, "giá điện kinh doanh bao nhiêu")
     assert "không áp dụng" in said and "đ/kWh" not in said
-    with session_scope() as s:
-        s.execute(update(Customer).where(Customer.code == BICH).values(tariff_group="business"))
-        assert verification.verify(s, BICH, Requester("rest", "shop"), "1321").verified
+    with unit_of_work() as uow:
+        uow.session.execute(update(Customer).where(Customer.code == BICH).values(tariff_group="business"))
+        assert verification.verify(uow, BICH, Requester("rest", "shop"), "1321").verified
     try:
         said = await tariff(domain, "300 số hết bao nhiêu", sender="shop", slots={"customer_code": BICH})
         assert "không áp dụng" in said and "798.660" not in said

@@ -9,8 +9,9 @@ from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
-from bot.db import queries
 from bot.db.models import Customer, Invoice, MeterReading
+from bot.db.repositories import InvoiceRepository
+from bot.db.repositories.invoices import latest_invoice_select, latest_reading_select
 from bot.db.session import make_engine
 
 CUSTOMERS = 400
@@ -122,12 +123,12 @@ def assert_index_scan(url: str, statement: Select, table: str, columns: list[str
 
 
 def test_latest_invoice_lookup_is_an_index_scan(many_rows: str) -> None:
-    statement = queries.latest_invoice_select("PB05000000123")
+    statement = latest_invoice_select("PB05000000123")
     assert_index_scan(many_rows, statement, "invoices", ["customer_id", "period_end"])
 
 
 def test_latest_reading_lookup_is_an_index_scan(many_rows: str) -> None:
-    statement = queries.latest_reading_select("PB05000000123")
+    statement = latest_reading_select("PB05000000123")
     assert_index_scan(many_rows, statement, "meter_readings", ["customer_id", "reading_date"])
 
 
@@ -135,7 +136,7 @@ def test_latest_invoice_returns_that_customers_newest(many_rows: str) -> None:
     from bot.db.session import session_scope
 
     with session_scope(many_rows) as session:
-        invoice = queries.latest_invoice(session, "PB05000000123")
+        invoice = InvoiceRepository(session).latest("PB05000000123")
         assert invoice.customer.code == "PB05000000123"
         assert invoice.period_end == date(2026, 10, 15)
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.db.models import Invoice, InvoiceStatus
-from bot.db.queries import invoice_status, unpaid_invoices
+from bot.db.repositories import InvoiceRepository
+from bot.domain.billing import invoice_status
 from tests.db.builders import add_customer, add_invoice
 
 DUE = date(2026, 11, 27)
@@ -71,8 +72,8 @@ def test_status_of_stored_invoices_and_unpaid_query(session: Session) -> None:
             date(2026, 10, 15): InvoiceStatus.OVERDUE,
             date(2026, 11, 15): InvoiceStatus.UNPAID,
         }
-        assert [i.id for i in unpaid_invoices(session, "PB05010000001")] == [overdue.id, current.id]
-    assert unpaid_invoices(session, "PB05010000001", today=date(2026, 9, 19)) == [
+        assert [i.id for i in InvoiceRepository(session).unpaid("PB05010000001")] == [overdue.id, current.id]
+    assert InvoiceRepository(session).unpaid("PB05010000001", today=date(2026, 9, 19)) == [
         paid,
         overdue,
         current,

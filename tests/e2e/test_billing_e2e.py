@@ -13,9 +13,9 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from bot.db.demo_fixtures import FIXTURE_CODES
 from bot.db.models import Customer
 from bot.db.session import session_scope
+from bot.demo.fixtures import FIXTURE_CODES
 from tests.e2e.stack import Stack
 
 MONEY = re.compile(r"\d[\d.]* đ(?!\w)")

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.db.session import session_scope
-from bot.services import desk_auth
+from bot.services import desk_auth, unit_of_work
 from tests.e2e.desk_clients import CallbackCustomer, CallbackInbox
 from tests.e2e.stack import Stack
 
@@ -34,11 +33,11 @@ def inbox(stack: Stack) -> Iterator[CallbackInbox]:
 
 @pytest.fixture(scope="module")
 def browser_accounts(stack: Stack) -> None:
-    with session_scope(stack.env["DATABASE_URL"]) as session:
-        existing = {a.username for a in desk_auth.list_agents(session)}
+    with unit_of_work(stack.env["DATABASE_URL"]) as uow:
+        existing = {a.username for a in desk_auth.list_agents(uow)}
         for username, name, role in (("thu", "Thu", "agent"), ("quan", "Anh Quân", "supervisor")):
             if username not in existing:
-                desk_auth.create_agent(session, username, name, PASSWORD, role)
+                desk_auth.create_agent(uow, username, name, PASSWORD, role)
 
 
 async def shot(page, name: str, full_page: bool = False) -> None:

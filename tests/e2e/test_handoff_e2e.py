@@ -18,8 +18,7 @@ from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
 from bot.db.models import Handoff, HandoffCallback, HandoffRating
-from bot.db.session import session_scope
-from bot.services import desk_auth
+from bot.services import desk_auth, unit_of_work
 from tests.e2e.desk_clients import Agent, CallbackCustomer, CallbackInbox, SocketCustomer
 from tests.e2e.stack import Stack
 
@@ -37,11 +36,11 @@ def inbox(stack: Stack) -> Iterator[CallbackInbox]:
 @pytest.fixture(scope="module")
 def accounts(stack: Stack) -> dict[str, str]:
     names = {"lan": ("Lan", "agent"), "minh": ("Minh", "agent"), "hoa": ("Chị Hoa", "supervisor")}
-    with session_scope(stack.env["DATABASE_URL"]) as session:
-        existing = {a.username for a in desk_auth.list_agents(session)}
+    with unit_of_work(stack.env["DATABASE_URL"]) as uow:
+        existing = {a.username for a in desk_auth.list_agents(uow)}
         for username, (name, role) in names.items():
             if username not in existing:
-                desk_auth.create_agent(session, username, name, PASSWORD, role)
+                desk_auth.create_agent(uow, username, name, PASSWORD, role)
     return {username: PASSWORD for username in names}
 
 
@@ -50,8 +49,8 @@ def agent(stack: Stack, username: str) -> Agent:
 
 
 def handoff_row(stack: Stack, handoff_id: int) -> Handoff:
-    with session_scope(stack.env["DATABASE_URL"]) as session:
-        return session.get(Handoff, handoff_id)
+    with unit_of_work(stack.env["DATABASE_URL"]) as uow:
+        return uow.session.get(Handoff, handoff_id)
 
 
 async def full_handoff(stack: Stack, customer, channel: str, lan: Agent) -> None:
@@ -90,8 +89,8 @@ async def full_handoff(stack: Stack, customer, channel: str, lan: Agent) -> None
     assert "Tư vấn viên Lan" in back and "từ 1" in back
     await customer.say("5")
     assert "5/5" in await customer.wait_for("đánh giá")
-    with session_scope(stack.env["DATABASE_URL"]) as session:
-        rating = session.execute(
+    with unit_of_work(stack.env["DATABASE_URL"]) as uow:
+        rating = uow.session.execute(
             select(HandoffRating).where(HandoffRating.handoff_id == item["id"])
         ).scalar_one()
         assert rating.score == 5
@@ -114,7 +113,7 @@ def _rasas_own_socketio() -> bool:
 @pytest.mark.skipif(
     _rasas_own_socketio(),
     reason="Rasa 3.6's socketio channel never awaits enter_room with the pinned python-socketio 5.18, "
-    "so no reply reaches a persistent session; the widget channel of bot.channels (issue 13) fixes it",
+    "so no reply reaches a persistent uow; the widget channel of bot.channels (issue 13) fixes it",
 )
 async def test_through_the_widgets_socketio_channel(stack: Stack, accounts: dict) -> None:
     customer = SocketCustomer(stack.rasa_url, "sio")
@@ -210,7 +209,9 @@ async def test_out_of_hours_a_callback_is_arranged(
             assert "0908 111 321 từ 14:00 đến 16:00 ngày 27/11/2026" in done, done
         finally:
             await hoa.post("/desk/settings/hours", hours="")
-    with session_scope(stack.env["DATABASE_URL"]) as session:
-        row = session.execute(select(HandoffCallback).order_by(HandoffCallback.id.desc())).scalars().first()
+    with unit_of_work(stack.env["DATABASE_URL"]) as uow:
+        row = (
+            uow.session.execute(select(HandoffCallback).order_by(HandoffCallback.id.desc())).scalars().first()
+        )
         assert (row.phone, row.phone_confirmed, row.status) == ("0908111321", True, "pending")
-        assert session.get(Handoff, row.handoff_id).status == "callback"
+        assert uow.session.get(Handoff, row.handoff_id).status == "callback"

@@ -425,10 +425,22 @@ def test_resolve_model_picks_newest(tmp_path: Path):
         nlu.resolve_model(tmp_path / "empty")
 
 
-def test_run_benchmark_orchestration_without_training(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+def test_run_benchmark_orchestration_without_training(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     """Both pipelines are "trained" and evaluated on the real data files; the section is
-    written and both confusion matrices are plotted (training and parsing faked)."""
+    written and both confusion matrices are plotted (training and parsing faked).
+
+    The fake parses miss on purpose, differently for each pipeline (the project pipeline
+    sends every 7th held-out message to the fallback, the default one every 3rd to
+    ``greet``), so the numbers in the section must be each pipeline's own scores, as
+    sklearn computes them from the same predictions; the gold labels fed back would
+    score 1.000 whatever the code did with them."""
+    from sklearn.metrics import f1_score
+
     trained: list[dict] = []
+    predictions: dict[str, list[str]] = {}
+    golds: dict[str, list[str]] = {}
 
     def fake_train(config_path: Path, out_dir: Path, name: str) -> tuple[Path, float]:
         import yaml
@@ -436,9 +448,15 @@ def test_run_benchmark_orchestration_without_training(monkeypatch: pytest.Monkey
         trained.append(yaml.safe_load(config_path.read_text(encoding="utf-8")))
         return out_dir / f"{name}.tar.gz", 12.0
 
+    def miss(name: str, index: int, gold: str) -> str:
+        if name.startswith("project"):
+            return "nlu_fallback" if index % 7 == 0 else gold
+        return "greet" if index % 3 == 0 else gold
+
     def fake_evaluate(name, model_path, held_out, warmup):
-        parses = [_parse(ex.intent) for ex in held_out]
-        result = nlu.evaluate_parses(name, held_out, parses)
+        guesses = [miss(name, i, ex.intent) for i, ex in enumerate(held_out)]
+        predictions[name], golds[name] = guesses, [ex.intent for ex in held_out]
+        result = nlu.evaluate_parses(name, held_out, [_parse(guess) for guess in guesses])
         result.median_ms, result.p95_ms = 3.0, 5.0
         return result
 
@@ -452,12 +470,21 @@ def test_run_benchmark_orchestration_without_training(monkeypatch: pytest.Monkey
     monkeypatch.setattr(nlu, "CONFUSION_DEFAULT_PNG", tmp_path / "default.png")
 
     assert nlu.run_benchmark(epochs=2, only=None, keep_models=None) == 0
+    assert "project pipeline: below target: intent macro-F1" in capsys.readouterr().out
     assert [c["pipeline"][0]["name"] for c in trained][1] == "WhitespaceTokenizer"
     assert all(
         c["epochs"] == 2 for config in trained for c in config["pipeline"] if c["name"] == "DIETClassifier"
     )
+    project, default = sorted(predictions, key=lambda name: not name.startswith("project"))
+    expected = []
+    for name in (project, default):
+        labels = sorted(set(golds[name]))
+        expected.append(
+            f1_score(golds[name], predictions[name], labels=labels, average="macro", zero_division=0)
+        )
+    assert expected[0] != expected[1] and max(expected) < 0.99  # the misses count
     body = written["nlu-eval"]
-    assert "| intent macro-F1 (fallback = error) | 1.000 | 1.000 |" in body
+    assert f"| intent macro-F1 (fallback = error) | {expected[0]:.3f} | {expected[1]:.3f} |" in body
     assert "Quick run: DIET epochs overridden to 2" in body
     assert (tmp_path / "project.png").stat().st_size > 0
     assert (tmp_path / "default.png").stat().st_size > 0

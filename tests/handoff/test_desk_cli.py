@@ -10,11 +10,11 @@ import sys
 
 import pytest
 
-from bot import cli, config, desk_cli
+from bot import cli, config
+from bot.cli import desk as desk_cli
 from bot.config import PROJECT_ROOT
 from bot.db import migrate
-from bot.db.session import session_scope
-from bot.services import desk_auth
+from bot.services import desk_auth, unit_of_work
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def test_add_agent_with_a_password_from_stdin(url: str, monkeypatch, capsys) -> 
         == 0
     )
     assert "Created agent 'lan' (Lan)." in capsys.readouterr().out
-    with session_scope(url) as session:
-        assert desk_auth.authenticate(session, "lan", "mật khẩu thật dài").ok
+    with unit_of_work(url) as uow:
+        assert desk_auth.authenticate(uow, "lan", "mật khẩu thật dài").ok
     monkeypatch.setattr(sys, "stdin", io.StringIO("ngắn\n"))
     assert (
         cli.main(["desk", "add-agent", "minh", "--name", "Minh", "--password-stdin", "--database-url", url])
@@ -51,8 +51,8 @@ def test_add_agent_with_a_password_from_stdin(url: str, monkeypatch, capsys) -> 
     assert cli.main(["desk", "list", "--database-url", url]) == 0
     assert "hoa" in capsys.readouterr().out
     assert cli.main(["desk", "deactivate", "lan", "--database-url", url]) == 0
-    with session_scope(url) as session:
-        assert not desk_auth.authenticate(session, "lan", "mật khẩu thật dài").ok
+    with unit_of_work(url) as uow:
+        assert not desk_auth.authenticate(uow, "lan", "mật khẩu thật dài").ok
     assert cli.main(["desk", "deactivate", "nobody", "--database-url", url]) == 1
     assert "no agent 'nobody'" in capsys.readouterr().err
 
@@ -67,8 +67,8 @@ def test_demo_accounts_only_in_the_embedded_database(tmp_path, monkeypatch) -> N
     assert desk_cli.demo_accounts(None) == first  # the same logins every `make run`
     credentials = tmp_path / desk_cli.DEMO_FILE
     assert stat.S_IMODE(os.stat(credentials).st_mode) == 0o600
-    with session_scope(embedded) as session:
-        assert desk_auth.authenticate(session, "giamsat", first[1][1]).agent.is_supervisor
+    with unit_of_work(embedded) as uow:
+        assert desk_auth.authenticate(uow, "giamsat", first[1][1]).agent.is_supervisor
     with pytest.raises(cli.CommandError):
         desk_cli.demo_accounts(f"sqlite:///{tmp_path / 'production.db'}")
 

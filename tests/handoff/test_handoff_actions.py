@@ -14,8 +14,7 @@ from actions import handoff as actions
 from bot import clock
 from bot.db import migrate
 from bot.db.models import Handoff, HandoffCallback, HandoffRating, metadata
-from bot.db.session import session_scope
-from bot.services import desk_auth, handoff_desk
+from bot.services import desk_auth, handoff_desk, unit_of_work
 from bot.services.handoff_summary import HandoffSummary
 from tests.db.builders import add_customer
 from tests.handoff.conftest import OPEN_HOURS, PASSWORD, online
@@ -40,12 +39,12 @@ def db(action_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The configured database for the actions, with agent Lan online; emptied afterwards."""
     monkeypatch.setenv("DATABASE_URL", action_db_url)
     with clock.frozen(OPEN_HOURS):
-        with session_scope(action_db_url) as session:
-            online(session, desk_auth.create_agent(session, "lan", "Lan", PASSWORD), seconds=8 * 3600)
+        with unit_of_work(action_db_url) as uow:
+            online(uow, desk_auth.create_agent(uow, "lan", "Lan", PASSWORD), seconds=8 * 3600)
         yield action_db_url
-    with session_scope(action_db_url) as session:
+    with unit_of_work(action_db_url) as uow:
         for table in reversed(metadata.sorted_tables):
-            session.execute(delete(table))
+            uow.session.execute(delete(table))
 
 
 def tracker(
@@ -85,8 +84,8 @@ def slots(events: list[dict]) -> dict[str, Any]:
 
 
 def only_handoff(url: str) -> Handoff:
-    with session_scope(url) as session:
-        return session.execute(select(Handoff)).scalar_one()
+    with unit_of_work(url) as uow:
+        return uow.session.execute(select(Handoff)).scalar_one()
 
 
 async def test_asking_for_a_person_queues_pauses_and_summarises(db: str) -> None:
@@ -123,12 +122,10 @@ async def test_a_hazard_in_the_conversation_makes_it_urgent(db: str) -> None:
 
 
 async def test_a_locked_verification_is_the_reason(db: str) -> None:
-    from bot.db import queries
-
-    with session_scope(db) as session:
-        add_customer(session)
+    with unit_of_work(db) as uow:
+        add_customer(uow.session)
         for _ in range(3):
-            queries.record_verification_attempt(session, "PB05010000001", "callback", "someone", False)
+            uow.identity.record_attempt("PB05010000001", "callback", "someone", False)
     state = tracker("gặp nhân viên", "request_human", slots={"customer_code": "PB05010000001"})
     await run(actions.ActionHandoffRequest(), state)
     row = only_handoff(db)
@@ -180,8 +177,8 @@ async def test_out_of_hours_a_callback_is_arranged(db: str) -> None:
         )
     assert "0908 111 321 từ 07:00 đến 11:30 ngày 28/11/2026" in done and "19001006" in done
     assert slots(events) == {"callback_phone": None, "callback_window": None, "awaiting": None}
-    with session_scope(db) as session:
-        callback = session.execute(select(HandoffCallback)).scalar_one()
+    with unit_of_work(db) as uow:
+        callback = uow.session.execute(select(HandoffCallback)).scalar_one()
         assert (callback.phone, callback.phone_confirmed) == ("0908111321", True)
 
 
@@ -207,11 +204,11 @@ async def test_a_channel_agents_cannot_write_to_gets_a_callback(db: str) -> None
 
 async def test_agent_messages_are_delivered_once(db: str) -> None:
     await run(actions.ActionHandoffRequest(), tracker("gặp nhân viên", "request_human"))
-    with session_scope(db) as session:
+    with unit_of_work(db) as uow:
         handoff_id = only_handoff(db).id
-        lan = desk_auth.list_agents(session)[0]
-        handoff_desk.take(session, handoff_id, lan.id)
-        handoff_desk.add_agent_message(session, handoff_id, lan.id, "Dạ em kiểm tra hóa đơn tháng 10 ạ")
+        lan = desk_auth.list_agents(uow)[0]
+        handoff_desk.take(uow, handoff_id, lan.id)
+        handoff_desk.add_agent_message(uow, handoff_id, lan.id, "Dạ em kiểm tra hóa đơn tháng 10 ạ")
     said, events, _ = await run(actions.ActionAgentMessage(), tracker("", paused=True))
     assert "Dạ em là Lan" in said and "hóa đơn tháng 10" in said and events == []
     assert (await run(actions.ActionAgentMessage(), tracker("", paused=True)))[0] == ""
@@ -219,10 +216,10 @@ async def test_agent_messages_are_delivered_once(db: str) -> None:
 
 async def test_closing_resumes_asks_a_rating_and_stores_it(db: str) -> None:
     await run(actions.ActionHandoffRequest(), tracker("gặp nhân viên", "request_human"))
-    with session_scope(db) as session:
-        lan = desk_auth.list_agents(session)[0]
-        handoff_desk.take(session, only_handoff(db).id, lan.id)
-        handoff_desk.close(session, only_handoff(db).id, lan.id, "resolved")
+    with unit_of_work(db) as uow:
+        lan = desk_auth.list_agents(uow)[0]
+        handoff_desk.take(uow, only_handoff(db).id, lan.id)
+        handoff_desk.close(uow, only_handoff(db).id, lan.id, "resolved")
     said, events, buttons = await run(actions.ActionHandoffClosed(), tracker("", paused=True))
     assert (
         "Tư vấn viên Lan đã kết thúc" in said
@@ -237,8 +234,8 @@ async def test_closing_resumes_asks_a_rating_and_stores_it(db: str) -> None:
         actions.ActionHandoffRating(), tracker("5 sao nha", slots={"awaiting": "rating"})
     )
     assert "5/5" in rated and slots(events) == {"awaiting": None}
-    with session_scope(db) as session:
-        assert session.execute(select(HandoffRating.score)).scalar_one() == 5
+    with unit_of_work(db) as uow:
+        assert uow.session.execute(select(HandoffRating.score)).scalar_one() == 5
 
 
 @pytest.mark.parametrize(
@@ -252,10 +249,10 @@ def test_ratings_in_words(text: str, score: int | None) -> None:
 
 async def test_cancelling_while_waiting_is_announced_by_the_closing_action(db: str) -> None:
     await run(actions.ActionHandoffRequest(), tracker("gặp nhân viên", "request_human"))
-    with session_scope(db) as session:
+    with unit_of_work(db) as uow:
         from bot.services import handoff
 
-        assert handoff.cancel_by_customer(session, "cus-1").cancelled
+        assert handoff.cancel_by_customer(uow, "cus-1").cancelled
     said, events, buttons = await run(actions.ActionHandoffClosed(), tracker("hủy", paused=True))
     assert "đã hủy yêu cầu" in said and buttons == [] and slots(events)["awaiting"] is None
 

@@ -1,13 +1,13 @@
-"""Customer codes: format rules with Vietnamese reasons, and existence."""
+"""Customer codes: format rules, existence, and the reason a customer reads."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.db.session import session_scope
-from bot.services import customers
+from bot.services import customers, unit_of_work
 from bot.services.customers import CodeProblem
-from tests.actions.billing_fixtures import BICH, demo_db_fixture, demo_db_url_fixture  # noqa: F401 (fixtures)
+from bot.wording.customers import code_problem_text
+from tests.support.demo import BICH
 
 
 @pytest.mark.parametrize(
@@ -34,25 +34,25 @@ def test_check_format(raw: str | None, code: str, problem: CodeProblem | None) -
     assert (check.code, check.problem) == (code, problem)
     assert check.ok == (problem is None)
     if problem:
-        assert check.reason_vi.startswith("Dạ,")
+        assert code_problem_text(check.problem).startswith("Dạ,")
 
 
 def test_reasons_say_what_a_code_looks_like() -> None:
-    assert "13 ký tự" in customers.check_format("PB123").reason_vi
-    assert "PB" in customers.check_format("AB05010000001").reason_vi
+    assert "13 ký tự" in code_problem_text(customers.check_format("PB123").problem)
+    assert "PB" in code_problem_text(customers.check_format("AB05010000001").problem)
 
 
 def test_check_code_finds_the_customer(demo_db: str) -> None:
-    with session_scope(demo_db) as session:
+    with unit_of_work(demo_db) as session:
         found = customers.check_code(session, "pb0501 0000001")
         missing = customers.check_code(session, "PB99990000001")
         bad = customers.check_code(session, "PB0501")
     assert found.ok and found.customer.code == BICH
-    assert missing.problem is CodeProblem.NOT_FOUND and "không tìm thấy" in missing.reason_vi
+    assert missing.problem is CodeProblem.NOT_FOUND and "không tìm thấy" in code_problem_text(missing.problem)
     assert bad.problem is CodeProblem.BAD_FORMAT and bad.customer is None
 
 
 def test_long_and_odd_input_never_crashes(demo_db: str) -> None:
-    with session_scope(demo_db) as session:
+    with unit_of_work(demo_db) as session:
         for raw in ("x" * 10_000, "😀😀😀", "\u200b\u200b", "PB\x000501"):
             assert not customers.check_code(session, raw).ok

@@ -1,4 +1,5 @@
-"""Meter readings and reading dates: per customer, verified, audited."""
+"""Meter readings and reading dates: per customer, verified, audited (results, and the
+text of bot.wording.meter)."""
 
 from __future__ import annotations
 
@@ -7,25 +8,18 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.db import queries
 from bot.db.models import DisclosureAudit
-from bot.db.session import session_scope
-from bot.services import meter, verification
-from bot.services.periods import Month
+from bot.domain.periods import Month
+from bot.services import meter, unit_of_work, verification
 from bot.services.verification import NotVerified, Requester
-from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
-    BICH,
-    CUONG,
-    DIGITS,
-    demo_db_fixture,
-    demo_db_url_fixture,
-)
+from bot.wording import meter as words
+from tests.support.demo import BICH, CUONG, DIGITS
 
 WHO = Requester("rest", "meter-test")
 
 
 def verified(url: str, code: str) -> None:
-    with session_scope(url) as s:
+    with unit_of_work(url) as s:
         assert verification.verify(s, code, WHO, DIGITS[code]).verified
 
 
@@ -46,11 +40,12 @@ def test_next_reading_date(reading_day: int, today: date, last: date | None, exp
 
 def test_latest_reading_with_indexes_date_and_kwh(demo_db: str) -> None:
     verified(demo_db, BICH)
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         answer = meter.reading_answer(s, BICH, WHO)
-        latest = queries.latest_reading(s, BICH)
-    assert latest.reading_date == date(2026, 11, 15)
-    text = answer.text
+        latest = s.readings.latest(BICH)
+    assert latest.reading_date == date(2026, 11, 15) == answer.reading.reading_date
+    assert (answer.reading.old_index, answer.reading.new_index) == (latest.old_index, latest.new_index)
+    text = words.reading_text(answer)
     assert "kỳ 16/10/2026–15/11/2026, ghi ngày 15/11/2026" in text
     assert f"- Chỉ số cũ: {latest.old_index}" in text and f"- Chỉ số mới: {latest.new_index}" in text
     assert f"{latest.kwh} kWh" in text and "tính đến ngày 27/11/2026" in text
@@ -58,37 +53,42 @@ def test_latest_reading_with_indexes_date_and_kwh(demo_db: str) -> None:
 
 def test_reading_of_a_month_chains_to_the_bill(demo_db: str) -> None:
     verified(demo_db, BICH)
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         october = meter.reading_answer(s, BICH, WHO, Month(2026, 10))
-        september = queries.readings_for_customer(s, BICH)[2]
-    assert "300 kWh" in october.text and "ghi ngày 15/10/2026" in october.text
-    assert f"- Chỉ số cũ: {september.new_index}" in october.text  # indexes chained month to month
+        september = s.readings.history(BICH)[2]
+    text = words.reading_text(october)
+    assert october.reading.kwh == 300 and october.month_key == "2026-10"
+    assert "300 kWh" in text and "ghi ngày 15/10/2026" in text
+    assert f"- Chỉ số cũ: {september.new_index}" in text  # indexes chained month to month
 
 
 def test_no_reading_for_that_month(demo_db: str) -> None:
     verified(demo_db, BICH)
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         answer = meter.reading_answer(s, BICH, WHO, Month(2019, 5))
-    assert not answer.found and "chưa thấy chỉ số tháng 05/2019" in answer.text
+    assert not answer.found and answer.newest_reading_date == date(2026, 11, 15)
+    assert "chưa thấy chỉ số tháng 05/2019" in words.reading_text(answer)
 
 
 def test_reading_day_is_the_customers_own(demo_db: str) -> None:
     verified(demo_db, BICH)
     verified(demo_db, CUONG)
-    with session_scope(demo_db) as s:
-        bich = meter.reading_date_answer(s, BICH, WHO).text
-        cuong = meter.reading_date_answer(s, CUONG, WHO).text
+    with unit_of_work(demo_db) as s:
+        bich = words.reading_date_text(meter.reading_date_answer(s, BICH, WHO))
+        cuong = words.reading_date_text(meter.reading_date_answer(s, CUONG, WHO))
     assert "ngày 15 hằng tháng" in bich and "dự kiến: ngày 15/12/2026" in bich
     assert "ngày 8 hằng tháng" in cuong and "dự kiến: ngày 08/12/2026" in cuong
 
 
 def test_meter_data_needs_verification_and_is_audited(demo_db: str) -> None:
-    with session_scope(demo_db) as s, pytest.raises(NotVerified):
+    with unit_of_work(demo_db) as s, pytest.raises(NotVerified):
         meter.reading_answer(s, BICH, WHO)
     verified(demo_db, BICH)
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         meter.reading_answer(s, BICH, WHO)
         meter.reading_date_answer(s, BICH, WHO)
-    with session_scope(demo_db) as s:
-        disclosed = s.execute(select(DisclosureAudit.disclosed).order_by(DisclosureAudit.id)).scalars().all()
+    with unit_of_work(demo_db) as s:
+        disclosed = (
+            s.session.execute(select(DisclosureAudit.disclosed).order_by(DisclosureAudit.id)).scalars().all()
+        )
     assert disclosed == ["reading 2026-11", "reading schedule"]

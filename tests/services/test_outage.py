@@ -1,19 +1,14 @@
 """Planned-outage schedules: date ranges from the NLU's relative values, and the lookups."""
 
-# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
-
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from bot.db import queries
-from bot.db.session import session_scope
-from bot.services import outage, places
-from bot.services import outage_wording as wording
-from bot.services.outage import resolve_range
-from tests.outage_support import frozen_now, outage_db, sqlite_db_url  # noqa: F401 - fixtures
+from bot.services import outage, places, unit_of_work
+from bot.services.outage import RangeKind, resolve_range
+from bot.wording import outage as wording
 
 TODAY = date(2026, 11, 27)  # a Friday
 
@@ -57,19 +52,33 @@ def test_a_range_is_never_longer_than_two_months() -> None:
     assert dates.days == outage.MAX_DAYS
 
 
-def test_ranges_describe_themselves_in_vietnamese() -> None:
-    assert resolve_range(None, TODAY).describe() == "7 ngày tới (27/11/2026–03/12/2026)"
-    assert resolve_range(["relative_day:+1"], TODAY).describe() == "ngày mai (28/11/2026)"
-    assert resolve_range(["weekday:6"], TODAY).describe() == "thứ Bảy (28/11/2026)"
-    assert resolve_range(["day:5/12"], TODAY).describe() == "ngày 05/12/2026"
+@pytest.mark.parametrize(
+    ("values", "kind", "offset", "described"),
+    [
+        (None, RangeKind.NEXT_DAYS, 7, "7 ngày tới (27/11/2026–03/12/2026)"),
+        (["relative_day:+1"], RangeKind.RELATIVE_DAY, 1, "ngày mai (28/11/2026)"),
+        (["relative_day:+5"], RangeKind.RELATIVE_DAY, 5, "ngày 02/12/2026"),
+        (["weekday:6"], RangeKind.WEEKDAY, 0, "thứ Bảy (28/11/2026)"),
+        (["week:+1"], RangeKind.WEEK, 1, "tuần sau (30/11/2026–06/12/2026)"),
+        (["relative:+1"], RangeKind.RELATIVE_MONTH, 1, "tháng sau (01/12/2026–31/12/2026)"),
+        (["relative:+2"], RangeKind.RELATIVE_MONTH, 2, "tháng 01/2027 (01/01/2027–31/01/2027)"),
+        (["month:12"], RangeKind.MONTH, 0, "tháng 12/2026 (01/12/2026–31/12/2026)"),
+        (["day:5/12"], RangeKind.DATES, 0, "ngày 05/12/2026"),
+        (["day:1/12", "day:5/12"], RangeKind.DATES, 0, "từ 01/12/2026 đến 05/12/2026"),
+    ],
+)
+def test_ranges_say_how_they_were_asked(values, kind: RangeKind, offset: int, described: str) -> None:
+    dates = resolve_range(values, TODAY)
+    assert (dates.kind, dates.offset) == (kind, offset)
+    assert wording.describe_range(dates) == described
 
 
 # ---------------------------------------------------------------------- lookups
 
 
 def test_a_customer_sees_the_outages_of_their_station_only(outage_db: str) -> None:
-    with session_scope(outage_db) as session:
-        customer = queries.get_customer(session, "PB11020000002")
+    with unit_of_work(outage_db) as session:
+        customer = session.customers.get("PB11020000002")
         schedule = outage.schedule_for_customer(session, customer, resolve_range(None))
     assert [item.code for item in schedule.items] == ["KH26120301"]  # the cancelled one is not shown
     item = schedule.items[0]
@@ -81,8 +90,8 @@ def test_a_customer_sees_the_outages_of_their_station_only(outage_db: str) -> No
 
 
 def test_a_neighbour_on_another_station_has_none_in_the_next_7_days(outage_db: str) -> None:
-    with session_scope(outage_db) as session:
-        customer = queries.get_customer(session, "PB11020000102")
+    with unit_of_work(outage_db) as session:
+        customer = session.customers.get("PB11020000102")
         schedule = outage.schedule_for_customer(session, customer, resolve_range(None))
         next_month = outage.schedule_for_customer(session, customer, resolve_range(["relative:+1"]))
     assert schedule.items == ()
@@ -92,23 +101,24 @@ def test_a_neighbour_on_another_station_has_none_in_the_next_7_days(outage_db: s
 
 def test_a_place_sees_every_outage_of_its_wards(outage_db: str) -> None:
     area = places.resolve("phuong an khanh ninh kieu").found  # the old name of Phường Tân An
-    with session_scope(outage_db) as session:
+    with unit_of_work(outage_db) as session:
         schedule = outage.schedule_for_area(session, area, resolve_range(["relative:+1"]))
     assert [i.code for i in schedule.items] == ["KH26120301", "KH26121001"]
-    assert "Phường An Khánh" in schedule.where
+    assert schedule.customer_code is None and "Phường An Khánh" in schedule.area_label
+    assert "Phường An Khánh" in wording.schedule_reply(schedule)
 
 
 def test_an_outage_under_way_is_marked(outage_db: str) -> None:
-    with session_scope(outage_db) as session:
-        customer = queries.get_customer(session, "PB05010000105")
+    with unit_of_work(outage_db) as session:
+        customer = session.customers.get("PB05010000105")
         schedule = outage.schedule_for_customer(session, customer, resolve_range(["relative_day:0"]))
     assert schedule.items[0].under_way
     assert "(đang diễn ra)" in wording.schedule_reply(schedule)
 
 
 def test_a_customer_without_a_known_station_is_matched_by_ward(outage_db: str) -> None:
-    with session_scope(outage_db) as session:
-        customer = queries.get_customer(session, "PB11020000106")
+    with unit_of_work(outage_db) as session:
+        customer = session.customers.get("PB11020000106")
         schedule = outage.schedule_for_customer(session, customer, resolve_range(None))
     assert [i.code for i in schedule.items] == ["KH26120301"]
 
@@ -125,5 +135,7 @@ def test_a_long_schedule_is_cut_with_a_hint() -> None:
         )
         for n in range(12)
     )
-    text = wording.schedule_reply(outage.Schedule("tỉnh Cà Mau", resolve_range(None, TODAY), items))
+    text = wording.schedule_reply(
+        outage.Schedule(resolve_range(None, TODAY), items, area_label="tỉnh Cà Mau")
+    )
     assert "… và 4 lịch khác" in text

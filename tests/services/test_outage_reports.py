@@ -1,8 +1,6 @@
 """ "No power" reports: the checks in order, matching known incidents, no duplicates,
 the breaker first for one house, and several reports on one station becoming one incident."""
 
-# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
-
 from __future__ import annotations
 
 import threading
@@ -13,30 +11,22 @@ from sqlalchemy import func, select
 
 from bot import clock
 from bot.db.models import Incident, OutageReport, Ticket, TicketPriority
-from bot.db.session import session_scope
-from bot.services import outage_reports, places
-from bot.services import outage_wording as wording
+from bot.services import outage_reports, places, unit_of_work
 from bot.services.outage_reports import Breaker, Outcome, Report, Scope, Target, Verdict, assess, submit
-from tests.outage_support import (  # noqa: F401 - fixtures
-    frozen_now,
-    outage_db,
-    outage_db_any,
-    postgres_db_url,
-    sqlite_db_url,
-)
+from bot.wording import outage_report as wording
 
 
 def report(
     url: str, code: str | None = None, area: str | None = None, **values
 ) -> outage_reports.ReportResult:
     target = Target(customer_code=code, area=places.resolve(area).found if area else None)
-    with session_scope(url) as session:
+    with unit_of_work(url) as session:
         return submit(session, Report(target=target, channel="zalo", **values))
 
 
 def count(url: str, model) -> int:
-    with session_scope(url) as session:
-        return session.execute(select(func.count()).select_from(model)).scalar_one()
+    with unit_of_work(url) as session:
+        return session.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 # --------------------------------------------------------------- checks in order
@@ -76,16 +66,16 @@ def test_an_open_incident_on_the_station_is_linked_not_duplicated(outage_db_any:
     assert "từ trước" in wording.report_reply(second)
     assert count(outage_db_any, Incident) == incidents_before
     assert count(outage_db_any, Ticket) == 0
-    with session_scope(outage_db_any) as session:
-        links = session.execute(select(OutageReport.incident_id)).scalars().all()
+    with unit_of_work(outage_db_any) as session:
+        links = session.session.execute(select(OutageReport.incident_id)).scalars().all()
     assert len(links) == 1 and links[0] is not None
 
 
 def test_a_place_is_matched_to_incidents_of_its_wards(outage_db_any: str) -> None:
     result = report(outage_db_any, area="Phường 5, Cà Mau")  # the old name of Phường Tân Thành
     assert result.outcome == Outcome.INCIDENT
-    with session_scope(outage_db_any) as session:
-        row = session.execute(select(OutageReport)).scalars().one()
+    with unit_of_work(outage_db_any) as session:
+        row = session.session.execute(select(OutageReport)).scalars().one()
     assert (row.customer_id, row.province, row.ward) == (None, "Cà Mau", "Phường Tân Thành")
 
 
@@ -96,7 +86,7 @@ def test_an_incident_past_its_expected_time_is_said_honestly(outage_db: str) -> 
 
 
 def test_only_my_house_checks_the_breaker_first(outage_db_any: str) -> None:
-    with session_scope(outage_db_any) as session:
+    with unit_of_work(outage_db_any) as session:
         assert assess(session, Target(customer_code="PB11020000102")).verdict == Verdict.NONE
     back = report(outage_db_any, "PB11020000102", scope=Scope.HOUSE, breaker=Breaker.BACK)
     assert back.outcome == Outcome.BREAKER_OK and "cầu dao" in wording.report_reply(back)
@@ -105,8 +95,8 @@ def test_only_my_house_checks_the_breaker_first(outage_db_any: str) -> None:
         outage_db_any, "PB11020000102", scope=Scope.HOUSE, breaker=Breaker.STILL_DARK, since="7h sáng"
     )
     assert dark.outcome == Outcome.TICKET
-    with session_scope(outage_db_any) as session:
-        ticket = session.execute(select(Ticket)).scalars().one()
+    with unit_of_work(outage_db_any) as session:
+        ticket = session.session.execute(select(Ticket)).scalars().one()
     assert ticket.number == "SC2611270001" == dark.ticket.number
     assert ticket.priority == int(TicketPriority.NORMAL) and ticket.customer_code == "PB11020000102"
     assert "7h sáng" in ticket.details and "chỉ nhà khách hàng" in ticket.details
@@ -116,9 +106,9 @@ def test_only_my_house_checks_the_breaker_first(outage_db_any: str) -> None:
 def test_a_street_outage_with_nothing_known_gets_a_ticket_to_quote(outage_db_any: str) -> None:
     result = report(outage_db_any, "PB11020000102", scope=Scope.AREA, since="vừa mới")
     assert result.outcome == Outcome.TICKET and result.ticket.number.startswith("SC261127")
-    with session_scope(outage_db_any) as session:
-        ticket = session.execute(select(Ticket)).scalars().one()
-        saved = session.execute(select(OutageReport)).scalars().one()
+    with unit_of_work(outage_db_any) as session:
+        ticket = session.session.execute(select(Ticket)).scalars().one()
+        saved = session.session.execute(select(OutageReport)).scalars().one()
     assert ticket.priority == int(TicketPriority.HIGH)
     assert "PB1102-T002" in ticket.details and "Lê Văn" not in ticket.details and "0907" not in ticket.details
     assert saved.ticket_id == ticket.id and saved.incident_id is None
@@ -154,15 +144,17 @@ def test_reports_on_one_station_within_the_window_become_one_incident(outage_db_
     assert third.outcome == Outcome.INCIDENT and third.incident.code == second.incident.code
     assert count(outage_db_any, Incident) == incidents_before + 1
     assert count(outage_db_any, Ticket) == 1  # only the first reporter's
-    with session_scope(outage_db_any) as session:
+    with unit_of_work(outage_db_any) as session:
         incident = (
-            session.execute(select(Incident).where(Incident.code == second.incident.code)).scalars().one()
+            session.session.execute(select(Incident).where(Incident.code == second.incident.code))
+            .scalars()
+            .one()
         )
         assert [s.code for s in incident.stations] == ["PB1102-T002"]
-        linked = session.execute(
+        linked = session.session.execute(
             select(func.count()).where(OutageReport.incident_id == incident.id)
         ).scalar_one()
-        ticket = session.execute(select(Ticket)).scalars().one()
+        ticket = session.session.execute(select(Ticket)).scalars().one()
     assert linked == 3 and ticket.incident_id == incident.id
 
 
@@ -215,5 +207,5 @@ def test_an_unknown_code_is_refused(outage_db: str) -> None:
 
 
 def test_a_report_needs_a_code_or_a_place(outage_db: str) -> None:
-    with pytest.raises(ValueError), session_scope(outage_db) as session:
+    with pytest.raises(ValueError), unit_of_work(outage_db) as session:
         assess(session, Target())

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Ticket, TicketKind
-from bot.db.session import session_scope
 from bot.services import requests_info as r
-from tests.actions.billing_fixtures import BICH, demo_db_fixture, demo_db_url_fixture  # noqa: F401 (fixtures)
+from bot.services import unit_of_work
+from bot.wording import requests as words
+from tests.support.demo import BICH
 
 
 @pytest.mark.parametrize(
@@ -38,20 +39,20 @@ def test_every_request_says_what_where_and_which_papers() -> None:
         "reconnection",
     }
     for kind in r.kinds():
-        text = r.instructions_text(kind)
+        text = words.instructions_text(kind)
         assert text.startswith("Dạ, về việc ")
         assert "Giấy tờ cần chuẩn bị:\n- " in text
         assert "phòng giao dịch" in text and "19001006" in text
 
 
 def test_request_ticket_for_agents(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         ticket = r.open_request_ticket(s, "meter_inspection", BICH, "zalo")
-        text = r.ticket_text(ticket)
-        anonymous = r.ticket_text(r.open_request_ticket(s, "new_connection", None, "rest"))
+        text = words.ticket_text(ticket)
+        anonymous = words.ticket_text(r.open_request_ticket(s, "new_connection", None, "rest"))
     assert ticket.number.startswith("SC261127") and ticket.number in text
     assert "số điện thoại đã đăng ký với mã PB05010000001" in text
     assert "đọc số yêu cầu" in anonymous
-    with session_scope(demo_db) as s:
-        kinds = s.execute(select(Ticket.kind)).scalars().all()
+    with unit_of_work(demo_db) as s:
+        kinds = s.session.execute(select(Ticket.kind)).scalars().all()
     assert kinds == [TicketKind.REQUEST.value] * 2

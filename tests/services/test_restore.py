@@ -1,19 +1,15 @@
 """When power comes back: a ticket, an incident on the customer's station, a planned
 outage under way, a place."""
 
-# ruff: noqa: F811 - the fixtures imported from tests/outage_support.py are test arguments
-
 from __future__ import annotations
 
 import pytest
 
 from bot import clock
-from bot.db.session import session_scope
-from bot.services import outage_wording as wording
-from bot.services import places, restore
+from bot.services import places, restore, unit_of_work
 from bot.services.outage_reports import Report, Scope, Target, submit
 from bot.services.restore import Status, find_ticket_number
-from tests.outage_support import frozen_now, outage_db, sqlite_db_url  # noqa: F401 - fixtures
+from bot.wording import restore as wording
 
 
 @pytest.mark.parametrize(
@@ -33,7 +29,7 @@ def test_ticket_numbers_are_found_in_what_the_customer_types(text: str | None, n
 
 
 def status_for(url: str, code: str) -> restore.RestoreStatus:
-    with session_scope(url) as session:
+    with unit_of_work(url) as session:
         return restore.for_customer(session, code)
 
 
@@ -74,30 +70,30 @@ def test_an_unknown_code(outage_db: str) -> None:
 
 
 def test_the_customers_own_ticket_then_its_incident(outage_db: str) -> None:
-    with session_scope(outage_db) as session:
+    with unit_of_work(outage_db) as session:
         result = submit(session, Report(Target(customer_code="PB11020000102"), "zalo", scope=Scope.AREA))
     number = result.ticket.number
     status = status_for(outage_db, "PB11020000102")
     assert status.status == Status.TICKET and status.ticket.number == number
     text = wording.restore_reply(status)
     assert number in text and "đã tiếp nhận" in text
-    with clock.frozen("2026-11-27T09:05"), session_scope(outage_db) as session:
+    with clock.frozen("2026-11-27T09:05"), unit_of_work(outage_db) as session:
         submit(session, Report(Target(customer_code="PB11020000103"), "zalo", scope=Scope.AREA))  # grouped
-    with session_scope(outage_db) as session:
+    with unit_of_work(outage_db) as session:
         by_ticket = restore.for_ticket(session, number)
     assert by_ticket.status == Status.INCIDENT and by_ticket.incident.from_reports
     assert number in wording.restore_reply(by_ticket)
 
 
 def test_an_unknown_ticket(outage_db: str) -> None:
-    with session_scope(outage_db) as session:
+    with unit_of_work(outage_db) as session:
         status = restore.for_ticket(session, "SC2611279999")
     assert status.status == Status.UNKNOWN_TICKET
     assert "SC2611279999" in wording.restore_reply(status, ticket_number="SC2611279999")
 
 
 def test_a_place(outage_db: str) -> None:
-    with session_scope(outage_db) as session:
+    with unit_of_work(outage_db) as session:
         cà_mau = restore.for_area(session, places.resolve("phuong 5 ca mau").found)
         tây_ninh = restore.for_area(session, places.resolve("Phường 1, Tây Ninh").found)
         cần_thơ = restore.for_area(session, places.resolve("Phường Tân An, Cần Thơ").found)

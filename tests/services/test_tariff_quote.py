@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bot.services import tariff_quote as q
+from bot.wording import tariff as words
 
 TODAY = date(2026, 11, 27)
 
@@ -65,7 +66,7 @@ def test_table_in_force() -> None:
     table = q.price_table(TODAY)
     assert table.version.name == "QĐ 1279/QĐ-BCT"
     assert [row.price for row in table.rows] == [1984, 2050, 2380, 2998, 3350, 3460]
-    text = q.table_text(table)
+    text = words.table_text(table)
     assert "- Bậc 1 (0–50 kWh): 1.984 đ/kWh" in text
     assert "- Bậc 3 (101–200 kWh): 2.380 đ/kWh" in text
     assert "- Bậc 6 (từ 401 kWh trở lên): 3.460 đ/kWh" in text
@@ -77,7 +78,7 @@ def test_table_before_the_last_change() -> None:
 
 
 def test_quote_text() -> None:
-    text = q.quote_text(q.quote(300, 1, TODAY), q.price_table(TODAY))
+    text = words.quote_text(q.quote(300, 1, TODAY), q.price_table(TODAY))
     assert text.startswith("Dạ, nếu xài 300 kWh trong một tháng (1 hộ)")
     assert "798.660 đ" in text and "- Bậc 4: 100 kWh × 2.998 đ = 299.800 đ" in text
     assert "thuế GTGT 8% 59.160 đ" in text

@@ -9,17 +9,11 @@ from sqlalchemy import func, select
 
 from bot import clock
 from bot.clock import VN_TZ
-from bot.db import queries
 from bot.db.models import ChannelLink, VerificationAttempt
-from bot.db.session import session_scope
+from bot.services import unit_of_work
 from bot.services import verification as v
 from bot.services.verification import Requester, State
-from tests.actions.billing_fixtures import (  # noqa: F401 (fixtures)
-    BICH,
-    CUONG,
-    demo_db_fixture,
-    demo_db_url_fixture,
-)
+from tests.support.demo import BICH, CUONG
 
 REST_A = Requester("rest", "sender-a")
 REST_B = Requester("rest", "sender-b")
@@ -31,106 +25,106 @@ def at(moment: str) -> datetime:
 
 
 def test_right_answer_verifies_for_this_conversation_only(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         assert v.status(s, BICH, REST_A).state is State.NEEDS_ANSWER
         assert v.verify(s, BICH, REST_A, "1321").verified
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         assert v.status(s, BICH, REST_A).verified
         assert v.status(s, BICH, REST_B).state is State.NEEDS_ANSWER  # another sender id
         assert v.status(s, CUONG, REST_A).state is State.NEEDS_ANSWER  # another code
-        assert queries.linked_customer_codes(s, "rest", "sender-a") == []  # never linked
+        assert s.identity.linked_codes("rest", "sender-a") == []  # never linked
 
 
 def test_conversation_verification_expires_after_30_minutes(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         v.verify(s, BICH, REST_A, "1321")
-    with clock.frozen("2026-11-27T09:29:00"), session_scope(demo_db) as s:
+    with clock.frozen("2026-11-27T09:29:00"), unit_of_work(demo_db) as s:
         assert v.status(s, BICH, REST_A).verified
-    with clock.frozen("2026-11-27T09:31:00"), session_scope(demo_db) as s:
+    with clock.frozen("2026-11-27T09:31:00"), unit_of_work(demo_db) as s:
         assert v.status(s, BICH, REST_A).state is State.NEEDS_ANSWER
 
 
 def test_zalo_and_messenger_users_stay_linked(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         result = v.verify(s, BICH, ZALO, "13 21")
         assert result.verified and result.just_linked
-    with clock.frozen("2026-12-20T10:00:00"), session_scope(demo_db) as s:  # weeks later
+    with clock.frozen("2026-12-20T10:00:00"), unit_of_work(demo_db) as s:  # weeks later
         assert v.status(s, BICH, ZALO).verified
         assert v.verified_codes(s, ZALO) == [BICH]
 
 
 def test_three_wrong_answers_lock_the_code_for_every_sender(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         first = v.verify(s, BICH, REST_A, "0000")
         assert first.state is State.NEEDS_ANSWER and first.remaining_tries == 2
         assert v.verify(s, BICH, REST_A, "1111").remaining_tries == 1
         locked = v.verify(s, BICH, REST_A, "2222")
     assert locked.state is State.LOCKED
     assert locked.locked_until == at("2026-11-27T09:15:00")
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         # A new sender id buys no new guesses, not even with the right answer.
         fresh = Requester("socketio", "brand-new-session")
         assert v.status(s, BICH, fresh).state is State.LOCKED
         assert v.verify(s, BICH, fresh, "1321").state is State.LOCKED
         # Nothing is recorded while locked.
-        count = s.execute(select(func.count(VerificationAttempt.id))).scalar_one()
+        count = s.session.execute(select(func.count(VerificationAttempt.id))).scalar_one()
         assert count == 3
         assert v.status(s, CUONG, fresh).state is State.NEEDS_ANSWER  # other codes unaffected
 
 
 def test_the_lock_ends_after_15_minutes(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         for answer in ("0000", "1111", "2222"):
             v.verify(s, BICH, REST_A, answer)
-    with clock.frozen("2026-11-27T09:14:59"), session_scope(demo_db) as s:
+    with clock.frozen("2026-11-27T09:14:59"), unit_of_work(demo_db) as s:
         assert v.status(s, BICH, REST_B).state is State.LOCKED
-    with clock.frozen("2026-11-27T09:15:00"), session_scope(demo_db) as s:
+    with clock.frozen("2026-11-27T09:15:00"), unit_of_work(demo_db) as s:
         status = v.status(s, BICH, REST_B)
         assert status.state is State.NEEDS_ANSWER and status.remaining_tries == 3
         assert v.verify(s, BICH, REST_B, "1321").verified
 
 
 def test_failures_from_different_senders_add_up(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         v.verify(s, BICH, Requester("rest", "s1"), "0000")
         v.verify(s, BICH, Requester("rest", "s2"), "0000")
         assert v.verify(s, BICH, Requester("socketio", "s3"), "0000").state is State.LOCKED
 
 
 def test_answers_that_are_not_four_digits_cost_no_try(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         for answer in ("", "abc", "12", "13214", "'; DROP TABLE customers; --", "😀" * 50, "9" * 10_000):
             assert v.verify(s, BICH, REST_A, answer).remaining_tries == 3
-        assert s.execute(select(func.count(VerificationAttempt.id))).scalar_one() == 0
+        assert s.session.execute(select(func.count(VerificationAttempt.id))).scalar_one() == 0
 
 
 def test_the_whole_phone_number_is_accepted_too(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         assert v.verify(s, BICH, REST_A, "0908 111 321").verified
         assert v.verify(s, CUONG, REST_A, "+84939222654").verified
 
 
 def test_unknown_codes_are_not_found_and_record_nothing(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         assert v.status(s, "PB99990000001", REST_A).state is State.NOT_FOUND
         assert v.verify(s, "PB99990000001", REST_A, "1321").state is State.NOT_FOUND
-        assert s.execute(select(func.count(VerificationAttempt.id))).scalar_one() == 0
+        assert s.session.execute(select(func.count(VerificationAttempt.id))).scalar_one() == 0
 
 
 def test_require_verified_raises_with_the_reason(demo_db: str) -> None:
-    with session_scope(demo_db) as s, pytest.raises(v.NotVerified) as refused:
+    with unit_of_work(demo_db) as s, pytest.raises(v.NotVerified) as refused:
         v.require_verified(s, BICH, REST_A)
     assert refused.value.status.state is State.NEEDS_ANSWER
 
 
 def test_unlink_removes_the_link_and_the_conversation_proof(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
+    with unit_of_work(demo_db) as s:
         v.verify(s, BICH, ZALO, "1321")
         v.verify(s, CUONG, ZALO, "2654")
         assert v.verified_codes(s, ZALO) == [BICH, CUONG]  # several codes per user
         assert v.unlink(s, BICH, ZALO)
         assert v.verified_codes(s, ZALO) == [CUONG]
-        assert s.execute(select(func.count(ChannelLink.id))).scalar_one() == 1
+        assert s.session.execute(select(func.count(ChannelLink.id))).scalar_one() == 1
         assert not v.unlink(s, BICH, ZALO)  # nothing left to remove
         v.verify(s, BICH, REST_A, "1321")
         assert v.unlink(s, BICH, REST_A)
@@ -138,8 +132,8 @@ def test_unlink_removes_the_link_and_the_conversation_proof(demo_db: str) -> Non
 
 
 def test_a_customer_without_phone_cannot_be_verified_by_chat(demo_db: str) -> None:
-    with session_scope(demo_db) as s:
-        queries.get_customer(s, CUONG).phone = None
+    with unit_of_work(demo_db) as s:
+        s.customers.get(CUONG).phone = None
         s.flush()
         assert v.status(s, CUONG, REST_A).state is State.NO_PHONE
         s.rollback()

@@ -8,7 +8,7 @@ Conventions:
 - kWh and meter indexes are integers; dates are ``Date``;
 - timestamps are ``AwareDateTime``: stored in UTC, read back in Vietnam time;
 - an invoice's paid / unpaid / overdue status is not stored: it follows from its
-  dates and the clock (:func:`bot.db.queries.invoice_status`).
+  dates and the clock (:func:`bot.domain.billing.invoice_status`).
 Every schema change needs a migration in ``bot/db/migrations/versions``.
 """
 
@@ -36,7 +36,6 @@ from bot.db.models.desk import (
 )
 from bot.db.models.enums import (
     IncidentStatus,
-    InvoiceStatus,
     OutageStatus,
     ReadingSource,
     StrEnum,
@@ -46,6 +45,7 @@ from bot.db.models.enums import (
     TicketPriority,
     TicketStatus,
 )
+from bot.domain.billing import InvoiceStatus  # derived from dates, never stored
 from bot.db.models.identity import ChannelLink, DisclosureAudit, VerificationAttempt
 from bot.db.models.invoices import Invoice, InvoiceLine
 from bot.db.models.network import Feeder, Station

@@ -25,14 +25,6 @@ class ReadingSource(StrEnum):
     ESTIMATED = "estimated"
 
 
-class InvoiceStatus(StrEnum):
-    """Derived, never stored (see ``bot.db.queries.invoice_status``)."""
-
-    PAID = "paid"
-    UNPAID = "unpaid"
-    OVERDUE = "overdue"
-
-
 class OutageStatus(StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"

@@ -26,13 +26,8 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot import clock
-from bot.db.models import DeskBrokerCursor, Handoff, HandoffStatus
-from bot.services import handoff, handoff_messages
+from bot.services import DataUnavailable, handoff, handoff_events, handoff_messages
+from bot.services.handoff_events import BrokerUnavailable, SqlEventTable
 from bot.web.desk.db import run_db
 
 log = logging.getLogger(__name__)
@@ -51,15 +46,7 @@ class EventHandler:
         self.resume = resume  # runs action_handoff_closed for a conversation
 
     async def load_paused(self) -> None:
-        def paused(session: Any) -> set[str]:
-            rows = session.execute(
-                Handoff.__table__.select()
-                .with_only_columns(Handoff.conversation_id)
-                .where(Handoff.paused_at.is_not(None), Handoff.resumed_at.is_(None))
-            ).scalars()
-            return set(rows)
-
-        self.state.paused = await run_db(self.database_url, paused)
+        self.state.paused = await run_db(self.database_url, handoff_messages.paused_conversations)
 
     async def handle(self, event_data: dict[str, Any]) -> None:
         kind = event_data.get("event")
@@ -93,7 +80,7 @@ class EventHandler:
             result = await run_db(self.database_url, handoff.cancel_by_customer, sender)
             if result.cancelled:
                 await hub.push_handoff(
-                    result.handoff_id, HandoffStatus.CANCELLED.value, "Khách đã hủy yêu cầu."
+                    result.handoff_id, handoff.HandoffStatus.CANCELLED.value, "Khách đã hủy yêu cầu."
                 )
                 await self.resume(sender)
         await hub.push_queue(force=False)
@@ -107,64 +94,22 @@ def _event_key(event_data: dict[str, Any]) -> str:
 # ----------------------------------------------------------------------- SQL broker
 
 
-def _broker_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True, pool_pre_ping=True)
-    if make_url(url).get_backend_name() == "sqlite":
-
-        def pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")  # Rasa keeps writing while we read
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.close()
-
-        event.listen(engine, "connect", pragmas)
-    return engine
-
-
 class SqlEventReader:
     """Reads Rasa's SQL broker table in id order from the remembered position."""
 
     def __init__(self, broker_url: str, database_url: str, handler: EventHandler) -> None:
-        self.broker_url = broker_url
+        self.table = SqlEventTable(broker_url)
         self.database_url = database_url
         self.handler = handler
-        self.name = "sql:" + hashlib.sha256(broker_url.encode()).hexdigest()[:16]
-        self.engine = _broker_engine(broker_url)
-
-    def _position(self, session: Any) -> int:
-        row = session.get(DeskBrokerCursor, self.name)
-        return int(row.position) if row is not None else 0
-
-    def _save(self, session: Any, position: int) -> None:
-        row = session.get(DeskBrokerCursor, self.name)
-        if row is None:
-            session.add(DeskBrokerCursor(name=self.name, position=position, updated_at=clock.now()))
-        else:
-            row.position, row.updated_at = position, clock.now()
-
-    def _read(self, after: int) -> list[tuple[int, str]]:
-        with self.engine.connect() as connection:
-            if not inspect(connection).has_table("events"):
-                return []  # Rasa has not started yet
-            rows = connection.execute(
-                text("SELECT id, data FROM events WHERE id > :after ORDER BY id LIMIT :limit"),
-                {"after": after, "limit": BATCH},
-            ).all()
-        return [(int(row[0]), row[1]) for row in rows]
 
     async def run_once(self) -> int:
         """Handle the next batch; returns how many events were read."""
-        position = await run_db(self.database_url, self._position)
-        rows = await asyncio.to_thread(self._read, position)
-        for event_id, data in rows:
-            try:
-                payload = json.loads(data or "{}")
-            except ValueError:
-                log.warning("broker event %s is not JSON; skipped", event_id)
-                payload = {}
-            if isinstance(payload, dict):
+        after = await run_db(self.database_url, handoff_events.position, self.table.name)
+        rows = await asyncio.to_thread(self.table.read, after, BATCH)
+        for event_id, payload in rows:
+            if payload is not None:
                 await self.handler.handle(payload)
-            await run_db(self.database_url, self._save, event_id)
+            await run_db(self.database_url, handoff_events.advance, self.table.name, event_id)
         return len(rows)
 
     async def run(self) -> None:
@@ -174,12 +119,12 @@ class SqlEventReader:
                     await asyncio.sleep(IDLE_POLL_S)
             except asyncio.CancelledError:
                 raise
-            except (SQLAlchemyError, OSError) as error:
-                log.warning("reading the event broker failed (%s); retrying", type(error).__name__)
+            except (BrokerUnavailable, DataUnavailable) as error:
+                log.warning("reading the event broker failed (%s); retrying", error)
                 await asyncio.sleep(ERROR_PAUSE_S)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.table.close()
 
 
 # ---------------------------------------------------------------------- RabbitMQ

@@ -1,29 +1,29 @@
 """Run a service function in a unit of work off the event loop (the house rule: synchronous
-sessions, ``asyncio.to_thread``). SQLite's "database is locked" under a burst of writers is
-retried a few times before it reaches the agent as an error."""
+sessions, ``asyncio.to_thread``). A database that is briefly locked (SQLite under a burst
+of writers) is tried again twice before the error reaches the agent."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import OperationalError
-
-from bot.db.session import session_scope
+from bot.services import DataUnavailable, unit_of_work
 
 T = TypeVar("T")
-RETRIES = 3
+TRIES = 3
 
 
 def _run(url: str, function: Callable[..., T], args: tuple, kwargs: dict) -> T:
-    for attempt in range(RETRIES):
+    for attempt in range(TRIES):
         try:
-            with session_scope(url) as session:
-                return function(session, *args, **kwargs)
-        except OperationalError as error:
-            if "locked" not in str(error.orig).lower() or attempt == RETRIES - 1:
+            with unit_of_work(url) as uow:
+                return function(uow, *args, **kwargs)
+        except DataUnavailable:
+            if attempt == TRIES - 1:
                 raise
+            time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
 
 

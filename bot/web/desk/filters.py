@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import jinja2
 
 from bot import clock
-from bot.services.formatting import format_date, format_money
+from bot.domain.formatting import format_date, format_money
 
 REASONS = {
     "request": "Khách yêu cầu gặp tư vấn viên",

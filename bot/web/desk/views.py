@@ -17,21 +17,20 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot import clock
-from bot.db.models import HandoffOutcome
 from bot.services import (
     desk_account,
     desk_auth,
-    desk_incidents,
     handoff,
     handoff_config,
     handoff_desk,
     handoff_messages,
     handoff_queue,
     handoff_stats,
+    incidents,
 )
-from bot.services.desk_incidents import IncidentError
-from bot.services.handoff_desk import DeskError
+from bot.services.handoff_desk import DeskError, HandoffOutcome
 from bot.services.handoff_hours import HoursError
+from bot.services.incidents import IncidentError
 from bot.web.desk.auth import current, in_db, see_other, wants_json
 from bot.web.desk.db import run_db
 from bot.web.desk.rasa_client import AGENT_MESSAGE, HANDOFF_CLOSED
@@ -39,6 +38,7 @@ from bot.web.desk.state import DeskState, desk_state
 
 log = logging.getLogger(__name__)
 
+INCIDENTS_SHOWN = 20  # newest first, restored ones included (to reopen)
 OUTCOMES = {
     HandoffOutcome.RESOLVED.value: "Đã giải quyết",
     HandoffOutcome.TICKET.value: "Đã tạo phiếu cho bộ phận liên quan",
@@ -281,15 +281,14 @@ async def close(request: web.Request) -> web.Response:
 # ------------------------------------------------------------------- supervisor
 
 
-def _supervisor_context(session: Any) -> dict[str, Any]:
-    since = clock.now() - timedelta(hours=12)
+def _supervisor_context(uow: Any) -> dict[str, Any]:
     return {
-        "stats": handoff_stats.desk_stats(session),
-        "incidents": desk_incidents.list_incidents(session, include_restored_since=since),
-        "hours": handoff_config.working_hours(session).describe(),
-        "hours_overridden": handoff_config.hours_overridden(session),
+        "stats": handoff_stats.desk_stats(uow),
+        "incidents": incidents.list_incidents(uow, include_restored=True, limit=INCIDENTS_SHOWN),
+        "hours": handoff_config.working_hours(uow).describe(),
+        "hours_overridden": handoff_config.hours_overridden(uow),
         "configured_hours": handoff_config.load_config().hours.describe(),
-        "callbacks": handoff_queue.pending_callbacks(session),
+        "callbacks": handoff_queue.pending_callbacks(uow),
     }
 
 
@@ -298,43 +297,65 @@ async def supervisor_page(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("supervisor.html", request, _base(request, **context))
 
 
-def _parse_moment(text: str) -> datetime | None:
+class BadMoment(ValueError):
+    pass
+
+
+def _parse_moment(text: str) -> datetime:
+    """A future moment (Vietnam time) from ``HH:MM`` (today, or tomorrow if passed) or
+    ``dd/mm/yyyy HH:MM``."""
     value = (text or "").strip()
-    if not value:
-        return None
     now = clock.now()
     for pattern in ("%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"):
         try:
-            return datetime.strptime(value, pattern).replace(tzinfo=clock.VN_TZ)
+            moment = datetime.strptime(value, pattern).replace(tzinfo=clock.VN_TZ)
         except ValueError:
-            pass
+            continue
+        if moment <= now:
+            raise BadMoment("Giờ dự kiến có điện phải sau thời điểm hiện tại.")
+        return moment
     try:
         moment = datetime.strptime(value, "%H:%M").replace(year=now.year, month=now.month, day=now.day)
     except ValueError:
-        raise IncidentError("Giờ dự kiến ghi theo dạng HH:MM hoặc dd/mm/yyyy HH:MM.") from None
+        raise BadMoment("Giờ dự kiến ghi theo dạng HH:MM hoặc dd/mm/yyyy HH:MM.") from None
     moment = moment.replace(tzinfo=clock.VN_TZ)
     return moment if moment > now else moment + timedelta(days=1)
 
 
 async def incident_update(request: web.Request) -> web.Response:
+    """Expected restoration, restored, or reopened: :mod:`bot.services.incidents`, which the
+    bot's answers read (the next customer gets the new time)."""
     form = await _form(request)
     code = request.match_info["code"]
     action = form.get("action", "expected")
     try:
-        expected = _parse_moment(form.get("expected", "")) if action == "expected" else None
-        line, resolved = await in_db(
-            request,
-            desk_incidents.update_incident,
-            code,
-            expected_restoration_at=expected,
-            restored=action == "restored",
-            reopen=action == "reopen",
+        if action == "expected":
+            changed = await in_db(
+                request,
+                incidents.update_incident,
+                code,
+                expected_restoration_at=_parse_moment(form.get("expected", "")),
+            )
+            view, resolved = changed.incident, 0
+        elif action == "restored":
+            restored = await in_db(request, incidents.restore_incident, code)
+            view, resolved = restored.incident, restored.tickets_resolved
+        elif action == "reopen":
+            view, resolved = (
+                (await in_db(request, incidents.update_incident, code, status="open")).incident,
+                0,
+            )
+        else:
+            raise BadMoment("Không rõ thao tác.")
+    except BadMoment as error:
+        return _refused(request, DeskError(str(error), 400), "/desk/supervisor")
+    except incidents.AlreadyRestored:
+        return _refused(
+            request, DeskError("Sự cố này đã được đánh dấu có điện lại.", 409), "/desk/supervisor"
         )
-    except IncidentError as error:
-        return _refused(request, error, "/desk/supervisor")
-    return _answer(
-        request, {"ok": True, "incident": vars(line), "resolved_tickets": resolved}, "/desk/supervisor"
-    )
+    except IncidentError:
+        return _refused(request, DeskError("Không có sự cố này.", 404), "/desk/supervisor")
+    return _answer(request, {"ok": True, "incident": view, "resolved_tickets": resolved}, "/desk/supervisor")
 
 
 async def hours_update(request: web.Request) -> web.Response:

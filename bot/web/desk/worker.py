@@ -11,9 +11,7 @@ import asyncio
 import logging
 import time
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.services import desk_auth, handoff_messages
+from bot.services import DataUnavailable, desk_auth, handoff_messages
 from bot.web.desk.db import run_db
 from bot.web.desk.state import DeskState
 from bot.web.desk.views import deliver, resume
@@ -48,6 +46,6 @@ async def run(state: DeskState) -> None:
                 last_purge = time.monotonic()
         except asyncio.CancelledError:
             raise
-        except (SQLAlchemyError, OSError) as error:
+        except DataUnavailable as error:
             log.warning("desk background work failed (%s); retrying", type(error).__name__)
         await asyncio.sleep(min(MAX_PERIOD_S, PERIOD_S * 2**failures))

@@ -18,8 +18,7 @@ from bot import clock
 from bot.config import load_settings
 from bot.db import migrate
 from bot.db.models import metadata
-from bot.db.session import session_scope
-from bot.services import desk_auth
+from bot.services import desk_auth, unit_of_work
 from bot.web.app import create_app
 
 PASSWORD = "mật-khẩu-đủ-dài-2026"
@@ -46,14 +45,14 @@ def desk_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def desk_db(desk_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", desk_db_url)
     with clock.frozen(NOW):
-        with session_scope(desk_db_url) as session:
-            desk_auth.create_agent(session, "lan", "Lan", PASSWORD)
-            desk_auth.create_agent(session, "minh", "Minh", PASSWORD)
-            desk_auth.create_agent(session, "hoa", "Chị Hoa", PASSWORD, role="supervisor")
+        with unit_of_work(desk_db_url) as uow:
+            desk_auth.create_agent(uow, "lan", "Lan", PASSWORD)
+            desk_auth.create_agent(uow, "minh", "Minh", PASSWORD)
+            desk_auth.create_agent(uow, "hoa", "Chị Hoa", PASSWORD, role="supervisor")
         yield desk_db_url
-    with session_scope(desk_db_url) as session:
+    with unit_of_work(desk_db_url) as uow:
         for table in reversed(metadata.sorted_tables):
-            session.execute(delete(table))
+            uow.session.execute(delete(table))
 
 
 @pytest.fixture
@@ -90,7 +89,7 @@ async def client(make_client) -> TestClient:
 
 
 async def login(client: TestClient, username: str = "lan", password: str = PASSWORD) -> str:
-    """Log in through the form as a browser does; returns the session's CSRF token."""
+    """Log in through the form as a browser does; returns the uow's CSRF token."""
     page = await client.get("/desk")
     token = CSRF_FIELD.search(await page.text()).group(1)
     response = await client.post(

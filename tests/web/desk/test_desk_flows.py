@@ -10,8 +10,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from bot.db.models import DeskDisclosure, Handoff, HandoffReason, Incident
-from bot.db.session import session_scope
-from bot.services import handoff, handoff_messages
+from bot.services import handoff, handoff_messages, unit_of_work
 from bot.services.handoff import HandoffRequest
 from bot.web.desk import worker
 from bot.web.desk.state import desk_state
@@ -24,15 +23,15 @@ JSON = {"Accept": "application/json"}
 def open_handoff(
     url: str, who: str = "cus-1", reason: HandoffReason = HandoffReason.REQUEST, code: str | None = None
 ) -> int:
-    with session_scope(url) as session:
+    with unit_of_work(url) as uow:
         # An agent must be online for a place in the queue (else a callback is offered).
         from bot.services import desk_auth
 
-        lan = next(a for a in desk_auth.list_agents(session) if a.username == "lan")
-        _token, info = desk_auth.start_session(session, lan.id)
-        desk_auth.mark_present(session, info.id, 3600)
-        opened = handoff.open_handoff(session, HandoffRequest(who, "callback", reason, customer_code=code))
-        handoff_messages.mark_paused(session, who)
+        lan = next(a for a in desk_auth.list_agents(uow) if a.username == "lan")
+        _token, info = desk_auth.start_session(uow, lan.id)
+        desk_auth.mark_present(uow, info.id, 3600)
+        opened = handoff.open_handoff(uow, HandoffRequest(who, "callback", reason, customer_code=code))
+        handoff_messages.mark_paused(uow, who)
         return opened.handoff_id
 
 
@@ -107,19 +106,19 @@ async def test_rasa_down_leaves_messages_pending_and_the_worker_retries(
     await post(client, f"/desk/handoffs/{handoff_id}/take", csrf)
     await post(client, f"/desk/handoffs/{handoff_id}/messages", csrf, text="một")
     await settle(client)
-    with session_scope(desk_db) as session:
-        assert handoff_messages.conversations_with_pending(session) == ["cus-1"]
+    with unit_of_work(desk_db) as uow:
+        assert handoff_messages.conversations_with_pending(uow) == ["cus-1"]
     fake_rasa.status = 200
     assert await worker.run_once(desk_state(client.app))
     assert fake_rasa.calls[-1] == ("cus-1", "action_agent_message")
     await post(client, f"/desk/handoffs/{handoff_id}/close", csrf, outcome="resolved")
     await settle(client)
-    with session_scope(desk_db) as session:  # the fake Rasa ran no action: still to resume
-        assert handoff_messages.conversations_to_resume(session) == ["cus-1"]
+    with unit_of_work(desk_db) as uow:  # the fake Rasa ran no action: still to resume
+        assert handoff_messages.conversations_to_resume(uow) == ["cus-1"]
     fake_rasa.status = 404  # Rasa does not know the conversation: nobody to tell, stop retrying
     await worker.run_once(desk_state(client.app))
-    with session_scope(desk_db) as session:
-        assert handoff_messages.conversations_to_resume(session) == []
+    with unit_of_work(desk_db) as uow:
+        assert handoff_messages.conversations_to_resume(uow) == []
 
 
 async def test_bad_input_is_refused_with_a_reason(client: TestClient, make_client, desk_db: str) -> None:
@@ -149,29 +148,29 @@ async def test_bad_input_is_refused_with_a_reason(client: TestClient, make_clien
     minh = await login(other, "minh")  # another agent: not his conversation
     status, body = await post(other, f"/desk/handoffs/{handoff_id}/messages", minh, text="tôi trả lời")
     assert status == 403 and "tư vấn viên khác" in body["error"]
-    with session_scope(desk_db) as session:
-        assert session.execute(select(func.count(Handoff.id))).scalar_one() == 1
+    with unit_of_work(desk_db) as uow:
+        assert uow.session.execute(select(func.count(Handoff.id))).scalar_one() == 1
 
 
 async def test_the_account_view_is_audited_with_the_agent(client: TestClient, desk_db: str) -> None:
-    with session_scope(desk_db) as session:
-        add_customer(session, station=add_station(session))
+    with unit_of_work(desk_db) as uow:
+        add_customer(uow.session, station=add_station(uow.session))
     handoff_id = open_handoff(desk_db, code="PB05010000001")
     await login(client, "lan")
     panel = await client.get(f"/desk/handoffs/{handoff_id}/account")
     text = await panel.text()
     assert panel.status == 200 and "Trần Thị Bích" in text and "0908111321" in text
-    with session_scope(desk_db) as session:
-        audit = session.execute(select(DeskDisclosure)).scalar_one()
+    with unit_of_work(desk_db) as uow:
+        audit = uow.session.execute(select(DeskDisclosure)).scalar_one()
         assert audit.customer_code == "PB05010000001" and audit.handoff_id == handoff_id
 
 
 async def test_supervisors_update_incidents_and_hours(client: TestClient, desk_db: str) -> None:
-    with session_scope(desk_db) as session:
-        station = add_station(session)
+    with unit_of_work(desk_db) as uow:
+        station = add_station(uow.session)
         incident = Incident(code="SC-261127-0001", status="open", area="Trạm TBA")
         incident.stations.append(station)
-        session.add(incident)
+        uow.session.add(incident)
     csrf = await login(client, "hoa")
     page = await client.get("/desk/supervisor")
     text = await page.text()

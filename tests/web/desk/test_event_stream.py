@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from bot.config import load_settings
 from bot.db.models import Handoff, HandoffMessage, HandoffReason
-from bot.db.session import session_scope
-from bot.services import desk_auth, handoff
+from bot.services import desk_auth, handoff, unit_of_work
 from bot.services.handoff import HandoffRequest
 from bot.web.desk import setup_desk
 from bot.web.desk.broker import EventHandler, PikaEventReader, SqlEventReader
@@ -37,18 +36,16 @@ def user(sender: str, text: str, message_id: str, intent: str = "inform") -> dic
 
 
 def queue_someone(url: str, who: str) -> int:
-    with session_scope(url) as session:
-        lan = next(a for a in desk_auth.list_agents(session) if a.username == "lan")
-        _token, info = desk_auth.start_session(session, lan.id)
-        desk_auth.mark_present(session, info.id, 3600)
-        return handoff.open_handoff(
-            session, HandoffRequest(who, "callback", HandoffReason.REQUEST)
-        ).handoff_id
+    with unit_of_work(url) as uow:
+        lan = next(a for a in desk_auth.list_agents(uow) if a.username == "lan")
+        _token, info = desk_auth.start_session(uow, lan.id)
+        desk_auth.mark_present(uow, info.id, 3600)
+        return handoff.open_handoff(uow, HandoffRequest(who, "callback", HandoffReason.REQUEST)).handoff_id
 
 
 def customer_texts(url: str, handoff_id: int) -> list[str]:
-    with session_scope(url) as session:
-        rows = session.execute(
+    with unit_of_work(url) as uow:
+        rows = uow.session.execute(
             select(HandoffMessage.text)
             .where(HandoffMessage.handoff_id == handoff_id, HandoffMessage.direction == "customer")
             .order_by(HandoffMessage.id)
@@ -100,8 +97,8 @@ async def test_the_sql_broker_stream_reaches_the_agent_once(desk_db: str, desk, 
     # "hủy" while nobody has taken it: cancelled, and the bot is asked to take over.
     broker.publish(user("cus-1", "thôi hủy đi", "m4", "deny"))
     await restarted.run_once()
-    with session_scope(desk_db) as session:
-        assert session.get(Handoff, handoff_id).status == "cancelled"
+    with unit_of_work(desk_db) as uow:
+        assert uow.session.get(Handoff, handoff_id).status == "cancelled"
     assert resumed == ["cus-1"]
     broker.publish({"event": "resume", "sender_id": "cus-1"})
     broker.publish(user("cus-1", "tiền điện tháng này", "m5", "ask_bill"))

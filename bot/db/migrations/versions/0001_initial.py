@@ -5,6 +5,8 @@ Revises:
 Create Date: 2026-11-27
 
 Only our tables: Rasa's tracker store (``events``) may share the database.
+Long on purpose (about 500 lines): the whole initial schema is one revision, and a
+released revision is never edited or split.
 """
 
 from __future__ import annotations
