@@ -26,8 +26,8 @@ from actions.outage_common import (
     reset_events,
 )
 from actions.outage_report import REPORT_SLOTS
+from bot.nlu.core import answers
 from bot.services import hazard
-from bot.services import outage_answers as answers
 from bot.wording import hazard as wording
 
 HAZARD_TICKET, HAZARD_PLACE = "hazard_ticket", "hazard_place"

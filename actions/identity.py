@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import DB_ERRORS, apologise, button, hotline, in_db, latest_text, requester
+from bot.nlu.core import read
 from bot.services import customers, verification
 from bot.services.verification import State
 from bot.wording.customers import code_problem_text
@@ -59,7 +60,6 @@ CHANNEL_ACCOUNTS = {
     "facebook": "tài khoản Messenger của anh/chị",
     verification.WEB_CHANNEL: "tài khoản trên trang web của anh/chị",
 }
-_CODE_LIKE_RE = re.compile(r"(?<!\w)[A-Za-z]{2}[\s.:-]*\d[\d\s.-]{3,}\d(?!\w)|(?<!\d)\d{6,}(?!\d)")
 _PHONE_RE = re.compile(r"^(?:0|84)\d{9}$")
 
 PRIVACY_NOTICE = (
@@ -120,8 +120,7 @@ def code_like(tracker: Tracker) -> str | None:
     codes, two letters and digits, or a long run of digits (a phone number)."""
     if candidate := malformed_code(tracker):
         return candidate
-    match = _CODE_LIKE_RE.search(latest_text(tracker)[:500])
-    return re.sub(r"[\s.:-]", "", match.group()).upper() if match else None
+    return read.code_like(latest_text(tracker))
 
 
 class ValidateAccountForm(FormValidationAction):

@@ -29,6 +29,7 @@ from actions.outage_common import (
     location_ticket,
     reset_events,
 )
+from bot.nlu.core import read
 from bot.services import UnitOfWork, outage, restore
 from bot.wording import outage as wording
 from bot.wording import outage_report as report_words
@@ -57,7 +58,7 @@ class ValidateOutageRestoreForm(OutageLocationForm):
     ) -> list[str]:
         if tracker.get_slot(VERDICT) in (STOPPED, ERROR):
             return []
-        if restore.find_ticket_number(latest_text(tracker)):
+        if read.ticket_number(latest_text(tracker)):
             return []  # the ticket quoted is enough
         names_a_place = latest_entities(tracker, "customer_code") or latest_entities(tracker, "area")
         if tracker.get_slot(TICKET) and not names_a_place:
@@ -124,7 +125,7 @@ class ActionRestoreTime(Action):
         if tracker.get_slot(VERDICT) in (STOPPED, ERROR):
             return events
         location = tracker.get_slot(LOCATION)
-        quoted = restore.find_ticket_number(latest_text(tracker)) or location_ticket(location)
+        quoted = read.ticket_number(latest_text(tracker)) or location_ticket(location)
         try:
             status, code = await in_session(_restore_status, quoted, location, tracker.get_slot(TICKET))
         except Exception as error:

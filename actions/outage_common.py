@@ -4,7 +4,7 @@ latest message says, and the "customer code or place" question the three outage 
 
 Slot ``outage_location`` holds a checked location: ``code:PB11020000002`` or
 ``area:<path>`` (a place text that resolves to exactly one area, see
-bot.services.places), or ``ticket:SC2611270001`` in the restore form. Candidates are
+bot.domain.places), or ``ticket:SC2611270001`` in the restore form. Candidates are
 extracted from the message (``code:``, ``area:``, ``text:`` what was typed, ``linked``
 the customer linked to this Zalo/Messenger user) and checked in ``validate_...``.
 """
@@ -12,7 +12,6 @@ the customer linked to this Zalo/Messenger user) and checked in ``validate_...``
 from __future__ import annotations
 
 import logging
-import threading
 from abc import abstractmethod
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -23,8 +22,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import in_db, requester
-from bot.services import DataUnavailable, customers, outage, places, restore, verification
-from bot.services import outage_answers as answers
+from bot.domain import places
+from bot.nlu.core import answers, read
+from bot.services import DataUnavailable, customers, outage, verification
 from bot.wording import common as common_words
 from bot.wording import outage as wording
 from bot.wording.customers import code_problem_text
@@ -42,8 +42,6 @@ STOPPED, ERROR = "stopped", "error"
 # Intents that must reach their own rules even while an outage form asks something.
 INTERRUPTING_INTENTS = frozenset({"report_hazard", "request_human"})
 
-# Build the gazetteer (about 2 s) when the action server starts, not on the first question.
-threading.Thread(target=places.warm_up, name="gazetteer-warm-up", daemon=True).start()
 
 
 # ---------------------------------------------------------------- service calls
@@ -181,7 +179,7 @@ class OutageLocationForm(FormValidationAction):
         malformed = (tracker.latest_message or {}).get("malformed_customer_code") or []
         if codes or malformed:  # a code of the wrong length is refused with its reason
             return {LOCATION: f"code:{(codes or malformed)[-1]}"}
-        if self.accepts_tickets and (number := restore.find_ticket_number(text)):
+        if self.accepts_tickets and (number := read.ticket_number(text)):
             return {LOCATION: f"ticket:{number}"}
         areas = latest_entities(tracker, "area")
         if areas:

@@ -37,8 +37,8 @@ from actions.outage_common import (
     location_code,
     reset_events,
 )
+from bot.nlu.core import answers, read
 from bot.services import customers, outage_reports
-from bot.services import outage_answers as answers
 from bot.services.outage_reports import Breaker, Outcome, Report, Scope, Target, Verdict
 from bot.wording import common as common_words
 from bot.wording import outage as place_words
@@ -153,7 +153,8 @@ class ValidateOutageReportForm(OutageLocationForm):
         if answers.wants_to_stop(text):
             dispatcher.utter_message(text=common_words.stopped())
             return {SINCE: None, VERDICT: STOPPED}
-        since = answers.since_text(text)
+        start = read.start_time(text)  # None: no time said ("vẫn mất điện")
+        since = start.said if start else None
         if since is None:
             dispatcher.utter_message(text=NOT_UNDERSTOOD)
         return {SINCE: since}

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions.billing import OFFER, OFFER_RECHECK, recheck_topic
 from actions.common import DB_ERRORS, apologise, button, in_db, latest_text, requester, say
 from actions.identity import CODE, not_verified_text
+from bot.nlu.core import read
 from bot.services import requests_info
 from bot.services.verification import NotVerified
 from bot.wording import requests as request_words
@@ -33,7 +34,7 @@ class ActionServiceRequest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         given = next(iter(tracker.get_latest_entity_values(KIND)), None)
-        kind = given if requests_info.get(given) else requests_info.kind_from_text(latest_text(tracker))
+        kind = given if requests_info.get(given) else read.service_kind(latest_text(tracker))
         if kind is None:
             dispatcher.utter_message(text=request_words.menu_text(), buttons=menu_buttons())
             return [SlotSet(OFFER, None)]

@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import DB_ERRORS, button, in_db, latest_text, requester, say
 from actions.identity import CODE
+from bot.nlu.core import read
 from bot.services import tariff_quote
 from bot.wording import tariff as tariff_words
 
@@ -20,7 +21,8 @@ class ActionTariff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        request = tariff_quote.parse_request(latest_text(tracker))
+        said = read.quote(latest_text(tracker))
+        request = tariff_quote.QuoteRequest(said.kwh, said.households, said.business)
         residential = not request.business
         if residential and tracker.get_slot(CODE):
             try:

@@ -45,7 +45,7 @@ def default_database_url() -> str:
     return f"sqlite:///{VAR_DIR / 'utility.db'}"
 
 
-# ---- Agent desk and handoff (desk helper): Rasa's event stream and the callback channel.
+# ---- Agent desk and handoff (desk helper): Rasa's event stream.
 
 
 def default_event_broker_url(var_dir: Path | str | None = None) -> str:
@@ -125,8 +125,87 @@ def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]
     default("TRACKER_STORE_URL", f"sqlite:///{VAR_DIR / 'tracker.db'}")
     default("LOCK_STORE_URL", "memory://")
     default("EVENT_BROKER_URL", default_event_broker_url(env.get("BOT_VAR_DIR", "").strip() or None))
-    # Rasa's callback channel posts the bot's messages here (an integrator's endpoint).
-    default("CALLBACK_URL", "http://127.0.0.1:5034/bot")
     default("RASA_TELEMETRY_ENABLED", "false")
     default("LOG_LEVEL", "INFO")
     return env
+
+
+# --------------------------------------------------------------------------- channels
+# Settings of bot/channels (Zalo OA, Messenger, REST/callback, website widget). Secrets
+# come only from the environment; credentials.yml lists the channels and may override
+# the non-secret values. See docs/channels.md.
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value not in ("0", "false", "no", "off")
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(_env(name, str(default)))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    max_text_chars: int  # longer messages get a polite answer without NLU
+    max_body_bytes: int  # larger request bodies get 413
+    max_event_age_s: int  # older webhook events are ignored (replays); 0 = no limit
+    session_retention_days: int  # idle REST/callback credentials are forgotten after this
+    database_url: str
+    hotline: str
+    # Zalo Official Account
+    zalo_app_id: str
+    zalo_oa_secret_key: str  # signs webhooks (X-ZEvent-Signature)
+    zalo_app_secret: str  # refreshes access tokens
+    zalo_access_token: str  # seeds the token table once; refreshed tokens live in the database
+    zalo_refresh_token: str
+    zalo_api_url: str
+    zalo_oauth_url: str
+    zalo_verify_signature: bool
+    # Facebook Messenger
+    facebook_verify_token: str
+    facebook_app_secret: str
+    facebook_page_access_token: str
+    facebook_graph_url: str
+    facebook_verify_signature: bool
+    # Callback channel: where bot messages are POSTed
+    callback_url: str
+    # Website widget
+    web_origins: tuple[str, ...]
+    webchat_session_secret: str  # empty: a random key kept in var/webchat-session.key
+    webchat_socket_url: str  # the Rasa server as the visitor's browser reaches it
+
+
+def load_channel_settings() -> ChannelSettings:
+    web_port = _env("WEB_PORT", "8080")
+    origins = _env("WEB_ORIGIN", f"http://localhost:{web_port}")
+    return ChannelSettings(
+        max_text_chars=_int("CHANNEL_MAX_TEXT_CHARS", 2000),
+        max_body_bytes=_int("CHANNEL_MAX_BODY_BYTES", 1024 * 1024),
+        max_event_age_s=_int("CHANNEL_MAX_EVENT_AGE_S", 24 * 3600),
+        session_retention_days=_int("CHANNEL_SESSION_RETENTION_DAYS", 30),
+        database_url=_env("DATABASE_URL", default_database_url()),
+        hotline=_env("HOTLINE", "19001006"),
+        zalo_app_id=_env("ZALO_APP_ID", ""),
+        zalo_oa_secret_key=_env("ZALO_OA_SECRET_KEY", ""),
+        zalo_app_secret=_env("ZALO_APP_SECRET", ""),
+        zalo_access_token=_env("ZALO_ACCESS_TOKEN", ""),
+        zalo_refresh_token=_env("ZALO_REFRESH_TOKEN", ""),
+        zalo_api_url=_env("ZALO_API_URL", "https://openapi.zalo.me").rstrip("/"),
+        zalo_oauth_url=_env("ZALO_OAUTH_URL", "https://oauth.zaloapp.com").rstrip("/"),
+        zalo_verify_signature=_flag("ZALO_VERIFY_SIGNATURE", True),
+        facebook_verify_token=_env("FACEBOOK_VERIFY_TOKEN", ""),
+        facebook_app_secret=_env("FACEBOOK_APP_SECRET", ""),
+        facebook_page_access_token=_env("FACEBOOK_PAGE_ACCESS_TOKEN", ""),
+        facebook_graph_url=_env("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v18.0").rstrip("/"),
+        facebook_verify_signature=_flag("FACEBOOK_VERIFY_SIGNATURE", True),
+        callback_url=_env("CALLBACK_URL", ""),
+        web_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
+        webchat_session_secret=_env("WEBCHAT_SESSION_SECRET", ""),
+        webchat_socket_url=_env("WEBCHAT_SOCKET_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
+    )

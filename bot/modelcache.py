@@ -2,8 +2,8 @@
 
 The model's key is a hash of everything that shapes it: config.yml, the domain (domain.yml),
 the training data (data/, less the utility data that Rasa does not read), the code and
-data files of our custom NLU components (bot/nlu/), and the pinned requirements (the Rasa
-version).
+data files of our custom NLU components (bot/nlu/, and the domain code they read:
+bot/domain/text.py, bot/domain/places/), and the pinned requirements (the Rasa version).
 Rasa's own fingerprint does not see files read by custom components; this key does,
 and the components also add those files to Rasa's fingerprint (``fingerprint_addon``).
 
@@ -28,7 +28,10 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 
-MODEL_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu", "requirements")
+# bot/domain/text.py and bot/domain/places: the NLU components read words and place names there.
+MODEL_INPUTS = (
+    "config.yml", "domain.yml", "data", "bot/nlu", "bot/domain/text.py", "bot/domain/places", "requirements",
+)
 NOT_MODEL_INPUTS = ("data/demo", "data/tariffs.yml")
 IGNORED_SUFFIXES = (".pyc", ".pyo")
 

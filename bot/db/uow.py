@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.db.repositories import (
+    ChannelRepository,
     CustomerRepository,
     DeskRepository,
     HandoffRepository,
@@ -55,6 +56,7 @@ class UnitOfWork:
     identity: IdentityRepository
     handoffs: HandoffRepository  # the agent desk (desk helper)
     desk: DeskRepository
+    channels: ChannelRepository  # sessions, webhook inbox, outbox, tokens (bot/channels)
 
     def __init__(self, database: str | Engine | None = None) -> None:
         self._database = database
@@ -78,6 +80,7 @@ class UnitOfWork:
         self.identity = IdentityRepository(session)
         self.handoffs = HandoffRepository(session)
         self.desk = DeskRepository(session)
+        self.channels = ChannelRepository(session)
         return self
 
     def __exit__(

@@ -3,7 +3,11 @@
 Runs after the classifiers (and after FallbackClassifier): when the message names a
 hazard (bot/nlu/resources/hazards.yml), the intent becomes ``report_hazard`` with
 confidence 1.0 at the top of the ranking, whatever DIET or the fallback said, and
-the message property ``hazard_phrases`` lists the phrases found.
+the message property ``hazard_phrases`` lists the phrases found. One exception: a
+question about what to do ("dây điện rớt thì nên làm gì", "có nên cúp CB không") that
+the classifier read as one of ``keep_intents`` (by default ``ask_safety``, the best
+intent with the fallback aside) keeps it: the answer to a safety question is the same
+advice, and the ``hazard_kind`` entities say which.
 """
 
 from __future__ import annotations
@@ -25,8 +29,11 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu._shared import RESOURCES_DIR_KEY, analyzer_for, fingerprint, normalisation
 from bot.nlu.core.analysis import HAZARD_FILES
+from bot.nlu.core.diacritics import strip_diacritics
+from bot.nlu.core.hazard import asks_for_advice
 
 HAZARD_PROPERTY = "hazard_phrases"
+FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register(
@@ -35,10 +42,11 @@ HAZARD_PROPERTY = "hazard_phrases"
 class HazardOverride(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"intent": "report_hazard", RESOURCES_DIR_KEY: None}
+        return {"intent": "report_hazard", "keep_intents": ["ask_safety"], RESOURCES_DIR_KEY: None}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._intent = config.get("intent", "report_hazard")
+        self._keep = frozenset(config.get("keep_intents") or ())
         self._analyzer = analyzer_for(config)
 
     @classmethod
@@ -60,10 +68,28 @@ class HazardOverride(GraphComponent):
             text = message.get(TEXT)
             if not isinstance(text, str) or not text:
                 continue
-            phrases = self._analyzer.hazards(text, normalisation(message, text, self._analyzer))
-            if phrases:
+            norm = normalisation(message, text, self._analyzer)
+            found = self._analyzer.hazards(text, norm)
+            if not found:
+                continue
+            phrases = [match.phrase for match in found]
+            kept = self._kept(message)
+            if kept is not None and asks_for_advice(strip_diacritics(norm.text)):
+                # a safety question: its intent, even below the fallback's threshold
+                message.set(INTENT, kept, add_to_output=True)
+                message.set(HAZARD_PROPERTY, phrases, add_to_output=True)
+            else:
                 self._override(message, phrases)
         return messages
+
+    def _kept(self, message: Message) -> dict[str, Any] | None:
+        """The classifier's best intent (the fallback aside) when it is one to keep."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        best = next((r for r in ranking if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT), None)
+        if best is None or best.get(INTENT_NAME_KEY) not in self._keep:
+            return None
+        confidence = best.get(PREDICTED_CONFIDENCE_KEY)
+        return {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: confidence}
 
     def _override(self, message: Message, phrases: list[str]) -> None:
         intent = {INTENT_NAME_KEY: self._intent, PREDICTED_CONFIDENCE_KEY: 1.0}

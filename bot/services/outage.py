@@ -20,7 +20,8 @@ from datetime import date, datetime, time, timedelta
 from bot import clock
 from bot.db.models import Customer, OutageStatus, PlannedOutage
 from bot.db.uow import UnitOfWork
-from bot.services import places, verification
+from bot.domain import places
+from bot.services import verification
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 62  # a longer range is cut (two months is already a long list)

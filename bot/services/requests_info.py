@@ -1,10 +1,10 @@
 """Requests the bot cannot complete itself: what to do, where, which papers; a ticket.
 
 New connection, change of owner, meter inspection ("đồng hồ chạy nhanh"), a copy of the
-e-invoice, reconnection after payment. The catalogue (titles, steps, papers, keywords)
+e-invoice, reconnection after payment. The catalogue (titles, steps, papers)
 is data (``bot/services/resources/service_requests.yml``) so operators can change it
 without touching code; :mod:`bot.wording.requests` puts it into sentences.
-:func:`kind_from_text` tells the requests apart when the customer writes in words;
+Which request a message is about is read by the NLU (``bot.nlu.core.read.service_kind``);
 :func:`open_request_ticket` opens a ticket agents will see.
 """
 
@@ -19,7 +19,6 @@ import yaml
 
 from bot.db.models import TicketKind, TicketPriority
 from bot.db.uow import UnitOfWork
-from bot.domain.text import plain_words
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 SERVICE_REQUESTS_FILE = RESOURCES / "service_requests.yml"
@@ -31,7 +30,6 @@ class ServiceRequest:
     title: str
     what: str
     papers: tuple[str, ...]
-    keywords: tuple[str, ...]
     ticket_summary: str
 
 
@@ -57,17 +55,11 @@ def catalogue(path: Path = SERVICE_REQUESTS_FILE) -> Catalogue:
             title=str(item["title"]),
             what=str(item["what"]),
             papers=tuple(str(p) for p in item.get("papers") or ()),
-            keywords=tuple(str(k) for k in item.get("keywords") or ()),
             ticket_summary=str(item.get("ticket_summary") or item["title"]),
         )
         for kind, item in (raw.get("requests") or {}).items()
     }
     return Catalogue(requests=requests, where=str(raw.get("where_common") or ""))
-
-
-def plain_text(text: str) -> str:
-    """Lower case, no diacritics, words separated by single spaces."""
-    return plain_words(text, max_chars=2000)
 
 
 def kinds() -> list[str]:
@@ -76,28 +68,6 @@ def kinds() -> list[str]:
 
 def get(kind: str | None) -> ServiceRequest | None:
     return catalogue().requests.get(kind or "")
-
-
-def _matches(keyword: str, plain: str) -> bool:
-    """``"dong ho ... chay nhanh"``: the phrases in order, anything between them."""
-    position = 0
-    for phrase in keyword.split(" ... "):
-        found = plain.find(f" {phrase} ", position)
-        if found < 0:
-            return False
-        position = found + len(phrase) + 1
-    return True
-
-
-def kind_from_text(text: str | None) -> str | None:
-    """The request a message is about, from its keywords (longest match wins)."""
-    plain = f" {plain_text(text or '')} "
-    best: tuple[int, str] | None = None
-    for request in catalogue().requests.values():
-        for keyword in request.keywords:
-            if _matches(keyword, plain) and (best is None or len(keyword) > best[0]):
-                best = (len(keyword), request.kind)
-    return best[1] if best else None
 
 
 def open_request_ticket(

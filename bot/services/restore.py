@@ -10,7 +10,6 @@ planned outage under way or open incidents in its wards.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,11 +17,10 @@ from bot import clock
 from bot.db.models import Incident, IncidentStatus, Station, SupplyStatus, Ticket, TicketKind
 from bot.db.repositories.tickets import OPEN_STATES as OPEN_TICKET_STATES
 from bot.db.uow import UnitOfWork
-from bot.services import places
+from bot.domain import places
 from bot.services.outage import under_way_for_station, under_way_for_wards
 from bot.services.outage_results import IncidentInfo, PlannedInfo, TicketInfo, incident_info, ticket_info
 
-TICKET_RE = re.compile(r"\b(SC\s?\d{10})\b", re.IGNORECASE)
 RECENT_TICKET_HOURS = 24
 RECENTLY_RESTORED_HOURS = 6
 
@@ -49,12 +47,6 @@ class RestoreStatus:
     # What was asked about, for "nothing known in ...": a customer's code or a place.
     customer_code: str | None = None
     area_label: str | None = None
-
-
-def find_ticket_number(text: str | None) -> str | None:
-    """``"phiếu sc 2611270001 sao rồi"`` -> ``"SC2611270001"``."""
-    match = TICKET_RE.search(text or "")
-    return match.group(1).replace(" ", "").upper() if match else None
 
 
 def for_ticket(uow: UnitOfWork, number: str, now: datetime | None = None) -> RestoreStatus:

@@ -1,7 +1,7 @@
 """The residential tier table in force, and personal calculations from the tariff engine.
 
 "300 số hết bao nhiêu tiền", "2 hộ xài chung 450 số": the kWh and households are read
-from the message (:func:`parse_request`), and the bill is computed by
+from the message by the NLU (``bot.nlu.core.read.quote``), and the bill is computed by
 :func:`bot.domain.tariff.compute_bill` with today's prices and VAT over a regular
 one-month cycle (so the table's tier widths apply, times the households). Business
 customers are told the residential table does not apply to them
@@ -10,7 +10,6 @@ customers are told the residential table does not apply to them
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,16 +25,8 @@ from bot.domain.tariff import (
     days_in_month_before,
     load_schedule,
 )
-from bot.domain.text import strip_diacritics
 from bot.services import verification
 from bot.services.verification import Requester
-
-MAX_KWH = 100_000
-MAX_HOUSEHOLDS = 20
-_WORD_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6}
-_KWH_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+|\d+)\s?(?:kwh|kw|k w h|so|ky|ki|chu)(?!\w)")
-_HOUSEHOLDS_RE = re.compile(r"(?<![\w.,])(\d{1,2}|mot|hai|ba|bon|tu|nam|sau)\s?(?:ho|gia dinh)(?!\w)")
-_BUSINESS_RE = re.compile(r"\b(kinh doanh|san xuat|hanh chinh su nghiep|buon ban|cua hang|nha may|xuong)\b")
 
 
 @dataclass(frozen=True)
@@ -59,25 +50,6 @@ class PriceTable:
     rows: list[TierRow]
     vat_rate: Decimal
     as_of: date
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.findall(r"[\w.,]+", strip_diacritics(text[:2000].lower())))
-
-
-def _number(text: str) -> int:
-    return _WORD_NUMBERS.get(text) or int(re.sub(r"[.,]", "", text))
-
-
-def parse_request(text: str | None) -> QuoteRequest:
-    """kWh (``300 số``, ``450 kWh``, ``200 ký``) and households (``2 hộ``) in a message."""
-    plain = _plain(text or "")
-    kwh_values = [_number(m.group(1)) for m in _KWH_RE.finditer(plain)]
-    kwh = next((k for k in kwh_values if 1 < k <= MAX_KWH), None)
-    households = 1
-    if match := _HOUSEHOLDS_RE.search(plain):
-        households = min(max(_number(match.group(1)), 1), MAX_HOUSEHOLDS)
-    return QuoteRequest(kwh=kwh, households=households, business=bool(_BUSINESS_RE.search(plain)))
 
 
 def price_table(today: date | None = None, schedule: TariffSchedule | None = None) -> PriceTable:

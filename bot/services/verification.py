@@ -13,11 +13,14 @@ Rules (issue 5, DESIGN.md "Security rules"):
 * Zalo and Messenger user ids are issued by the platform, and a web user with a token
   signed by our web app is known too: a verified requester of that kind is linked to
   the code (``channel_links``) until they say "hủy liên kết", so later conversations
-  do not ask again. A REST or socket.io sender without a signed token is verified for
-  :data:`SESSION_TTL` (30 minutes) only: the successful attempt row of that sender id
-  is the proof, and it expires on its own. 30 minutes covers a conversation (Rasa's
-  session expires after 60 idle minutes) while keeping short the window in which a
-  guessed or leaked sender id could reuse someone's verification.
+  do not ask again. A REST, callback or widget session without a signed token is
+  verified for :data:`SESSION_TTL` (30 minutes) only: the successful attempt row of
+  its identity key (derived by the channel from the server-issued session credential,
+  never the client-chosen sender id) is the proof, and it expires on its own. 30
+  minutes covers a conversation (Rasa's session expires after 60 idle minutes) while
+  keeping short the window in which a leaked credential could reuse a verification.
+* Who is asking comes from ``metadata["identity"]``, which only our channels write
+  (:func:`requester_for`); a message without it can never be verified.
 * Names are only ever shown masked (:func:`mask_name`); the phone number never.
 """
 
@@ -57,11 +60,13 @@ _MAX_USER_ID = 128  # channel_links.channel_user_id
 
 @dataclass(frozen=True)
 class Requester:
-    """The channel user asking: ``persistent`` ids may be linked to a code."""
+    """The channel user asking: ``persistent`` ids may be linked to a code; a requester
+    that is not ``verifiable`` (no server-derived identity) can never be verified."""
 
     channel: str
     user_id: str
     persistent: bool = False
+    verifiable: bool = True
 
 
 def _bounded_user_id(user_id: str) -> str:
@@ -71,21 +76,57 @@ def _bounded_user_id(user_id: str) -> str:
     return "sha256:" + hashlib.sha256(user_id.encode("utf-8", "replace")).hexdigest()
 
 
+# Message metadata key under which our input channels (bot/channels) put the identity they
+# derived themselves: {"kind": "platform"|"session"|"anonymous", "key": "<opaque id>"}.
+# Channels drop a client-sent value of this key, so only the server writes it.
+IDENTITY_METADATA_KEY = "identity"
+IDENTITY_KINDS = frozenset({"platform", "session", "anonymous"})
+
+
+def identity(kind: str, key: str) -> dict[str, str]:
+    """The ``metadata["identity"]`` value a channel attaches to a message."""
+    if kind not in IDENTITY_KINDS or not isinstance(key, str) or not 0 < len(key) <= _MAX_USER_ID:
+        raise ValueError(f"bad identity {kind!r}")
+    return {"kind": kind, "key": key}
+
+
+def _identity_of(metadata: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    value = metadata.get(IDENTITY_METADATA_KEY) if isinstance(metadata, Mapping) else None
+    if not isinstance(value, Mapping):
+        return None
+    kind, key = value.get("kind"), value.get("key")
+    if kind not in IDENTITY_KINDS or not isinstance(key, str) or not 0 < len(key) <= _MAX_USER_ID:
+        return None
+    return kind, key
+
+
 def requester_for(
     channel: str | None,
     sender_id: str | None,
     metadata: Mapping[str, Any] | None = None,
     secret: str | None = None,
 ) -> Requester:
-    """The requester behind a message: its channel, sender id and message metadata."""
+    """The requester behind a message, from the identity its channel derived.
+
+    The channel name is the endpoint that received the message (never a body field).
+    Zalo/Messenger platform ids (signature-checked webhooks) are persistent and may be
+    linked; a web user with a token signed by our web app too. REST, callback and
+    widget sessions are identified by their server-issued credential (the identity
+    key), verified per conversation only. A message without an identity (not from one
+    of our channels) is anonymous and can never be verified.
+    """
     name = (channel or "unknown").strip().lower()[:20] or "unknown"
-    if name in LINKING_CHANNELS:
-        return Requester(name, _bounded_user_id(sender_id or ""), persistent=True)
-    token = metadata.get(WEB_TOKEN_METADATA_KEY) if isinstance(metadata, Mapping) else None
-    subject = verify_web_token(token, secret) if isinstance(token, str) else None
-    if subject is not None:
-        return Requester(WEB_CHANNEL, subject, persistent=True)
-    return Requester(name, _bounded_user_id(sender_id or ""), persistent=False)
+    kind, key = _identity_of(metadata) or ("anonymous", "")
+    if kind == "platform" and name in LINKING_CHANNELS:
+        return Requester(name, key, persistent=True)
+    if kind == "session" and name not in LINKING_CHANNELS:
+        token = metadata.get(WEB_TOKEN_METADATA_KEY)
+        subject = verify_web_token(token, secret) if isinstance(token, str) else None
+        if subject is not None:
+            return Requester(WEB_CHANNEL, subject, persistent=True)
+        return Requester(name, key, persistent=False)
+    anonymous = "anonymous:" + hashlib.sha256(str(sender_id or "").encode("utf-8", "replace")).hexdigest()
+    return Requester(name, anonymous[:_MAX_USER_ID], persistent=False, verifiable=False)
 
 
 def _secret(secret: str | None) -> bytes | None:
@@ -215,7 +256,9 @@ def status(uow: UnitOfWork, code: str, requester: Requester, now: datetime | Non
     customer = uow.customers.get(code) if code else None
     if customer is None:
         return Status(State.NOT_FOUND, code)
-    if _is_linked(uow, code, requester) or code in _session_verified_codes(uow, requester, now):
+    if requester.verifiable and (
+        _is_linked(uow, code, requester) or code in _session_verified_codes(uow, requester, now)
+    ):
         return Status(State.VERIFIED, code, customer=customer)
     window = _code_window(uow, code, now)
     if window.locked_until is not None:
@@ -265,7 +308,7 @@ def verify(
     """
     now = now or clock.now()
     current = status(uow, code, requester, now)
-    if current.state is not State.NEEDS_ANSWER:
+    if current.state is not State.NEEDS_ANSWER or not requester.verifiable:
         return current
     digits = answer_digits(answer)
     if digits is None:

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from bot.config import Settings, load_settings
 from bot.web.health import check_all
+from bot.web.webchat import setup_webchat
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 HTTP_KEY = web.AppKey("http", aiohttp.ClientSession)
@@ -35,4 +36,5 @@ def create_app(settings: Settings | None = None, desk_background: bool = True) -
     app.cleanup_ctx.append(_http_client)
     app.router.add_get("/health", health)
     setup_desk(app, app[SETTINGS_KEY], background=desk_background)
+    setup_webchat(app)  # demo page at /, widget assets (channels helper)
     return app

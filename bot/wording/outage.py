@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot import clock
+from bot.domain import places
 from bot.domain.formatting import format_date
-from bot.services import places
 from bot.services.outage import DateRange, RangeKind, Schedule
 from bot.wording.common import inform_payload, time_span, utility_name, weekday_name
 

@@ -19,6 +19,14 @@ def entity(name: str, value: str) -> dict[str, Any]:
     return {"entity": name, "value": value, "start": 0, "end": len(value), "extractor": "test"}
 
 
+def channel_identity(channel: str, sender: str) -> dict[str, str]:
+    """What our channels attach to a message (bot/channels): platform ids for Zalo and
+    Messenger, a session key for the others (here the sender id stands in for it)."""
+    from bot.services.verification import LINKING_CHANNELS, identity
+
+    return identity("platform" if channel in LINKING_CHANNELS else "session", sender)
+
+
 def make_tracker(
     text: str = "",
     intent: str = "inform",
@@ -39,6 +47,7 @@ def make_tracker(
     ``slot_events`` are appended after the message, the way a form passes the slots it
     extracted to its validation action; ``history`` are earlier events.
     """
+    metadata = {"identity": channel_identity(channel, sender), **(metadata or {})}
     parse = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.9},

@@ -65,13 +65,18 @@ class CallbackCustomer:
         self.inbox = inbox
         self.sender = f"e2e-{name}-{uuid.uuid4().hex[:8]}"
         self.read = 0
+        self.token: str | None = None  # the channel's session credential for this sender id
 
     async def say(self, text: str) -> None:
+        headers = {"X-Session-Token": self.token} if self.token else {}
         async with aiohttp.ClientSession() as http:
             response = await http.post(
-                f"{self.rasa_url}/webhooks/callback/webhook", json={"sender": self.sender, "message": text}
+                f"{self.rasa_url}/webhooks/callback/webhook",
+                json={"sender": self.sender, "message": text},
+                headers=headers,
             )
             assert response.status == 200, await response.text()
+            self.token = response.headers.get("X-Session-Token") or self.token
 
     def _new(self) -> list[dict]:
         with self.inbox.changed:

@@ -32,6 +32,7 @@ class Stack:
     env: dict[str, str]
     log_dir: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    session_tokens: dict[str, str] = field(default_factory=dict)  # REST sender id -> X-Session-Token
 
     @property
     def rasa_url(self) -> str:
@@ -46,21 +47,36 @@ class Stack:
         """Where Rasa's callback channel posts the bot's messages (tests listen there)."""
         return int(self.env["CALLBACK_PORT"])
 
-    def post_json(self, url: str, payload: dict, timeout: float = 30) -> tuple[int, object]:
-        request = urllib.request.Request(
-            url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
-        )
-        return _open(request, timeout)
+    def post_json(
+        self, url: str, payload: dict, timeout: float = 30, headers: dict[str, str] | None = None
+    ) -> tuple[int, object]:
+        status, body, _ = self.post_json_with_headers(url, payload, timeout, headers)
+        return status, body
+
+    def post_json_with_headers(
+        self, url: str, payload: dict, timeout: float = 30, headers: dict[str, str] | None = None
+    ) -> tuple[int, object, dict[str, str]]:
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers=sent)
+        return _open_with_headers(request, timeout)
 
     def get_json(self, url: str, timeout: float = 10) -> tuple[int, object]:
         return _open(urllib.request.Request(url), timeout)
 
     def say(self, sender: str, message: str) -> list[dict]:
-        """Send one customer message through the REST channel; return the bot's replies."""
-        status, body = self.post_json(
-            f"{self.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": message}
+        """Send one customer message through the REST channel; return the bot's replies.
+
+        The first message of a sender id gets a session token (X-Session-Token), sent back
+        with every later message of that sender id."""
+        token = self.session_tokens.get(sender)
+        status, body, headers = self.post_json_with_headers(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            {"sender": sender, "message": message},
+            headers={"X-Session-Token": token} if token else None,
         )
         assert status == 200, f"REST channel answered {status}: {body}"
+        if headers.get("X-Session-Token"):
+            self.session_tokens[sender] = headers["X-Session-Token"]
         assert isinstance(body, list)
         return body
 
@@ -72,16 +88,21 @@ class Stack:
 
 
 def _open(request: urllib.request.Request, timeout: float) -> tuple[int, object]:
+    status, body, _ = _open_with_headers(request, timeout)
+    return status, body
+
+
+def _open_with_headers(request: urllib.request.Request, timeout: float) -> tuple[int, object, dict[str, str]]:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read()
-            status = response.status
+            status, headers = response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
-        raw, status = error.read(), error.code
+        raw, status, headers = error.read(), error.code, dict(error.headers)
     try:
-        return status, json.loads(raw or b"null")
+        return status, json.loads(raw or b"null"), headers
     except json.JSONDecodeError:
-        return status, raw.decode(errors="replace")
+        return status, raw.decode(errors="replace"), headers
 
 
 def _procfile_commands() -> dict[str, str]:

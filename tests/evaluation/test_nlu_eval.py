@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import nlu, report
+from bot.evaluation import nlu, nlu_data, report
 from bot.evaluation.nlu import Entity, Example
 
 # --- reading Rasa NLU yml -------------------------------------------------------------
@@ -170,8 +170,8 @@ def test_invalid_entities():
 
 
 def test_lint_data_reports_counts_and_problems(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(nlu, "MIN_TRAIN_PER_INTENT", 2)
-    monkeypatch.setattr(nlu, "MIN_EVAL_PER_INTENT", 1)
+    monkeypatch.setattr(nlu_data, "MIN_TRAIN_PER_INTENT", 2)
+    monkeypatch.setattr(nlu_data, "MIN_EVAL_PER_INTENT", 1)
     training = [ex("xin chào"), ex("chao ban"), ex("alo ad oi"), ex("tạm biệt", "goodbye")]
     held_out = [ex("hello điện lực"), ex("bye", "goodbye"), ex("alo ad ơi")]
     report = nlu.lint_data(training, held_out, ["greet", "goodbye"], [])
@@ -188,8 +188,8 @@ def test_lint_data_reports_counts_and_problems(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_lint_data_requires_only_the_required_intents(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(nlu, "MIN_TRAIN_PER_INTENT", 1)
-    monkeypatch.setattr(nlu, "MIN_EVAL_PER_INTENT", 1)
+    monkeypatch.setattr(nlu_data, "MIN_TRAIN_PER_INTENT", 1)
+    monkeypatch.setattr(nlu_data, "MIN_EVAL_PER_INTENT", 1)
     training = [ex("alo ad oi"), ex("chi tiet", "ask_bill_detail")]
     held_out = [ex("hello dien luc")]
     report = nlu.lint_data(training, held_out, ["greet", "ask_bill_detail"], [], required=["greet"])

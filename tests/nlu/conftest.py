@@ -12,6 +12,8 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.core.analysis import Analyzer
 from bot.nlu.core.resources import DEFAULT_RESOURCES_DIR
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture(scope="session")
 def analyzer() -> Analyzer:

@@ -14,7 +14,7 @@ COMPONENTS_AND_FILES = [
     (VietnameseTokenizer, "teencode.yml"),
     (VietnameseTokenizer, "lexicon.yml"),
     (VietnameseTokenizer, "customer_codes.yml"),
-    (VietnameseEntityExtractor, "places.json"),
+    (VietnameseEntityExtractor, "hazards.yml"),
     (VietnameseEntityExtractor, "place_aliases.yml"),
     (HazardOverride, "hazards.yml"),
 ]

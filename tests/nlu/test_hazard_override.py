@@ -32,6 +32,8 @@ def classified(text: str, intent: str, confidence: float = 0.9):
         "nhà hàng xóm cháy rồi", "công tơ bị cháy", "nghe tiếng nổ ở trạm", "nghe tieng no o tram",
         "con em bị điện giật", "bi dien giat", "trụ điện nghiêng sắp ngã", "cot dien nga ra duong",
         "có mùi khét ở đồng hồ điện", "bốc khói ở cầu dao",
+        "cot dien bi gay", "tram bien ap gan nha bi no", "cột điện đầu hẻm bị gãy rồi",
+        "nhà tui bị ngập nước tới ổ cắm", "sờ vào tủ lạnh bị giật",
     ],
 )
 def test_hazard_wording_wins_over_the_classifier(override, text: str) -> None:
@@ -68,6 +70,10 @@ def test_hazard_wins_over_the_fallback(override) -> None:
         "xem giup chi so dong ho dien nha em",  # "ho dien" is not "hở điện"
         "day roi ad",  # "đây rồi"
         "tui kiem tra day dien roi",  # "dây điện rồi"
+        # meter and bill questions are never danger
+        "đồng hồ điện chạy nhanh", "dong ho dien", "dong ho dien chay nhanh qua",
+        "hóa đơn cao bất thường", "hoa don cao bat thuong", "dong ho dien van chay du tat het do",
+        "điện kế nhảy số hoài", "tru dien do la cua ai",  # "trụ điện đó"
     ],
 )
 def test_collisions_are_not_hazards(override, text: str) -> None:
@@ -81,3 +87,37 @@ def test_messages_without_text_pass(override) -> None:
     msg = message("")
     override.process([msg])
     assert msg.get(INTENT) is None
+
+
+def classified_as(text: str, ranking: list[tuple[str, float]]):
+    msg = message(text)
+    VietnameseNormaliser.create({}, None, None, None).process([msg])
+    msg.set(INTENT, {"name": ranking[0][0], "confidence": ranking[0][1]})
+    msg.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking])
+    return msg
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["dây điện rớt thì nên làm gì", "có nên cúp CB khi nhà bị ngập không",
+     "tu lanh ro dien xu ly the nao", "có người bị điện giật thì cứu sao cho đúng"],
+)
+def test_a_safety_question_keeps_ask_safety(override, text: str) -> None:
+    msg = classified_as(text, [("nlu_fallback", 0.3), ("ask_safety", 0.25), ("report_hazard", 0.2)])
+    override.process([msg])
+    assert msg.get(INTENT) == {"name": "ask_safety", "confidence": 0.25}
+    assert msg.get(HAZARD_PROPERTY)
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("dây điện rớt trước nhà", [("ask_safety", 0.6), ("report_hazard", 0.3)]),  # no question
+        ("dây điện rớt thì nên làm gì", [("report_outage", 0.6), ("ask_safety", 0.3)]),
+        ("con bo bi dien giat", [("ask_safety", 0.58), ("report_hazard", 0.27)]),
+    ],
+)
+def test_other_readings_of_danger_still_become_report_hazard(override, text, ranking) -> None:
+    msg = classified_as(text, ranking)
+    override.process([msg])
+    assert msg.get(INTENT) == {"name": "report_hazard", "confidence": 1.0}

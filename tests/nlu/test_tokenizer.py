@@ -141,3 +141,23 @@ def test_works_without_underthesea() -> None:
     config = {**VietnameseTokenizer.get_default_config(), "use_underthesea": False}
     plain = VietnameseTokenizer.create(config, None, None, None)
     assert lemmas(plain, "thanh toán bằng ví điện tử") == ["thanh_toán", "bằng", "ví_điện_tử"]
+
+
+def test_combined_intents_are_split_on_the_configured_symbol() -> None:
+    """config.yml's intent_tokenization_flag / intent_split_symbol reach Rasa's
+    Tokenizer base class through our tokenizer (the label features of a combined
+    intent are its parts)."""
+    import yaml
+
+    from tests.nlu.conftest import PROJECT_ROOT
+
+    project = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+    settings = next(c for c in project["pipeline"] if c["name"].endswith("VietnameseTokenizer"))
+    config = {**VietnameseTokenizer.get_default_config(), **settings}
+    tokenizer = VietnameseTokenizer.create(config, None, None, None)
+    example = Message(data={TEXT: "tiền điện bao nhiêu, còn nợ không", INTENT: "ask_bill+ask_debt"})
+    tokenizer.process_training_data(TrainingData([example]))
+    assert [t.text for t in example.get(TOKENS_NAMES[INTENT])] == ["ask_bill", "ask_debt"]
+    single = Message(data={TEXT: "hủy", INTENT: "unlink_account"})
+    tokenizer.process_training_data(TrainingData([single]))
+    assert [t.text for t in single.get(TOKENS_NAMES[INTENT])] == ["unlink_account"]

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.services import outage, places, unit_of_work
+from bot.domain import places
+from bot.services import outage, unit_of_work
 from bot.services.outage import RangeKind, resolve_range
 from bot.wording import outage as wording
 

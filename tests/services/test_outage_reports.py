@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from bot import clock
 from bot.db.models import Incident, OutageReport, Ticket, TicketPriority
-from bot.services import outage_reports, places, unit_of_work
+from bot.domain import places
+from bot.services import outage_reports, unit_of_work
 from bot.services.outage_reports import Breaker, Outcome, Report, Scope, Target, Verdict, assess, submit
 from bot.wording import outage_report as wording
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bot.db.models import Ticket, TicketKind
@@ -10,24 +9,6 @@ from bot.services import requests_info as r
 from bot.services import unit_of_work
 from bot.wording import requests as words
 from tests.support.demo import BICH
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("muốn gắn điện cho nhà mới xây", "new_connection"),
-        ("xin lap dong ho dien moi", "new_connection"),
-        ("mua nhà rồi, muốn sang tên hợp đồng điện", "change_owner"),
-        ("đồng hồ điện nhà tui chạy nhanh quá", "meter_inspection"),
-        ("dien ke chay nhanh, kiem dinh giup", "meter_inspection"),
-        ("lấy bản sao hóa đơn điện tử tháng 9", "einvoice_copy"),
-        ("đã đóng tiền rồi mà chưa có điện, đóng điện lại giùm", "reconnection"),
-        ("xin chào", None),
-        ("", None),
-    ],
-)
-def test_kind_from_text(text: str, kind: str | None) -> None:
-    assert r.kind_from_text(text) == kind
 
 
 def test_every_request_says_what_where_and_which_papers() -> None:

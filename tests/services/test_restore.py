@@ -3,29 +3,12 @@ outage under way, a place."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot import clock
-from bot.services import places, restore, unit_of_work
+from bot.domain import places
+from bot.services import restore, unit_of_work
 from bot.services.outage_reports import Report, Scope, Target, submit
-from bot.services.restore import Status, find_ticket_number
+from bot.services.restore import Status
 from bot.wording import restore as wording
-
-
-@pytest.mark.parametrize(
-    ("text", "number"),
-    [
-        ("phiếu SC2611270001 sao rồi", "SC2611270001"),
-        ("sc 2611270001", "SC2611270001"),
-        ("so phieu sc2611270001 a", "SC2611270001"),
-        ("SC26112700011", None),  # 11 digits: not a ticket number
-        ("chừng nào có điện", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_ticket_numbers_are_found_in_what_the_customer_types(text: str | None, number: str | None) -> None:
-    assert find_ticket_number(text) == number
 
 
 def status_for(url: str, code: str) -> restore.RestoreStatus:

@@ -178,19 +178,55 @@ def test_answer_digits(text: str | None, answer: str | None) -> None:
     assert v.answer_digits(text) == answer
 
 
-def test_requesters_by_channel_and_signed_web_token() -> None:
-    assert v.requester_for("zalo", "u1") == Requester("zalo", "u1", persistent=True)
-    assert v.requester_for("facebook", "u2").persistent
-    assert not v.requester_for("rest", "u3").persistent
-    assert not v.requester_for(None, None).persistent
-    long_id = v.requester_for("socketio", "x" * 10_000)
-    assert len(long_id.user_id) <= 128
+def _meta(kind: str, key: str, **extra: str) -> dict:
+    return {"identity": v.identity(kind, key), **extra}
+
+
+def test_requesters_come_from_the_identity_the_channel_derived() -> None:
+    zalo = v.requester_for("zalo", "zalo:u1", _meta("platform", "u1"))
+    assert zalo == Requester("zalo", "u1", persistent=True)
+    assert v.requester_for("facebook", "facebook:u2", _meta("platform", "u2")).persistent
+    rest = v.requester_for("rest", "u3", _meta("session", "k3"))
+    assert rest == Requester("rest", "k3", persistent=False)  # the credential's key, not the sender id
+    long_key = v.requester_for("socketio", "s", {"identity": {"kind": "session", "key": "x" * 10_000}})
+    assert not long_key.verifiable  # a malformed identity is no identity
     token = v.sign_web_token("customer-42", 4_102_444_800, secret="s3cret")
-    web = v.requester_for("socketio", "random-session", {"web_token": token}, secret="s3cret")
+    web = v.requester_for("socketio", "web:1", _meta("session", "k4", web_token=token), secret="s3cret")
     assert web == Requester(v.WEB_CHANNEL, "customer-42", persistent=True)
-    # Forged, expired or unsigned tokens are ignored: the sender id stays conversation-only.
-    assert not v.requester_for("socketio", "s", {"web_token": token}, secret="other").persistent
-    assert not v.requester_for("socketio", "s", {"web_token": token + "0"}, secret="s3cret").persistent
+    # Forged, expired or unsigned tokens are ignored: the session stays conversation-only.
+    forged = v.requester_for("socketio", "s", _meta("session", "k", web_token=token), secret="other")
+    assert not forged.persistent
+    assert not v.requester_for(
+        "socketio", "s", _meta("session", "k", web_token=token + "0"), secret="s3cret"
+    ).persistent
     expired = v.sign_web_token("customer-42", 1, secret="s3cret")
     assert v.verify_web_token(expired, secret="s3cret") is None
     assert v.verify_web_token(token, secret="") is None  # no secret configured: never trusted
+
+
+@pytest.mark.parametrize(
+    ("channel", "metadata"),
+    [
+        ("zalo", None),  # the issue 9 #2 attack: "input_channel": "zalo" over REST, no identity
+        ("zalo", {"identity": {"kind": "session", "key": "k"}}),  # a session is never a platform id
+        ("rest", {"identity": {"kind": "platform", "key": "u1"}}),  # platform identity off its channel
+        ("rest", {"identity": "u1"}),
+        (None, None),
+        ("socketio", {"web_token": "forged"}),
+    ],
+)
+def test_anything_without_a_fitting_identity_is_anonymous(channel, metadata) -> None:
+    requester = v.requester_for(channel, "u1", metadata)
+    assert not requester.verifiable and not requester.persistent
+    assert requester.user_id.startswith("anonymous:")
+
+
+def test_anonymous_requesters_can_never_be_verified(demo_db: str) -> None:
+    anonymous = v.requester_for("zalo", "zalo:z9", None)
+    with unit_of_work(demo_db) as s:
+        result = v.verify(s, BICH, anonymous, "1321")  # the right digits
+        assert not result.verified
+        assert s.session.execute(select(func.count()).select_from(VerificationAttempt)).scalar_one() == 0
+        assert v.verified_codes(s, anonymous) == []
+        assert s.identity.linked_codes("zalo", "z9") == []
+

@@ -1,4 +1,5 @@
-"""The utility's data: customers, readings, invoices, tariffs, outages, tickets, links.
+"""The utility's data: customers, readings, invoices, tariffs, outages, tickets, links,
+and what the chat channels keep (sessions, webhook inbox, outbox, tokens).
 
 SQLAlchemy 1.4 classic declarative mapping (``declarative_base`` + ``Column``).
 Conventions:
@@ -13,6 +14,7 @@ Every schema change needs a migration in ``bot/db/migrations/versions``.
 """
 
 from bot.db.models.base import AwareDateTime, Base, ExactDecimal, Money, metadata
+from bot.db.models.channels import ChannelInboxEvent, ChannelOutboxMessage, ChannelSession, ChannelToken
 from bot.db.models.customers import Customer, MeterReading
 from bot.db.models.desk import (
     OPEN_HANDOFF_STATES,
@@ -115,4 +117,8 @@ __all__ = [
     "HandoffReason",
     "HandoffStatus",
     "MessageDirection",
+    "ChannelSession",
+    "ChannelInboxEvent",
+    "ChannelOutboxMessage",
+    "ChannelToken",
 ]

@@ -9,6 +9,7 @@ Customer codes are normalised (:func:`bot.domain.codes.normalize_code`). Nothing
 reads the wall clock except through :mod:`bot.clock`.
 """
 
+from bot.db.repositories.channels import ChannelRepository
 from bot.db.repositories.customers import CustomerRepository
 from bot.db.repositories.desk import DeskRepository
 from bot.db.repositories.handoffs import HandoffRepository
@@ -19,6 +20,7 @@ from bot.db.repositories.tariffs import TariffRepository
 from bot.db.repositories.tickets import TicketRepository
 
 __all__ = [
+    "ChannelRepository",
     "CustomerRepository",
     "DeskRepository",
     "HandoffRepository",

@@ -12,8 +12,9 @@ from pathlib import Path
 from bot.nlu.core import patterns
 from bot.nlu.core.aligned import AlignedText
 from bot.nlu.core.coverage import Coverage
+from bot.nlu.core.details import find_details
 from bot.nlu.core.diacritics import has_diacritics, strip_diacritics
-from bot.nlu.core.hazard import load_hazards
+from bot.nlu.core.hazard import HAZARD_KINDS, HazardMatch, load_hazards
 from bot.nlu.core.normalise import load_teencode, normalise
 from bot.nlu.core.patterns import Span
 from bot.nlu.core.phrases import words_of
@@ -23,7 +24,6 @@ from bot.nlu.core.resources import (
     HAZARDS_FILE,
     LEXICON_FILE,
     PLACE_ALIASES_FILE,
-    PLACES_FILE,
     TEENCODE_FILE,
     load_yaml,
 )
@@ -31,11 +31,12 @@ from bot.nlu.core.segment import Segmenter, load_lexicon, underthesea_word_token
 from bot.nlu.core.when import find_when
 
 NORMALISER_FILES = (TEENCODE_FILE,)
-TOKENIZER_FILES = (TEENCODE_FILE, LEXICON_FILE, CODES_FILE, PLACES_FILE, PLACE_ALIASES_FILE)
-EXTRACTOR_FILES = (TEENCODE_FILE, CODES_FILE, PLACES_FILE, PLACE_ALIASES_FILE)
+TOKENIZER_FILES = (TEENCODE_FILE, LEXICON_FILE, CODES_FILE, PLACE_ALIASES_FILE)
+EXTRACTOR_FILES = (TEENCODE_FILE, CODES_FILE, PLACE_ALIASES_FILE, HAZARDS_FILE)
 HAZARD_FILES = (TEENCODE_FILE, HAZARDS_FILE)
 
 AREA = "area"
+HAZARD_KIND = "hazard_kind"
 WHEN = "when"
 ENTITY_KINDS = {
     patterns.CODE: "customer_code",
@@ -143,9 +144,14 @@ class Analyzer:
         numeric = [s for s in spans if s.kind != patterns.NUMBER]
         for span in find_when(words, plain, numeric):
             found.append((span.kind, span.start, span.end, span.value))
+        taken = [(s.start, s.end) for s in spans if s.kind != patterns.NUMBER] + [(f[1], f[2]) for f in found]
+        for span in find_details(norm.text, plain, taken):
+            found.append((span.kind, span.start, span.end, span.value))
         taken = [(s.start, s.end) for s in spans] + [(f[1], f[2]) for f in found]
         for start, end, value in load_gazetteer(self.directory).find(words, norm.text, taken):
             found.append((AREA, start, end, value))
+        for match in merged_hazards(load_hazards(self.directory).find(words)):
+            found.append((HAZARD_KIND, match.start, match.end, match.kind))
         entities = []
         for kind, start, end, value in sorted(found, key=lambda f: f[1]):
             original_start, original_end = norm.original_span(start, end)
@@ -162,9 +168,25 @@ class Analyzer:
 
     # --- hazard ---------------------------------------------------------------------
 
-    def hazards(self, text: str, norm: AlignedText | None = None) -> list[str]:
+    def hazards(self, text: str, norm: AlignedText | None = None) -> list[HazardMatch]:
+        """Wording of danger, offsets in the normalised text (one match per stretch)."""
         norm = norm if norm is not None else self.normalise(text)
-        return [m.phrase for m in load_hazards(self.directory).find(words_of(norm.text))]
+        return merged_hazards(load_hazards(self.directory).find(words_of(norm.text)))
+
+
+def merged_hazards(matches: list[HazardMatch]) -> list[HazardMatch]:
+    """Overlapping matches as one: the widest stretch, the most urgent kind."""
+    merged: list[HazardMatch] = []
+    for match in sorted(matches, key=lambda m: (m.start, -m.end)):
+        last = merged[-1] if merged else None
+        if last is not None and match.start < last.end:
+            kind = min((last.kind, match.kind), key=HAZARD_KINDS.index)
+            end = max(last.end, match.end)
+            phrase = last.phrase if last.end >= match.end else match.phrase
+            merged[-1] = HazardMatch(last.first, max(last.last, match.last), last.start, end, phrase, kind)
+        else:
+            merged.append(match)
+    return merged
 
 
 def when_placeholder(span: Span) -> str:

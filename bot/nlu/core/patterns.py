@@ -148,13 +148,22 @@ _MONTH_YEAR_RE = re.compile(
     r"(?<![\w/.\-])(?:(?:thang|thg|t) ?)?(\d{1,2}) ?[/\-] ?(20\d{2})(?![\w/])"
     r"|(?<![\w/.\-])(?:thang|thg) ?(\d{1,2}) (?:nam|/) ?(20\d{2})(?![\w/])"
 )
-_MONTH_RE = re.compile(r"(?<![\w/])(?:thang|thg) ?(\d{1,2})(?![\w/]|[.,]\d)|(?<![\w/])t(\d{1,2})(?![\w/.,])")
+# not "2 tháng 1 lần" (once every two months)
+_MONTH_RE = re.compile(
+    r"(?<![\w/])(?:thang|thg) ?(\d{1,2})(?![\w/]|[.,]\d)(?! lan\b)|(?<![\w/])t(\d{1,2})(?![\w/.,])"
+)
+# "tháng 6 năm ngoái" / "t6 năm rồi" / "tháng 6 năm nay": a month of a year counted
+# from this one (after a month number, "nam ngoai" can only be "năm ngoái").
+_MONTH_OF_YEAR_RE = re.compile(
+    r"(?<![\w/])(?:(?:thang|thg) ?|t)(\d{1,2}) (?:cua )?nam (ngoai|truoc|roi|nay|sau|toi)(?!\w)"
+)
+_YEAR_OFFSETS = {"ngoai": -1, "truoc": -1, "roi": -1, "nay": 0, "sau": 1, "toi": 1}
 _DAY_MONTH_RE = re.compile(
     r"(?<![\w/.\-])(?:ngay ?)?(\d{1,2})[/\-](\d{1,2})(?:[/\-](20\d{2}|\d{2}))?(?![\w/]|[.,]\d)"
 )
 _DAY_WORDS_RE = re.compile(
-    r"(?<![\w/])(?:ngay )?(\d{1,2}) thang (\d{1,2})(?: (?:nam )?(20\d{2}))?(?![\w/]|[.,]\d)"
-)
+    r"(?<![\w/])(?:ngay )?(\d{1,2}) thang (\d{1,2})(?: (?:nam )?(20\d{2}))?(?![\w/]|[.,]\d)(?! lan\b)"
+)  # not "2 tháng 1 lần" (once every two months)
 _DAY_RE = re.compile(r"(?<![\w/])ngay (\d{1,2})(?![\w/]|[.,]\d)(?! ?(?:thang|/))")
 
 
@@ -166,6 +175,12 @@ def find_periods(plain: str) -> list[Span]:
         year = int(m.group(2) or m.group(4))
         if 1 <= month <= 12:
             found.append(Span(PERIOD, m.start(), m.end(), f"{year:04d}-{month:02d}"))
+            taken.add(m.start(), m.end())
+    for m in _MONTH_OF_YEAR_RE.finditer(plain):
+        month = int(m.group(1))
+        if 1 <= month <= 12 and not taken.overlaps(m.start(), m.end()):
+            year = f"{_YEAR_OFFSETS[m.group(2)]:+d}".replace("+0", "0")
+            found.append(Span(PERIOD, m.start(), m.end(), f"month:{month};year:{year}"))
             taken.add(m.start(), m.end())
     for m in _MONTH_RE.finditer(plain):
         month = int(m.group(1) or m.group(2))

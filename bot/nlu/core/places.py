@@ -1,4 +1,4 @@
-"""The area gazetteer: province, district and ward names, old and new.
+"""Place mentions in a message: province, district and ward names, old and new.
 
 A place mention is a chain of components such as ``Phường An Khánh, Quận Ninh Kiều,
 Cần Thơ``. Province names are recognised on their own; district and ward names need
@@ -6,17 +6,19 @@ their type word (``phường``, ``p.``, ``quận``, ``q``, ``huyện``, ``xã``,
 or a locative before them (``ở``, ``tại``, ``khu vực``), or to follow another component
 of the chain, because many of them are ordinary words (``Hòa Bình``, ``Thành Công``).
 The value of a mention is its components in canonical spelling, joined with ", ".
+The names are the places gazetteer's (``bot.domain.places.place_names``); other
+names customers use (Sài Gòn, Vũng Tàu) and locative words are in ``place_aliases.yml``.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.places import PlaceNames, place_names
 from bot.nlu.core.coverage import Coverage
 from bot.nlu.core.phrases import PhraseTable, Word
-from bot.nlu.core.resources import PLACE_ALIASES_FILE, PLACES_FILE, load_yaml
+from bot.nlu.core.resources import PLACE_ALIASES_FILE, load_yaml
 from bot.nlu.core.text import canonical
 
 WARD, DISTRICT, PROVINCE = "ward", "district", "province"
@@ -47,23 +49,24 @@ class Component:
 
 
 class Gazetteer:
-    def __init__(self, places: dict, aliases: dict) -> None:
+    def __init__(self, places: PlaceNames, aliases: dict) -> None:
         self._types = PhraseTable()
         for word, payload in _TYPE_WORDS.items():
             self._types.add(word, payload, strict=word in _STRICT_TYPE_WORDS)
         self._names = {PROVINCE: PhraseTable(), DISTRICT: PhraseTable(), WARD: PhraseTable()}
         self._kinds: dict[tuple[str, str], set[str]] = {}
-        for name in places.get("provinces", []):
+        for name in places.provinces:
             self._add(PROVINCE, name, name, "")
         for alias, name in (aliases.get("provinces") or {}).items():
             self._add(PROVINCE, str(alias), str(name), "")
-        for level, key in ((DISTRICT, "districts"), (WARD, "wards")):
-            for row in places.get(key, []):
-                kind, _, name = row.partition("|")
+        for level, rows in ((DISTRICT, places.districts), (WARD, places.wards)):
+            for kind, name in rows:
                 self._add(level, name, name, kind)
         self._longest_name = max(t.max_length for t in self._names.values())
         self._locatives = PhraseTable()
         self._locatives.add_all(aliases.get("locatives") or [])
+        # names that, typed bare and without their type word, are ordinary words
+        self._needs_type = {canonical(str(n)) for n in aliases.get("needs_type_word") or []}
 
     def _add(self, level: str, phrase: str, name: str, kind: str) -> None:
         self._names[level].add(phrase, name, strict=len(canonical(phrase).split()) == 1)
@@ -125,6 +128,7 @@ class Gazetteer:
                 for level in (DISTRICT, WARD)
                 if (name := self._names[level].match_at(words, i)) is not None
                 and name.last > name.first  # two syllables or more
+                and " ".join(w.text for w in words[name.first : name.last + 1]) not in self._needs_type
             ]
             if found and not (chained or after_locative):
                 # at the start, a bare name must be the whole answer ("Long Xuyên nha")
@@ -175,14 +179,13 @@ def _adjacent(text: str, words: list[Word], last: int, i: int) -> bool:
     return last == i - 1 and all(c in " ,-" for c in gap)
 
 
-_CACHE: dict[tuple[str, int, int], Gazetteer] = {}
+_CACHE: dict[tuple[str, int], Gazetteer] = {}
 
 
 def load_gazetteer(directory: Path) -> Gazetteer:
-    places_path = directory / PLACES_FILE
+    """The place finder for a resources directory (its aliases), built once."""
     aliases_path = directory / PLACE_ALIASES_FILE
-    key = (str(directory), places_path.stat().st_mtime_ns, aliases_path.stat().st_mtime_ns)
+    key = (str(directory), aliases_path.stat().st_mtime_ns)
     if key not in _CACHE:
-        places = json.loads(places_path.read_text(encoding="utf-8"))
-        _CACHE[key] = Gazetteer(places, load_yaml(directory, PLACE_ALIASES_FILE))
+        _CACHE[key] = Gazetteer(place_names(), load_yaml(directory, PLACE_ALIASES_FILE))
     return _CACHE[key]

@@ -19,7 +19,6 @@ DEFAULT_RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
 TEENCODE_FILE = "teencode.yml"
 LEXICON_FILE = "lexicon.yml"
 HAZARDS_FILE = "hazards.yml"
-PLACES_FILE = "places.json"
 PLACE_ALIASES_FILE = "place_aliases.yml"
 CODES_FILE = "customer_codes.yml"
 
@@ -31,18 +30,30 @@ def resources_dir(config: dict[str, Any] | None = None) -> Path:
 
 
 CORE_DIR = Path(__file__).resolve().parent
+DOMAIN_DIR = CORE_DIR.parents[1] / "domain"
+
+
+def _code_files() -> list[Path]:
+    """The code the components' results depend on: bot/nlu/core, and the domain's
+    Vietnamese text helpers and place names."""
+    return [
+        *sorted(CORE_DIR.glob("*.py")),
+        DOMAIN_DIR / "text.py",
+        *sorted((DOMAIN_DIR / "places").glob("*.py")),
+    ]
 
 
 def files_fingerprint(directory: Path, names: tuple[str, ...]) -> str:
     """A hash of the named files' names and contents (a missing file counts too), and
-    of the code in bot/nlu/core: Rasa fingerprints only the component class's own
-    source, so a change in the text processing it calls must show up here."""
+    of the code in bot/nlu/core and the domain code it reads (text helpers, place
+    names): Rasa fingerprints only the component class's own source, so a change in
+    the text processing it calls must show up here."""
     digest = hashlib.sha256()
     for name in sorted(names):
         path = directory / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    for source in sorted(CORE_DIR.glob("*.py")):
+    for source in _code_files():
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()

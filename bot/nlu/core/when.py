@@ -22,7 +22,14 @@ _PERIODS = {
                     "kỳ trước", "kì trước", "kỳ rồi", "kì rồi", "kỳ vừa rồi"],
     "relative:-2": ["tháng trước nữa", "kỳ trước nữa"],
     "relative:+1": ["tháng sau", "tháng tới", "kỳ sau", "kỳ tới", "kì tới", "kì sau"],
+    # the same month a year back
+    "relative:-12": ["cùng kỳ năm ngoái", "cùng kì năm ngoái", "cùng kỳ năm trước", "cùng kỳ năm rồi",
+                     "cùng kỳ", "cùng kì", "tháng này năm ngoái", "tháng này năm trước",
+                     "tháng này năm rồi", "kỳ này năm ngoái", "kỳ này năm trước"],
 }
+# Alone, "năm ngoái" means the same month last year only as typed ("nam ngoai" is
+# also "nằm ngoài", "nam truoc" in "miền nam trước giờ").
+_STRICT_PERIODS = {"relative:-12": ["năm ngoái", "năm trước", "năm rồi", "năm vừa rồi"]}
 _DAYS = {
     "relative_day:0": ["hôm nay", "bữa nay", "ngày hôm nay"],
     "relative_day:+1": ["ngày mai", "mai", "bữa mai"],
@@ -62,6 +69,9 @@ def _table() -> PhraseTable:
     for value, phrases in _PERIODS.items():
         for phrase in phrases:
             table.add(phrase, ((PERIOD, value, 0, len(phrase.split()) - 1),))
+    for value, phrases in _STRICT_PERIODS.items():
+        for phrase in phrases:
+            table.add(phrase, ((PERIOD, value, 0, len(phrase.split()) - 1),), strict=True)
     for value, phrases in _DAYS.items():
         for phrase in phrases:
             strict = phrase == "mai"  # bare "mai" only as typed (not "mái", "mãi")

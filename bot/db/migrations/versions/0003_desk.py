@@ -1,11 +1,11 @@
 """Agent desk and human handoff: agents, sessions, handoffs, their messages, callbacks, ratings.
 
 Revision ID: 0003_desk
-Revises: 0001
+Revises: 0002_channels
 Create Date: 2026-11-29
 
 Tables prefixed desk_ / handoff (see bot/db/models/desk.py). The lead relinks
-``down_revision`` when other areas' revisions (0002_channels...) land before this one.
+``down_revision`` when other areas' revisions land in another order.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from alembic import op
 import bot.db.models
 
 revision = "0003_desk"
-down_revision = "0001"
+down_revision = "0002_channels"
 branch_labels = None
 depends_on = None
 

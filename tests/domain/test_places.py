@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services import places
-from bot.services.places import resolve
+from bot.domain import places
+from bot.domain.places import resolve
 
 CAN_THO = "Thành phố Cần Thơ"
 
@@ -113,3 +113,27 @@ def test_bad_or_unknown_input_is_unknown_not_an_error(query: str | None) -> None
 def test_labels_never_repeat_the_package_double_spaces() -> None:
     for area in resolve("Hồ Chí Minh").areas + resolve("Phường 1").areas:
         assert "  " not in area.label and "  " not in area.title
+
+
+def test_the_demo_fixture_places_are_places_of_the_gazetteer() -> None:
+    from bot.db.demo_places import FIXTURE_PLACES
+
+    southern = places.southern_places()
+    assert set(southern) == set(places.PB_PROVINCES)
+    for pb, place in FIXTURE_PLACES.items():
+        assert place in southern[pb]
+
+
+def test_the_gazetteer_is_built_once_and_not_on_import() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import threading, bot.domain.places as p, bot.nlu.core.read; "
+        "from bot.domain.places import index; "
+        "assert index.gazetteer.cache_info().currsize == 0; "
+        "assert threading.active_count() == 1; "
+        "p.resolve('Cần Thơ'); p.resolve('Tây Ninh'); "
+        "assert index.gazetteer.cache_info().misses == 1"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,17 +1,27 @@
-"""Reading the customer's short answers in the outage report, with or without diacritics.
+"""Reading the customer's short answers in an outage report, with or without diacritics.
 
 "chỉ nhà tui thôi" / "cả xóm luôn" (scope), "vẫn mất điện" / "có lại rồi" (after
 checking the breaker), "thôi khỏi" (stop), "không nhớ mã" (no customer code).
+Pure functions over the typed text; the values of ``Scope`` and ``Breaker`` are the
+strings the outage service uses.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 
-from bot.domain.text import strip_diacritics
-from bot.services.outage_reports import Breaker, Scope
+from bot.nlu.core.diacritics import strip_diacritics
 
-MAX_SINCE_CHARS = 100
+
+class Scope(enum.StrEnum):
+    HOUSE = "house"  # only this house
+    AREA = "area"  # the street, the neighbourhood
+
+
+class Breaker(enum.StrEnum):
+    STILL_DARK = "still_dark"  # breaker checked, still no power
+    BACK = "back"  # power back after resetting the breaker
 
 
 def _plain(text: str | None) -> str:
@@ -57,6 +67,10 @@ _BACK = re.compile(
     r"\b(?:co (?:dien )?(?:lai )?roi|co lai roi|co dien lai|len roi|duoc roi|dc roi|sang roi|on roi|"
     r"het mat|da co|co roi|co dien)\b"
 )
+_WANTS_TICKET = re.compile(
+    r"\b(?:tao|lam|mo|ghi|lap) (?:phieu|yeu cau|bao cao)|\bbao (?:giup|dum|gium|ho|su co)|"
+    r"\bcho (?:nguoi|tho|nhan vien|nv) (?:toi|xuong|den|qua)|\bghi nhan (?:giup|dum|gium|di)"
+)
 _BREAKER_WORDS = re.compile(r"\b(?:cau dao|cb|ap to mat|aptomat|at|cau chi|cong tac tong)\b")
 
 
@@ -72,6 +86,8 @@ def parse_breaker(text: str | None, intent: str | None = None, explicit_only: bo
         return Breaker.BACK
     if explicit_only:
         return None
+    if _WANTS_TICKET.search(plain):
+        return Breaker.STILL_DARK  # "ok tạo phiếu giúp tôi": the power is not back
     if intent == "affirm" or plain in ("co", "co a", "da co", "roi", "roi a", "ok", "oke"):
         return Breaker.BACK  # "có điện lại chưa?" - "có"
     if intent == "deny" or plain in ("khong", "ko", "k", "hong", "hok", "chua a"):
@@ -96,11 +112,3 @@ def wants_to_stop(text: str | None) -> bool:
 
 def says_no_code(text: str | None) -> bool:
     return bool(_NO_CODE.search(_plain(text)))
-
-
-def since_text(text: str | None) -> str | None:
-    """What the customer said about since when, kept as written (for the operators)."""
-    cleaned = " ".join((text or "").split())
-    if not cleaned or cleaned.startswith("/"):
-        return None
-    return cleaned[:MAX_SINCE_CHARS]

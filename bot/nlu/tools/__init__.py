@@ -1,1 +1,0 @@
-"""Offline generators of the NLU data files (run by hand, output committed)."""
