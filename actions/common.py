@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.faults import database_failed
 from bot.services import DataUnavailable, unit_of_work
 from bot.services.verification import Requester, requester_for
 from bot.wording.common import database_unavailable, hotlines
@@ -47,7 +48,7 @@ async def in_db(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def apologise(dispatcher: CollectingDispatcher, error: BaseException) -> None:
-    log.error("database unavailable: %s", type(error).__name__, exc_info=error)
+    database_failed(error)  # logged once per incident, no traceback (bot.faults)
     dispatcher.utter_message(text=database_unavailable(), buttons=[button("Số tổng đài", "ask_contact")])
 
 

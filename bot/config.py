@@ -34,6 +34,16 @@ class Settings:
     # --- services ---
     web_identity_secret: str = ""  # signs web identity tokens (empty: no signed web users)
     outage_group_window_min: int = 30  # reports on one station this close become one incident
+    # edge: deployment mode, secrets, limits (see bot/tokens.py, docs/security.md)
+    bot_env: str = "development"
+    operator_token: str = ""
+    action_timeout_s: float = 8.0
+    web_max_body_bytes: int = 256 * 1024
+    rasa_public_url: str = ""
+
+    @property
+    def is_production(self) -> bool:
+        return self.bot_env == "production"
 
     @property
     def is_embedded_database(self) -> bool:
@@ -85,11 +95,13 @@ def desk_events_queue() -> str:
 def load_settings() -> Settings:
     return Settings(
         database_url=_env("DATABASE_URL", default_database_url()),
-        rasa_url=_env("RASA_URL", f"http://127.0.0.1:{_env('RASA_PORT', '5005')}"),
+        rasa_url=_env("RASA_URL", f"http://127.0.0.1:{_admin_port()}"),
         action_server_url=_env(
             "ACTION_SERVER_URL", f"http://127.0.0.1:{_env('ACTION_PORT', '5055')}/webhook"
         ),
-        rasa_token=_env("RASA_TOKEN", "dev-rasa-token-change-me"),
+        # No default token: `make run` generates one per start (bot/launch.py); a process
+        # started without one cannot call Rasa's admin API.
+        rasa_token=_env("RASA_TOKEN", ""),
         web_host=_env("WEB_HOST", "0.0.0.0"),
         web_port=int(_env("WEB_PORT", "8080")),
         hotline=_env("HOTLINE", "19001006"),
@@ -98,11 +110,35 @@ def load_settings() -> Settings:
         office_name=_env("OFFICE_NAME", "phòng giao dịch Điện lực"),
         web_identity_secret=os.environ.get("WEB_IDENTITY_SECRET", ""),
         outage_group_window_min=_positive_int(_env("OUTAGE_GROUP_WINDOW_MIN", ""), 30),
+        bot_env=bot_env(),
+        operator_token=_env("OPERATOR_TOKEN", ""),
+        action_timeout_s=float(_env("ACTION_TIMEOUT_S", "8")),
+        web_max_body_bytes=int(_env("WEB_MAX_BODY_BYTES", str(256 * 1024))),
+        rasa_public_url=_env("RASA_PUBLIC_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
     )
+
+
+def _admin_port() -> str:
+    """Rasa's admin API listener: RASA_ADMIN_PORT, else RASA_PORT + 100 (5105)."""
+    return _env("RASA_ADMIN_PORT", str(int(_env("RASA_PORT", "5005")) + 100))
 
 
 def _positive_int(raw: str, default: int) -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else default
+
+
+BOT_ENVS = ("development", "production")
+
+
+def bot_env(environ: dict[str, str] | None = None) -> str:
+    """`BOT_ENV`: `development` (default: `make run`, tests) or `production`.
+
+    Production requires strong secrets (bot/tokens.py) and never logs below INFO."""
+    value = (environ if environ is not None else os.environ).get("BOT_ENV", "").strip().lower()
+    value = value or "development"
+    if value not in BOT_ENVS:
+        raise ValueError(f"BOT_ENV must be one of {', '.join(BOT_ENVS)}, not {value!r}")
+    return value
 
 
 def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
@@ -117,9 +153,19 @@ def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]
     default("RASA_PORT", "5005")
     default("ACTION_PORT", "5055")
     default("WEB_PORT", "8080")
-    default("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}")
+    # Rasa listens twice: the channels on RASA_HOST:RASA_PORT (public), the admin HTTP
+    # API on RASA_ADMIN_HOST:RASA_ADMIN_PORT (loopback). RASA_URL is where our own
+    # processes (web app, desk, notices) reach the admin API.
+    default("RASA_HOST", "0.0.0.0")
+    default("RASA_ADMIN_HOST", "127.0.0.1")
+    default("RASA_ADMIN_PORT", str(int(env["RASA_PORT"]) + 100))
+    default("RASA_URL", f"http://127.0.0.1:{env['RASA_ADMIN_PORT']}")
+    default("RASA_PUBLIC_URL", f"http://localhost:{env['RASA_PORT']}")
+    default("ACTION_HOST", "127.0.0.1")
     default("ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
-    default("RASA_TOKEN", "dev-rasa-token-change-me")
+    default("ACTION_TIMEOUT_S", "8")
+    # RASA_TOKEN, ACTION_SERVER_SECRET and OPERATOR_TOKEN have no default here: `make run`
+    # generates them per start in development (bot.launch), production must set them.
     default("WEB_ORIGIN", f"http://localhost:{env['WEB_PORT']}")
     default("DATABASE_URL", default_database_url())
     default("TRACKER_STORE_URL", f"sqlite:///{VAR_DIR / 'tracker.db'}")

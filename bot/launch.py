@@ -1,6 +1,7 @@
 """`make run` and `make shell`: prepare everything, then start the processes.
 
     python -m bot.launch run [--demo-data]   # model, database, demo data, then the Procfile
+                                             # under our supervisor (bot.supervise)
     python -m bot.launch shell               # talk to the bot in the terminal
     python -m bot.launch prepare             # model + database only (used by tests)
 
@@ -8,18 +9,23 @@ Preparation: fills in the environment defaults (bot.config.runtime_environment),
 the model only if its inputs changed (bot.modelcache), migrates the database, and loads
 the demo data only into the embedded default database (or when --demo-data is given);
 never into a configured production database.
+
+Secrets: in development every missing secret (RASA_TOKEN, ACTION_SERVER_SECRET,
+OPERATOR_TOKEN) is generated per start and handed to the processes through the
+environment (bot.tokens.with_development_secrets); in production (BOT_ENV=production)
+nothing is generated and the processes refuse weak or missing ones.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, VAR_DIR, default_database_url, runtime_environment
+from bot.tokens import with_development_secrets
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -55,45 +61,60 @@ def prepare(env: dict[str, str], demo_data: bool) -> dict[str, str]:
     return env
 
 
+def launch_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment every process of `make run` gets: defaults, then per-start secrets."""
+    return with_development_secrets(runtime_environment(environ))
+
+
+def supervisor_command() -> list[str]:
+    """How `make run` (and the e2e harness) start the Procfile's processes."""
+    return [sys.executable, "-m", "bot.supervise", "--procfile", str(PROJECT_ROOT / "Procfile")]
+
+
 def _print_urls(env: dict[str, str]) -> None:
+    operator = env.get("OPERATOR_TOKEN", "")
     print(
-        "\nStarting the assistant:\n"
-        f"  Rasa server (REST, socket.io): http://localhost:{env['RASA_PORT']}\n"
+        "\nStarting the assistant (Ctrl-C stops everything; a crashed process is restarted):\n"
+        f"  Channels (REST, socket.io):  http://localhost:{env['RASA_PORT']}\n"
         f"    try: curl -s -X POST localhost:{env['RASA_PORT']}/webhooks/rest/webhook "
         "-H 'Content-Type: application/json' -d '{\"sender\":\"demo\",\"message\":\"xin chào\"}'\n"
-        f"  Action server (loopback only):  http://127.0.0.1:{env['ACTION_PORT']}\n"
-        f"  Web app:                        http://localhost:{env['WEB_PORT']}\n"
-        f"  Health:                         http://localhost:{env['WEB_PORT']}/health\n"
-        f"  Agent desk:                     http://localhost:{env['WEB_PORT']}/desk "
+        f"  Rasa admin API (loopback):   {env['RASA_URL']}  (token generated for this run)\n"
+        f"  Action server (loopback):    http://127.0.0.1:{env['ACTION_PORT']}\n"
+        f"  Web app:                     http://localhost:{env['WEB_PORT']}\n"
+        f"  Health:                      http://localhost:{env['WEB_PORT']}/health\n"
+        f"  Agent desk:                  http://localhost:{env['WEB_PORT']}/desk "
         "(demo logins above; accounts: python -m bot desk add-agent)\n"
-        "Ctrl-C stops all three.\n",
+        + (
+            f"  Health details (this run):   curl -H 'Authorization: Bearer {operator}' "
+            f"localhost:{env['WEB_PORT']}/health/details\n"
+            if env.get("BOT_ENV", "") != "production" and operator else ""
+        ),
         flush=True,
     )
 
 
 def run(demo_data: bool) -> None:
-    env = prepare(runtime_environment(), demo_data)
+    env = prepare(launch_environment(), demo_data)
     _print_urls(env)
-    honcho = str(VENV_BIN / "honcho")
     os.chdir(PROJECT_ROOT)
-    os.execve(honcho, [honcho, "start", "-f", "Procfile"], env)
+    command = supervisor_command()
+    os.execve(command[0], command, env)
 
 
 def shell() -> None:
-    """rasa shell on its own ports (5006 / 5056), so it runs beside `make run`."""
-    env = runtime_environment()
+    """rasa shell on its own loopback ports (5006 / 5056), so it runs beside `make run`."""
+    env = launch_environment()
     env["ACTION_PORT"] = env.get("SHELL_ACTION_PORT", "5056")
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_PORT']}/webhook"
     env = prepare(env, demo_data=False)
     actions = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", env["ACTION_PORT"]],
-        cwd=PROJECT_ROOT,
-        env={**env, "SANIC_HOST": "127.0.0.1"},
+        [sys.executable, "-m", "bot.rasa.action_server", "--port", env["ACTION_PORT"]],
+        cwd=PROJECT_ROOT, env=env,
     )
     try:
         subprocess.run(
             [
-                str(VENV_BIN / "rasa"), "shell", "--model", env["MODEL_PATH"],
+                str(VENV_BIN / "rasa"), "shell", "--model", env["MODEL_PATH"], "--interface", "127.0.0.1",
                 "--port", env.get("SHELL_RASA_PORT", "5006"), "--endpoints", "endpoints.yml",
             ],
             cwd=PROJECT_ROOT,
@@ -115,9 +136,6 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("shell")
     sub.add_parser("prepare")
     args = parser.parse_args(argv)
-    if shutil.which("honcho", path=str(VENV_BIN)) is None:
-        print("honcho is missing from the virtualenv: run `make setup`", file=sys.stderr)
-        return 1
     if args.command == "run":
         run(args.demo_data)
     elif args.command == "shell":

@@ -1,0 +1,5 @@
+"""Rasa-side glue: our server entry points (Rasa server, action server), fault handling
+around Rasa's remote actions and message handling, the admin API's access rules.
+
+Importing this package imports nothing from Rasa; each module does what it needs.
+"""

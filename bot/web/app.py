@@ -1,4 +1,8 @@
-"""aiohttp application factory for the web app (port 8080)."""
+"""aiohttp application factory for the web app (port 8080).
+
+Security headers, the body cap and the health routes come from their own modules
+(bot.web.security, bot.web.health_routes); add feature routes below them.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,12 @@ import aiohttp
 from aiohttp import web
 
 from bot.config import Settings, load_settings
-from bot.web.health import check_all
+from bot.web.health_routes import add_health_routes
+from bot.web.security import install_security_headers
 from bot.web.webchat import setup_webchat
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 HTTP_KEY = web.AppKey("http", aiohttp.ClientSession)
-
-
-async def health(request: web.Request) -> web.Response:
-    parts = await check_all(request.app[SETTINGS_KEY], request.app[HTTP_KEY])
-    all_ok = all(part.ok for part in parts)
-    body = {"status": "ok" if all_ok else "degraded", "parts": {p.name: p.as_dict() for p in parts}}
-    return web.json_response(body, status=200 if all_ok else 503)
 
 
 async def _http_client(app: web.Application):
@@ -31,10 +29,12 @@ def create_app(settings: Settings | None = None, desk_background: bool = True) -
     worker (route tests)."""
     from bot.web.desk import setup_desk
 
-    app = web.Application(client_max_size=1024 * 1024)
-    app[SETTINGS_KEY] = settings or load_settings()
+    settings = settings or load_settings()
+    app = web.Application(client_max_size=settings.web_max_body_bytes)
+    app[SETTINGS_KEY] = settings
+    install_security_headers(app, settings)
     app.cleanup_ctx.append(_http_client)
-    app.router.add_get("/health", health)
-    setup_desk(app, app[SETTINGS_KEY], background=desk_background)
-    setup_webchat(app)  # demo page at /, widget assets (channels helper)
+    add_health_routes(app, settings, lambda: app[HTTP_KEY])
+    setup_desk(app, settings, background=desk_background)  # /desk (agent desk)
+    setup_webchat(app)  # demo page at /, widget assets
     return app

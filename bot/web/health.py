@@ -37,8 +37,9 @@ async def _timed(name: str, probe) -> PartHealth:
     return PartHealth(name, ok, detail, (time.perf_counter() - started) * 1000)
 
 
-async def _get_ok(session: aiohttp.ClientSession, url: str) -> str:
-    async with session.get(url) as response:
+async def _get_ok(session: aiohttp.ClientSession, url: str, token: str | None = None) -> str:
+    params = {"token": token} if token else None
+    async with session.get(url, params=params) as response:
         if response.status != 200:
             raise RuntimeError(f"HTTP {response.status} from {url}")
         return f"HTTP 200 from {url}"
@@ -52,7 +53,11 @@ def _action_server_health_url(webhook_url: str) -> str:
 async def check_all(settings: Settings, session: aiohttp.ClientSession) -> list[PartHealth]:
     return list(
         await asyncio.gather(
-            _timed("rasa", lambda: _get_ok(session, f"{settings.rasa_url}/")),
+            # The admin API's /status with our token: Rasa is up, its model loaded, and the
+            # token the desk and the notices use is accepted.
+            _timed(
+                "rasa", lambda: _get_ok(session, f"{settings.rasa_url}/status", token=settings.rasa_token)
+            ),
             _timed(
                 "action_server",
                 lambda: _get_ok(session, _action_server_health_url(settings.action_server_url)),

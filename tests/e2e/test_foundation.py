@@ -24,17 +24,21 @@ def test_greetings_get_a_vietnamese_greeting_that_says_what_the_bot_does(stack: 
 
 def test_health_reports_every_part_up(stack: Stack) -> None:
     status, body = stack.get_json(f"{stack.web_url}/health")
+    assert (status, body) == (200, {"status": "ok"}), "the public answer says nothing more"
+    status, body = stack.get_json(f"{stack.web_url}/health/details", headers=stack.operator_headers())
     assert status == 200, body
     assert body["status"] == "ok"
     assert set(body["parts"]) == {"rasa", "action_server", "database"}
     assert all(part["ok"] for part in body["parts"].values()), body
 
 
-def test_rasa_http_api_needs_the_token(stack: Stack) -> None:
-    status, _ = stack.get_json(f"{stack.rasa_url}/status")
+def test_rasa_http_api_needs_the_token_and_is_not_on_the_public_port(stack: Stack) -> None:
+    status, _ = stack.get_json(f"{stack.rasa_api_url}/status")
     assert status == 401
-    status, body = stack.get_json(f"{stack.rasa_url}/status?token={stack.env['RASA_TOKEN']}")
+    status, body = stack.get_json(stack.rasa_api("/status"))
     assert status == 200 and body["model_file"], body
+    status, _ = stack.get_json(f"{stack.rasa_url}/status?token={stack.env['RASA_TOKEN']}")
+    assert status == 404, "the channels' port has no API at all"
 
 
 def test_rest_channel_survives_bad_input(stack: Stack) -> None:
@@ -63,9 +67,10 @@ def _listening_addresses(port: int) -> set[str]:
     return addresses
 
 
-def test_action_server_listens_on_loopback_only(stack: Stack) -> None:
-    port = int(stack.env["ACTION_PORT"])
-    with socket.create_connection(("127.0.0.1", port), timeout=2):
-        pass
-    # 0100007F is 127.0.0.1 as the kernel writes it; 00000000 would be every interface.
-    assert _listening_addresses(port) == {"0100007F"}
+def test_action_server_and_rasa_admin_api_listen_on_loopback_only(stack: Stack) -> None:
+    for name in ("ACTION_PORT", "RASA_ADMIN_PORT"):
+        port = int(stack.env[name])
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            pass
+        # 0100007F is 127.0.0.1 as the kernel writes it; 00000000 would be every interface.
+        assert _listening_addresses(port) == {"0100007F"}, name

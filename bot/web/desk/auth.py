@@ -35,15 +35,13 @@ SESSION_KEY = "desk_session"
 PUBLIC_PATHS = frozenset({"/desk/login"})
 PUBLIC_PREFIXES = ("/desk/static/",)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Stricter than the web app's policy (bot.web.security, which adds the other headers and
+# the caching rules): desk pages talk to the desk only.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     ),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

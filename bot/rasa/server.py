@@ -1,0 +1,166 @@
+"""Our Rasa server: ``python -m bot.rasa.server`` (the Procfile's ``rasa`` process).
+
+Replaces ``rasa run --enable-api``. One process, one loaded model, two listeners
+(see :mod:`bot.rasa.admin_api`):
+
+    public  RASA_HOST:RASA_PORT              channel webhooks, socket.io, GET /
+    admin   RASA_ADMIN_HOST:RASA_ADMIN_PORT  allowlisted Rasa API, ?token=RASA_TOKEN
+            (127.0.0.1 unless set otherwise; the web app, desk and notices use RASA_URL)
+
+Start-up refuses (exit code 78, which the supervisor does not retry) when RASA_TOKEN or
+ACTION_SERVER_SECRET is empty or published, or, in production (BOT_ENV=production) or with
+an admin listener reachable from other hosts, shorter than 32 random characters. The
+ports are bound before the model loads (connections then wait instead of being refused)
+and served once it is loaded: `GET /` answering means ready.
+
+Faults (bot.rasa.resilience): remote actions time out after ACTION_TIMEOUT_S and answer
+the apology; so does any failure of message handling (lock store, tracker store, broker).
+Logging: bot.logs (phones masked, no message text on error lines, INFO floor in
+production).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import signal
+import socket
+import sys
+from dataclasses import dataclass
+
+from bot.config import PROJECT_ROOT, bot_env
+from bot.logs import adopt_library_loggers, configure_logging
+from bot.tokens import (
+    ACTION_SERVER_SECRET,
+    EXIT_CONFIG,
+    RASA_TOKEN,
+    WeakSecretError,
+    check_secret,
+    is_loopback,
+)
+
+log = logging.getLogger("bot.rasa.server")
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    model: str
+    endpoints: str
+    credentials: str
+    host: str
+    port: int
+    admin_host: str
+    admin_port: int
+    cors: list[str]
+    token: str
+    max_body_bytes: int
+
+
+def parse_options(argv: list[str] | None, environ: dict[str, str]) -> ServerOptions:
+    """Command line first, then the environment (as `make run` sets it)."""
+    parser = argparse.ArgumentParser(prog="python -m bot.rasa.server", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=environ.get("MODEL_PATH", ""))
+    parser.add_argument("--endpoints", default=str(PROJECT_ROOT / "endpoints.yml"))
+    parser.add_argument("--credentials", default=str(PROJECT_ROOT / "credentials.yml"))
+    parser.add_argument("--host", default=environ.get("RASA_HOST") or "0.0.0.0")
+    parser.add_argument("--port", type=int, default=int(environ.get("RASA_PORT") or 5005))
+    parser.add_argument("--admin-host", default=environ.get("RASA_ADMIN_HOST") or "127.0.0.1")
+    parser.add_argument("--admin-port", type=int, default=int(environ.get("RASA_ADMIN_PORT") or 5105))
+    parser.add_argument("--cors", action="append", default=None, help="allowed origin (repeatable)")
+    args = parser.parse_args(argv)
+    if not args.model:
+        parser.error("no model: pass --model or set MODEL_PATH (`python -m bot.modelcache ensure` prints it)")
+    strict = bot_env(environ) == "production" or not is_loopback(args.admin_host)
+    token = check_secret(RASA_TOKEN, environ, strict=strict)
+    check_secret(ACTION_SERVER_SECRET, environ, strict=strict)
+    cors = args.cors or [o.strip() for o in re.split(r"[,\s]+", environ.get("WEB_ORIGIN") or "") if o.strip()]
+    return ServerOptions(
+        model=args.model, endpoints=args.endpoints, credentials=args.credentials,
+        host=args.host, port=args.port, admin_host=args.admin_host, admin_port=args.admin_port,
+        cors=cors, token=token,
+        max_body_bytes=int(environ.get("RASA_MAX_BODY_BYTES") or 1024 * 1024),
+    )
+
+
+async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None = None) -> int:
+    from rasa.core import agent as rasa_agent
+    from rasa.core.run import close_resources, create_http_input_channels
+    from rasa.core.utils import AvailableEndpoints
+
+    from bot.rasa import admin_api, resilience
+    from bot.rasa.listeners import start_listener, stop_listener
+
+    resilience.install()
+    endpoints = AvailableEndpoints.read_endpoints(options.endpoints)
+    loop = asyncio.get_running_loop()
+    agent = await rasa_agent.load_agent(model_path=options.model, endpoints=endpoints, loop=loop)
+    if not agent.is_ready():
+        log.error("the model at %s could not be loaded", options.model)
+        return 1
+    resilience.guard_message_handling(agent)
+    channels = create_http_input_channels(None, options.credentials)
+    public = admin_api.build_public_app(agent, channels, options.cors, options.max_body_bytes)
+    admin = admin_api.build_admin_app(agent, options.token, options.max_body_bytes)
+    adopt_library_loggers()  # Sanic configured its own loggers while creating the apps
+
+    sockets = sockets or {}
+    servers = []
+    listeners = (
+        ("admin", admin, options.admin_host, options.admin_port),
+        ("public", public, options.host, options.port),
+    )
+    for name, app, host, port in listeners:
+        app.config.MOTD = False
+        servers.append(await start_listener(app, host, port, sockets.get(name)))
+    log.info(
+        "Rasa server ready: channels on %s:%d, admin API on %s:%d",
+        options.host, options.port, options.admin_host, options.admin_port,
+    )
+
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    log.info("stopping the Rasa server")
+    for server in servers:
+        await stop_listener(server)
+    await resilience.CLIENT.close()
+    with contextlib.suppress(Exception):
+        await close_resources(public, loop)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    configure_logging()
+    try:
+        options = parse_options(argv, dict(os.environ))
+    except (WeakSecretError, ValueError) as error:
+        log.error("refusing to start: %s", error)
+        return EXIT_CONFIG
+    from bot.rasa.listeners import bind
+
+    try:  # before the model loads: see bot.rasa.listeners
+        sockets = {
+            "admin": bind(options.admin_host, options.admin_port),
+            "public": bind(options.host, options.port),
+        }
+    except OSError as error:
+        log.error("cannot listen: %s", error)
+        return 1
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:  # pragma: no cover - uvloop is pinned with Rasa
+        pass
+    return asyncio.run(serve(options, sockets))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Issue 9 "Faults": each part is killed (or its database locked) in the middle of
+conversations; the customer is never left in silence, the supervisor brings the part back,
+every conversation continues, and nothing a customer sent is lost or duplicated.
+
+Runs on its own stack (killing parts of the shared one would disturb other tests). Times
+measured here are printed (run with ``-s``) and quoted in docs/operations.md.
+
+What is checked after every fault, for every conversation: each message the customer sent
+is in its tracker exactly once and in order, and each got at least one bot message. The
+outage/hazard tickets made during the faults exist once each.
+Later (handoffs, notices): extend ``CONVERSATION_CHECKS`` below with their tables (one
+handoff per request, one delivered notice per subscriber) — see docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import socket
+import sqlite3
+import threading
+import time
+import urllib.error
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.db.models import Ticket
+from bot.db.session import session_scope
+from bot.modelcache import ensure_model
+from tests.e2e.stack import Stack, start_stack, stop_stack
+
+pytestmark = pytest.mark.slow
+
+HOTLINE = "19001006"
+PHONE, PHONE_SPACED, FULL_NAME = "0908111321", "0908 111 321", "Nguyễn Thị Minh Khai"
+TIMINGS: dict[str, float] = {}
+
+
+@pytest.fixture(scope="module")
+def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
+    running = start_stack(tmp_path_factory.mktemp("faults"), ensure_model())
+    yield running
+    print("\nmeasured:", ", ".join(f"{name} {seconds:.1f} s" for name, seconds in TIMINGS.items()))
+    stop_stack(running)
+
+
+def is_apology(replies: list[dict]) -> bool:
+    text = " ".join(reply.get("text") or "" for reply in replies)
+    # bot.faults.technical_apology, or bot.wording.common.database_unavailable
+    return "xin lỗi" in text and HOTLINE in text and ("sự cố" in text or "tạm gián đoạn" in text)
+
+
+@dataclass
+class Customer:
+    stack: Stack
+    sender: str = field(default_factory=lambda: f"e2e-fault-{uuid.uuid4().hex[:8]}")
+    sent: list[str] = field(default_factory=list)
+
+    def say(self, text: str) -> list[dict]:
+        self.sent.append(text)
+        replies = self.stack.say(self.sender, text)
+        assert replies, f"silence after {text!r}"
+        return replies
+
+    def check_conversation(self) -> None:
+        """Every message sent is in the tracker once, in order, each followed by the bot."""
+        status, tracker = self.stack.get_json(self.stack.rasa_api(f"/conversations/{self.sender}/tracker"))
+        assert status == 200, tracker
+        events = tracker["events"]
+        users = [event.get("text") for event in events if event["event"] == "user"]
+        assert users == self.sent, f"{self.sender}: sent {self.sent}, tracker has {users}"
+        positions = [i for i, event in enumerate(events) if event["event"] == "user"] + [len(events)]
+        for start, end in itertools.pairwise(positions):
+            assert any(event["event"] == "bot" for event in events[start:end]), (self.sender, events[start])
+
+
+CONVERSATION_CHECKS: list[Callable[[Stack], None]] = []
+
+
+def ticket_numbers(replies: list[dict]) -> list[str]:
+    return re.findall(r"\bSC\d{10}\b", " ".join(reply.get("text") or "" for reply in replies))
+
+
+def tickets_in_database(stack: Stack, numbers: list[str]) -> dict[str, int]:
+    with session_scope(stack.env["DATABASE_URL"]) as session:
+        return {
+            number: session.execute(
+                select(func.count()).select_from(Ticket).where(Ticket.number == number)
+            ).scalar_one()
+            for number in numbers
+        }
+
+
+def test_action_server_killed_mid_conversation(fault_stack: Stack) -> None:
+    stack = fault_stack
+    billing, tariff, hazard = Customer(stack), Customer(stack), Customer(stack)
+    billing.say("tiền điện tháng 10/2026 mã PB05010000001 bao nhiêu vậy")
+    tariff.say("xin chào")
+    old = stack.kill("actions")
+    time.sleep(0.3)
+
+    started = time.perf_counter()
+    during = [
+        billing.say("1321"),
+        tariff.say("giá điện bậc 1 bao nhiêu"),
+        hazard.say(f"dây điện bị đứt rơi xuống đường trước nhà tui, tôi là {FULL_NAME}, số {PHONE_SPACED}"),
+    ]
+    TIMINGS["3 turns answered with the action server down"] = time.perf_counter() - started
+    assert all(is_apology(replies) for replies in during), during
+    assert not ticket_numbers(during[2]), "no ticket while the action server is down"
+
+    TIMINGS["action server back"] = stack.wait_restarted("actions", old)
+
+    # Every conversation continues where it was: the customer repeats what failed.
+    bill = " ".join(r.get("text") or "" for r in billing.say("1321"))
+    assert "xác thực xong mã PB05010000001" in bill and "hóa đơn" in bill and "xin lỗi" not in bill, bill
+    assert not is_apology(tariff.say("giá điện bậc 1 bao nhiêu"))
+    report = hazard.say(f"dây điện bị đứt rơi xuống đường trước nhà tui, số {PHONE}")
+    numbers = ticket_numbers(report)
+    assert len(numbers) == 1, report
+    assert tickets_in_database(stack, numbers) == {numbers[0]: 1}
+    for customer in (billing, tariff, hazard):
+        customer.check_conversation()
+
+    rasa_log = stack.process_log("rasa")
+    assert rasa_log.count("action server unavailable") == 1, "the incident is logged once"
+    assert rasa_log.count("action server back after") == 1
+
+
+def _accepts_connections(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def test_rasa_killed_mid_conversation(fault_stack: Stack) -> None:
+    stack = fault_stack
+    customer = Customer(stack)
+    customer.say("sắp tới nhà tui có lịch cúp điện không")
+    old = stack.kill("rasa")
+    killed_at = time.perf_counter()
+    time.sleep(0.3)
+    with pytest.raises((urllib.error.URLError, ConnectionError)):
+        stack.say(customer.sender, "PB11020000002")  # refused, not silently lost: the client knows
+    status, _ = stack.get_json(f"{stack.web_url}/health")
+    assert status == 503, "the web app stays up and says the assistant is unavailable"
+
+    # The new Rasa binds its ports before loading the model: a message sent meanwhile waits
+    # and is answered once the model is loaded, instead of being refused.
+    deadline = time.monotonic() + 60
+    while not _accepts_connections(int(stack.env["RASA_PORT"])):
+        assert time.monotonic() < deadline, "the restarted Rasa never bound its port"
+        time.sleep(0.2)
+    started = time.perf_counter()
+    status, replies = stack.post_json(
+        f"{stack.rasa_url}/webhooks/rest/webhook", {"sender": customer.sender, "message": "PB11020000002"},
+        timeout=240,
+    )
+    customer.sent.append("PB11020000002")
+    TIMINGS["message sent while Rasa loaded, answered after"] = time.perf_counter() - started
+    TIMINGS["Rasa killed -> answering again"] = time.perf_counter() - killed_at
+    assert status == 200, replies
+    answer = " ".join(r.get("text") or "" for r in replies)
+    assert "03/12/2026" in answer, "the conversation continues where it was (tracker store)"
+    stack.wait_restarted("rasa", old)
+    customer.check_conversation()
+
+
+def test_web_app_killed_while_customers_chat(fault_stack: Stack) -> None:
+    stack = fault_stack
+    customer = Customer(stack)
+    old = stack.kill("web")
+    assert not is_apology(customer.say("giá điện bậc 2 bao nhiêu")), "channels do not need the web app"
+    TIMINGS["web app back"] = stack.wait_restarted("web", old)
+    status, body = stack.get_json(f"{stack.web_url}/health")
+    assert (status, body) == (200, {"status": "ok"})
+    customer.check_conversation()
+
+
+def test_database_locked_then_released(fault_stack: Stack) -> None:
+    stack = fault_stack
+    customer = Customer(stack)
+    customer.say("tiền điện tháng 10/2026 mã PB05010000001 bao nhiêu vậy")
+    path = stack.env["DATABASE_URL"].removeprefix("sqlite:///")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("UPDATE customers SET code = code WHERE id = (SELECT MIN(id) FROM customers)")
+        locked.set()
+        release.wait(60)
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    thread = threading.Thread(target=hold_lock)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        started = time.perf_counter()
+        replies = customer.say("1321")
+        TIMINGS["apology with the database locked"] = time.perf_counter() - started
+        assert is_apology(replies), replies
+    finally:
+        release.set()
+        thread.join()
+    bill = " ".join(r.get("text") or "" for r in customer.say("1321"))
+    assert "300 kWh" in bill, bill
+    customer.check_conversation()
+    assert stack.process_log("actions").count("database unavailable") <= 1, "logged once per incident"
+    for check in CONVERSATION_CHECKS:
+        check(stack)
+
+
+def test_no_phone_number_or_full_name_in_any_process_log(fault_stack: Stack) -> None:
+    """Runs last: the logs now hold the faults above, whose messages carried a phone
+    number and a full name."""
+    Customer(fault_stack).say(f"tôi là {FULL_NAME}, số điện thoại của tôi là {PHONE}")
+    logs = {name: fault_stack.process_log(name) for name in ("rasa", "actions", "web", "supervisor")}
+    assert logs["rasa"] and logs["actions"] and logs["web"]
+    for name, text in logs.items():
+        for secret in (PHONE, PHONE_SPACED, FULL_NAME, "Minh Khai", fault_stack.env["RASA_TOKEN"]):
+            assert secret not in text, f"{secret!r} in the {name} log"
