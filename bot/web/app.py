@@ -24,9 +24,9 @@ async def _http_client(app: web.Application):
     await app[HTTP_KEY].close()
 
 
-def create_app(settings: Settings | None = None, desk_background: bool = True) -> web.Application:
-    """The web app; ``desk_background=False`` leaves out the desk's event reader and retry
-    worker (route tests)."""
+def create_app(settings: Settings | None = None, desk_background: bool = False) -> web.Application:
+    """The web app. ``desk_background=True`` (the running web app, bot.web.__main__) adds the
+    desk's reader of Rasa's event stream and its delivery worker; route tests leave them out."""
     from bot.web.desk import setup_desk
 
     settings = settings or load_settings()

@@ -78,7 +78,7 @@ async def make_client(aiohttp_client, desk_db: str, fake_rasa: FakeRasa):
     )
 
     async def build() -> TestClient:
-        return await aiohttp_client(create_app(settings, desk_background=False))
+        return await aiohttp_client(create_app(settings))
 
     return build
 
