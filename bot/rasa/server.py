@@ -104,7 +104,7 @@ async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None
     resilience.guard_message_handling(agent)
     channels = create_http_input_channels(None, options.credentials)
     public = admin_api.build_public_app(agent, channels, options.cors, options.max_body_bytes)
-    admin = admin_api.build_admin_app(agent, options.token, options.max_body_bytes)
+    admin = admin_api.build_admin_app(agent, options.token, options.max_body_bytes, channels)
     adopt_library_loggers()  # Sanic configured its own loggers while creating the apps
 
     sockets = sockets or {}

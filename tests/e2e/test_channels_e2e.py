@@ -48,9 +48,7 @@ def test_input_channel_zalo_over_rest_links_nothing_and_reads_nothing_later(stac
     with unit_of_work(stack.env["DATABASE_URL"]) as uow:
         links = uow.session.execute(select(ChannelLink).where(ChannelLink.channel == "zalo")).scalars().all()
         assert links == [], "a REST request never creates a Zalo link"
-    status, tracker = stack.get_json(
-        f"{stack.rasa_url}/conversations/{me}/tracker?token={stack.env['RASA_TOKEN']}"
-    )
+    status, tracker = stack.get_json(stack.rasa_api(f"/conversations/{me}/tracker"))
     channels = {event.get("input_channel") for event in tracker["events"] if event["event"] == "user"}
     assert channels == {"rest"}
 
@@ -127,10 +125,7 @@ async def _widget_receives_an_executed_action(stack: Stack) -> None:
 
         conversation = conversation_id(session_id)
         before = len(heard)
-        url = (
-            f"{stack.rasa_url}/conversations/{conversation}/execute"
-            f"?output_channel=latest&token={stack.env['RASA_TOKEN']}"
-        )
+        url = stack.rasa_api(f"/conversations/{conversation}/execute", output_channel="latest")
         status, _ = await asyncio.to_thread(stack.post_json, url, {"name": "utter_greet"})
         assert status == 200
         for _ in range(100):
