@@ -1,273 +1,63 @@
-"""Human handoff, Rasa side (thin: read the tracker, call bot.services.handoff, render).
+"""Human handoff, the actions the agent desk runs on a handed-over conversation (thin: call
+bot.services.handoff, render with bot.wording.handoff).
 
-- ``action_handoff_request``: "cho tôi nói chuyện với nhân viên". Opens a handoff with a
-  summary built from the tracker (:func:`context_from_tracker`); the customer is told their
-  place and wait and the conversation is paused (``ConversationPaused``: the bot stays
-  silent, the customer's messages reach the agent through Rasa's event broker). Out of
-  hours / nobody online / a channel agents cannot write to: a callback offer with the
-  hotline, then ``handoff_callback_form`` asks the number and when to call.
-- ``action_agent_message``: run by the desk (``POST /conversations/{id}/execute``,
-  ``output_channel=latest``) to deliver the agent's undelivered messages.
-- ``action_handoff_closed``: run by the desk when the agent closes (or the customer
-  cancels while waiting): the bot says it is back, asks for a 1–5 rating
-  (``awaiting = "rating"``), and resumes the conversation. Repeating it says nothing twice.
-- ``action_handoff_rating``: the customer's answer to the rating question.
-- ``action_session_start``: a conversation idle past the session expiry keeps its pause
-  while its handoff is open (a new session would otherwise wake the bot up).
+Opening a handoff is the conversation engine's (bot/dialogue/topics/human.py, through
+``action_converse``, which returns ``ConversationPaused``). While paused, Rasa predicts
+nothing; the desk runs these with ``POST /conversations/{id}/execute?output_channel=latest``:
+
+- ``action_agent_message``: delivers the agent's messages not yet delivered (marking them
+  delivered, so a repeated call sends nothing twice);
+- ``action_handoff_closed``: the agent closed (or the customer cancelled while waiting):
+  the bot says it is back, asks for a 1–5 rating (``awaiting`` = rating, which the engine
+  reads next turn) and resumes the conversation (``ConversationResumed``). Told once.
+
+And ``action_session_start``: Rasa's session start (slots carried over), keeping the pause
+while a handoff is waiting or taken (a new session would otherwise wake the bot up).
 """
 
 from __future__ import annotations
 
-import logging
-import re
-from datetime import timedelta
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
     ActionExecuted,
     ConversationPaused,
     ConversationResumed,
     EventType,
-    FollowupAction,
     SessionStarted,
     SlotSet,
 )
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import DB_ERRORS, apologise, in_db, latest_text, requester, say
-from bot.services import handoff, handoff_config, handoff_hours, handoff_messages, verification
-from bot.services.handoff import HandoffError, HandoffReason, HandoffRequest, HandoffStatus
-from bot.services.handoff_summary import ConversationContext, Utterance
+from bot.dialogue import to_slots
+from bot.dialogue.state import AWAIT_RATING, Awaiting, State
+from bot.services import handoff, handoff_messages, unit_of_work
+from bot.services.handoff import HandoffStatus
 from bot.wording import handoff as wording
-
-log = logging.getLogger(__name__)
 
 AWAITING = "awaiting"
 HANDOFF = "handoff"
-PHONE = "callback_phone"
-WINDOW = "callback_window"
-CALLBACK_FORM = "handoff_callback_form"
-REGISTERED = "registered"
-CANCELLED = "cancelled"
-TICKET_SLOTS = ("outage_ticket", "hazard_ticket")
-HAZARD_INTENTS = frozenset({"report_hazard"})
-RATING_RE = re.compile(r"(?<![\d/.,:])([1-5])(?![\d/.,:])")
+T = TypeVar("T")
 
 
-# ------------------------------------------------------------------ tracker reading
+async def in_uow(function: Callable[..., T], *args: Any) -> T:
+    """``function(uow, *args)`` in one unit of work, off the event loop. A database failure
+    propagates: Rasa answers the desk 500 and the desk tries again (nothing was marked)."""
+
+    def run() -> T:
+        with unit_of_work() as uow:
+            return function(uow, *args)
+
+    return await asyncio.to_thread(run)
 
 
-def context_from_tracker(tracker: Tracker, note: str | None = None) -> ConversationContext:
-    """What the bot knows of this conversation (since the session started), for the summary."""
-    intents: list[str] = []
-    messages: list[Utterance] = []
-    for event in tracker.events_after_latest_restart():
-        kind = event.get("event")
-        if kind == "session_started":
-            intents, messages = [], []
-        elif kind == "user":
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if intent:
-                intents.append(intent)
-            messages.append(Utterance("customer", str(event.get("text") or "")))
-        elif kind == "bot" and event.get("text"):
-            messages.append(Utterance("bot", str(event["text"])))
-    slots = {k: v for k, v in tracker.current_slot_values().items() if v not in (None, "", [])}
-    tickets = [tracker.get_slot(name) for name in TICKET_SLOTS if tracker.get_slot(name)]
-    return ConversationContext(
-        intents=intents, slots=slots, messages=messages, ticket_numbers=tickets, note=note
-    )
-
-
-def reason_from(context: ConversationContext, locked: bool) -> HandoffReason:
-    """Why this person wants a human, from what the bot saw: a hazard first, then a locked
-    verification, then an operator rule, else a plain request."""
-    if context.slots.get("hazard_ticket") or HAZARD_INTENTS & set(context.intents[-6:]):
-        return HandoffReason.HAZARD
-    if locked:
-        return HandoffReason.VERIFICATION_LOCK
-    rule = handoff.operator_rule(context.intents[-6:])
-    return rule.reason if rule is not None else HandoffReason.REQUEST
-
-
-def _open(uow: Any, tracker: Tracker, context: ConversationContext) -> handoff.HandoffOpened:
-    who = requester(tracker)
-    code = tracker.get_slot("customer_code")
-    locked = bool(code) and verification.status(uow, code, who).state is verification.State.LOCKED
-    request = HandoffRequest(
-        conversation_id=tracker.sender_id,
-        channel=tracker.get_latest_input_channel() or who.channel,
-        reason=reason_from(context, locked),
-        context=context,
-        customer_code=code,
-        requester=who,
-    )
-    return handoff.open_handoff(uow, request)
-
-
-class ActionHandoffRequest(Action):
-    def name(self) -> str:
-        return "action_handoff_request"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        try:
-            opened = await in_db(_open, tracker, context_from_tracker(tracker))
-        except DB_ERRORS as error:
-            apologise(dispatcher, error)
-            return []
-        if opened.status is HandoffStatus.WAITING:
-            say(dispatcher, wording.queued_text(opened))
-            return [SlotSet(HANDOFF, str(opened.handoff_id)), SlotSet(AWAITING, None), ConversationPaused()]
-        say(dispatcher, wording.callback_offer_text(opened))
-        if opened.callback is not None:  # already arranged: nothing more to ask
-            return [SlotSet(HANDOFF, str(opened.handoff_id))]
-        return [
-            SlotSet(HANDOFF, str(opened.handoff_id)),
-            SlotSet(PHONE, None),
-            SlotSet(WINDOW, None),
-            SlotSet(AWAITING, "callback"),
-            FollowupAction(CALLBACK_FORM),
-        ]
-
-
-# ----------------------------------------------------------------------- callbacks
-
-
-def is_cancel(text: str | None, intent: str | None = None) -> bool:
-    """ "thôi", "hủy", "không cần nữa"... or a plain "không" to the callback question."""
-    return handoff_messages.is_cancel(text, intent) or intent == "deny"
-
-
-class ActionAskCallbackPhone(Action):
-    def name(self) -> str:
-        return "action_ask_callback_phone"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        try:
-            tail = (await in_db(handoff.callback_details, tracker.sender_id)).registered_phone_tail
-        except DB_ERRORS:
-            tail = None
-        buttons = [{"title": "Được", "payload": "/affirm"}] if tail else []
-        say(dispatcher, wording.ask_phone_text(tail), [*buttons, {"title": "Hủy", "payload": "hủy"}])
-        return []
-
-
-class ActionAskCallbackWindow(Action):
-    def name(self) -> str:
-        return "action_ask_callback_window"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        phone = tracker.get_slot(PHONE) or ""
-        try:
-            details = await in_db(handoff.callback_details, tracker.sender_id)
-            tail, hours = details.registered_phone_tail, details.hours
-        except DB_ERRORS:
-            tail, hours = None, ""
-        shown = (
-            f"số đã đăng ký đuôi {tail}"
-            if phone == REGISTERED
-            else f"số {handoff.format_phone(phone)}"
-            if handoff.normalize_phone(phone)
-            else "số của anh/chị"
-        )
-        say(dispatcher, wording.ask_window_text(shown, hours))
-        return []
-
-
-class ValidateHandoffCallbackForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_handoff_callback_form"
-
-    async def validate_callback_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value is None:  # emptied when the form started, not an answer
-            return {PHONE: None}
-        text = latest_text(tracker)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if is_cancel(text, intent) and intent != "affirm":
-            return {PHONE: CANCELLED, WINDOW: CANCELLED}
-        entity = next(tracker.get_latest_entity_values("phone"), None)
-        number = handoff.normalize_phone(entity or text)
-        if number:
-            return {PHONE: number}
-        if (
-            intent == "affirm"
-            and (await in_db(handoff.callback_details, tracker.sender_id)).registered_phone_tail
-        ):
-            return {PHONE: REGISTERED}
-        dispatcher.utter_message(text=wording.PHONE_FORMAT_TEXT)
-        return {PHONE: None}
-
-    async def validate_callback_window(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value is None:  # emptied when the form started, not an answer
-            return {WINDOW: None}
-        text = latest_text(tracker)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if handoff_messages.is_cancel(text, intent) and not list(tracker.get_latest_entity_values("time")):
-            return {PHONE: CANCELLED, WINDOW: CANCELLED}
-        dates = [str(v) for v in tracker.get_latest_entity_values("date")]
-        times = [str(v) for v in tracker.get_latest_entity_values("time")]
-        return {WINDOW: "|".join([";".join(dates), ";".join(times)]) or "|"}
-
-
-def _record(session: Any, conversation_id: str, phone: str, asked: str) -> tuple[Any, bool]:
-    config = handoff_config.load_config()
-    dates_text, _, times_text = asked.partition("|")
-    window = handoff_hours.callback_window(
-        handoff_config.working_hours(session, config),
-        [d for d in dates_text.split(";") if d],
-        [t for t in times_text.split(";") if t],
-        default_length=timedelta(minutes=config.callback_window_minutes),
-    )
-    recorded = handoff.record_callback(
-        session,
-        conversation_id,
-        window,
-        phone=None if phone == REGISTERED else phone,
-        use_registered_phone=phone == REGISTERED,
-    )
-    asked_something = bool(dates_text or times_text)
-    return recorded, asked_something and not window.as_asked
-
-
-class ActionHandoffCallbackSubmit(Action):
-    def name(self) -> str:
-        return "action_handoff_callback_submit"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        phone, asked = tracker.get_slot(PHONE) or "", tracker.get_slot(WINDOW) or "|"
-        done = [SlotSet(PHONE, None), SlotSet(WINDOW, None), SlotSet(AWAITING, None)]
-        try:
-            if phone == CANCELLED:
-                await in_db(handoff.cancel_by_customer, tracker.sender_id)
-                dispatcher.utter_message(text=wording.CANCELLED_TEXT)
-                return [*done, SlotSet(HANDOFF, None)]
-            recorded, moved = await in_db(_record, tracker.sender_id, phone, asked)
-        except HandoffError as refused:
-            log.warning("callback not recorded: %s", refused)
-            dispatcher.utter_message(text=wording.CANCELLED_TEXT)
-            return [*done, SlotSet(HANDOFF, None)]
-        except DB_ERRORS as error:
-            apologise(dispatcher, error)
-            return done
-        say(dispatcher, wording.callback_recorded_text(recorded, moved))
-        return done
-
-
-# --------------------------------------------------------------- run by the desk
+def _rating_awaited() -> object:
+    """The ``awaiting`` slot value the engine reads as "a 1–5 rating is awaited"."""
+    return to_slots(State(awaiting=Awaiting(kind=AWAIT_RATING)))[AWAITING]
 
 
 class ActionAgentMessage(Action):
@@ -277,7 +67,7 @@ class ActionAgentMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        texts = await in_db(handoff_messages.take_undelivered, tracker.sender_id)
+        texts = await in_uow(handoff_messages.take_undelivered, tracker.sender_id)
         for text in texts:
             dispatcher.utter_message(text=text)
         return []
@@ -290,58 +80,22 @@ class ActionHandoffClosed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        notice = await in_db(handoff.closing_notice, tracker.sender_id)
+        notice = await in_uow(handoff.closing_notice, tracker.sender_id)
         if notice is None:  # told already (a retried request): only make sure the bot is back
             return [ConversationResumed()] if tracker.is_paused() else []
-        ask = notice.ask_rating
-        say(dispatcher, wording.closing_text(notice), wording.RATING_BUTTONS if ask else [])
+        buttons = wording.RATING_BUTTONS if notice.ask_rating else []
+        paragraphs = [p for p in wording.closing_text(notice).split("\n\n") if p.strip()]
+        for index, paragraph in enumerate(paragraphs):
+            dispatcher.utter_message(text=paragraph, buttons=buttons if index == len(paragraphs) - 1 else [])
         return [
             ConversationResumed(),
             SlotSet(HANDOFF, None),
-            SlotSet(AWAITING, "rating" if ask else None),
-            ActionExecuted("action_listen"),  # the bot now listens, as after any answer
+            SlotSet(AWAITING, _rating_awaited() if notice.ask_rating else None),
         ]
 
 
-# ------------------------------------------------------------------------ rating
-
-
-def rating_from_text(text: str | None) -> int | None:
-    """1–5 in a short answer ("5", "5 sao", "chấm 4 điểm"); None otherwise."""
-    value = (text or "").strip()
-    if len(value) > 80:
-        return None
-    found = {int(m) for m in RATING_RE.findall(value)}
-    return found.pop() if len(found) == 1 else None
-
-
-class ActionHandoffRating(Action):
-    def name(self) -> str:
-        return "action_handoff_rating"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        done = [SlotSet(AWAITING, None)]
-        score = rating_from_text(latest_text(tracker)) if tracker.get_slot(AWAITING) == "rating" else None
-        if score is None:
-            dispatcher.utter_message(text=wording.NO_RATING_TEXT)
-            return done
-        try:
-            stored = await in_db(handoff.store_rating, tracker.sender_id, score)
-        except DB_ERRORS as error:
-            apologise(dispatcher, error)
-            return done
-        dispatcher.utter_message(text=wording.rating_text(score) if stored else wording.NO_RATING_TEXT)
-        return done
-
-
-# ------------------------------------------------------------------ session start
-
-
 class ActionSessionStart(Action):
-    """Rasa's default session start (slots carried over), plus: an open handoff keeps the
-    conversation paused, since a new session would otherwise let the bot talk again."""
+    """Rasa's default session start (slots carried over), plus the pause of an open handoff."""
 
     def name(self) -> str:
         return "action_session_start"
@@ -354,8 +108,8 @@ class ActionSessionStart(Action):
             SlotSet(name, value) for name, value in tracker.current_slot_values().items() if value is not None
         ]
         try:
-            active = await in_db(handoff.active_handoff, tracker.sender_id)
-        except DB_ERRORS:
+            active = await in_uow(handoff.active_handoff, tracker.sender_id)
+        except Exception:  # the database is down: a new session without the pause is the lesser harm
             active = None
         if active is not None and active.status in (HandoffStatus.WAITING, HandoffStatus.ACTIVE):
             events.append(ConversationPaused())

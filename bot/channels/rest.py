@@ -27,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import replies
 from bot.channels.base import GuardedInputChannel, OnNewMessage, client_metadata, client_sender
 from bot.channels.data import DataUnavailable, in_unit_of_work
 from bot.channels.errors import BadRequest
@@ -115,9 +116,12 @@ class SecureRestInput(GuardedInputChannel):
             check = await in_unit_of_work(
                 self.settings.database_url, channel_sessions.check, sender, self.name(), presented
             )
-        except DataUnavailable as failure:  # the database is down: say so, the client may retry
+        except DataUnavailable as failure:
+            # The database is down or locked: the sender cannot be checked, so nothing goes
+            # on to the dialogue (fail closed), but the customer is never left in silence.
             log.error("%s: session store unavailable (%s)", self.name(), type(failure).__name__)
-            return error(503, "unavailable", "the session store is unavailable; retry later", EXPOSE)
+            busy = replies.system_busy(self.settings.hotline)
+            return response.json([{"recipient_id": sender, "text": busy}], headers=dict(EXPOSE))
         if check.outcome is Outcome.MISSING:
             return error(403, "session_token_required",
                          f"this sender id is in use: send the {TOKEN_HEADER} header you received", EXPOSE)

@@ -75,17 +75,13 @@ def add_safe_headers(app: Sanic, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -
 
 
 def build_admin_app(
-    agent: Any,
-    token: str,
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    agent: Any, token: str, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     input_channels: Iterable[Any] = (),
 ) -> Sanic:
     """Rasa's API app (no CORS: no browser calls it) sharing ``agent``, restricted.
 
-    ``input_channels`` are the public app's channel objects: ``execute?output_channel=latest``
-    (the desk's agent replies, notices) sends through them, so they must be the very objects
-    the public app serves (the widget's socket.io server lives in its channel).
-    """
+    ``input_channels`` are the public app's channel objects: ``execute`` with
+    ``output_channel`` (the desk's agent replies, the notices) answers through them."""
     from rasa import server as rasa_server
 
     app = rasa_server.create_app(agent=agent, cors_origins=None, auth_token=token)

@@ -394,6 +394,46 @@ def store_rating(
     return RatingStored(handoff.id, score, replaced)
 
 
+REASON_BY_TICKET = {
+    "hazard": HandoffReason.HAZARD,
+    "complaint": HandoffReason.COMPLAINT,
+    "recheck": HandoffReason.RECHECK,
+}
+REASON_BY_INTENT = {
+    "report_hazard": HandoffReason.HAZARD,
+    "complain": HandoffReason.COMPLAINT,
+    "express_frustration": HandoffReason.FRUSTRATION,
+}
+REASON_BY_TOPIC = {"hazard": HandoffReason.HAZARD, "complaint": HandoffReason.COMPLAINT,
+                   "frustration": HandoffReason.FRUSTRATION, "recheck": HandoffReason.RECHECK}  # fmt: skip
+
+
+def reason_for(
+    asked: HandoffReason,
+    intents: list[str] | tuple[str, ...] = (),
+    topic: str | None = None,
+    ticket_kind: str | None = None,
+    locked: bool = False,
+) -> HandoffReason:
+    """What the desk should read as the reason, from what the conversation shows: a hazard
+    first (urgent), a locked verification, a complaint or frustration, a re-check, an
+    operator rule; else the reason the caller gave (the customer asked, misunderstandings)."""
+    names = [part for intent in intents if intent for part in str(intent).split("+")]
+    found = [REASON_BY_INTENT[i] for i in names if i in REASON_BY_INTENT]
+    if topic in REASON_BY_TOPIC:
+        found.append(REASON_BY_TOPIC[topic])
+    if ticket_kind in REASON_BY_TICKET:
+        found.append(REASON_BY_TICKET[ticket_kind])
+    if HandoffReason.HAZARD in found:
+        return HandoffReason.HAZARD
+    if locked:
+        return HandoffReason.VERIFICATION_LOCK
+    if found:
+        return found[0]
+    rule = operator_rule(names)
+    return rule.reason if rule is not None else asked
+
+
 def operator_rule(
     intents: list[str] | tuple[str, ...], config: DeskConfig | None = None
 ) -> OperatorRule | None:

@@ -96,7 +96,7 @@ def callback_offer_text(opened: HandoffOpened) -> str:
 def ask_phone_text(registered_tail: str | None) -> str:
     if registered_tail:
         return (
-            f"Tư vấn viên gọi số điện thoại đã đăng ký (đuôi {registered_tail}) được không ạ? "
+            f"Dạ, tư vấn viên gọi số điện thoại đã đăng ký (đuôi {registered_tail}) được không ạ? "
             'Anh/chị nhắn "được", hoặc cho em số khác.'
         )
     return "Anh/chị cho em xin số điện thoại để tư vấn viên gọi lại nha."

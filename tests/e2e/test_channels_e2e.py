@@ -126,7 +126,7 @@ async def _widget_receives_an_executed_action(stack: Stack) -> None:
         conversation = conversation_id(session_id)
         before = len(heard)
         url = stack.rasa_api(f"/conversations/{conversation}/execute", output_channel="latest")
-        status, _ = await asyncio.to_thread(stack.post_json, url, {"name": "utter_greet"})
+        status, _ = await asyncio.to_thread(stack.post_json, url, {"name": "action_converse"})
         assert status == 200
         for _ in range(100):
             if len(heard) > before:

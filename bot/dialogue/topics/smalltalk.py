@@ -1,0 +1,102 @@
+"""Greetings, thanks, goodbyes, who the bot is, contact, notices, and the short general
+answers (payment rules, offices...)."""
+
+from __future__ import annotations
+
+from bot.dialogue.context import Context
+from bot.dialogue.outcome import Button
+from bot.dialogue.state import Question
+from bot.dialogue.topics import human
+from bot.services import hazard
+from bot.wording import common, general
+from bot.wording import hazard as hazard_words
+
+SHORT = "short"  # a greeting question's text when the message asks something else too
+MENU_BUTTONS = tuple((common.LABELS[intent], intent) for intent in common.MENU)
+
+
+def menu() -> list[Button]:
+    return [Button.intent(title, intent) for title, intent in MENU_BUTTONS]
+
+
+def greet(ctx: Context, question: Question) -> None:
+    """Short when the message asks something too ("chào em, cho xem hóa đơn")."""
+    ctx.say(common.greeting(ctx.now, short=question.text == SHORT))
+
+
+def goodbye(ctx: Context, question: Question) -> None:
+    ctx.say(common.goodbye(ctx.now))
+
+
+def thank(ctx: Context, question: Question) -> None:
+    ctx.say(common.thanks())
+
+
+def bot_challenge(ctx: Context, question: Question) -> None:
+    ctx.say(common.bot_challenge(), [Button.intent("Gặp tư vấn viên", "request_human")])
+
+
+def contact(ctx: Context, question: Question) -> None:
+    ctx.say(common.contact())
+
+
+def alerts(ctx: Context, question: Question) -> None:
+    ctx.say(common.alerts_not_available(), [Button.intent("Xem lịch cúp điện", "ask_outage_schedule")])
+
+
+def alerts_stop(ctx: Context, question: Question) -> None:
+    ctx.say(common.alerts_none_to_stop())
+
+
+def request_human(ctx: Context, question: Question) -> None:
+    human.offer(ctx, reason=human.ASKED)
+
+
+def affirm(ctx: Context, question: Question) -> None:
+    """A bare "có" / "ok" with nothing asked: what else (never a yes to nothing)."""
+    ctx.say(common.what_else(), menu())
+
+
+def deny(ctx: Context, question: Question) -> None:
+    ctx.say(common.fine_then())
+
+
+def cancel(ctx: Context, question: Question) -> None:
+    ctx.say(common.stopped_here())
+    ctx.update(awaiting=None)
+
+
+def unexplained_digits(ctx: Context, question: Question) -> None:
+    ctx.say(common.unexplained_digits(), menu())
+
+
+def how_can_i_help(ctx: Context, question: Question) -> None:
+    ctx.say(common.how_can_i_help(), menu())
+
+
+def complaint(ctx: Context, question: Question) -> None:
+    ctx.say(general.complaint(), [Button.intent("Gặp tư vấn viên", "request_human")])
+
+
+def frustration(ctx: Context, question: Question) -> None:
+    ctx.say(general.frustration(), [Button.intent("Gặp tư vấn viên", "request_human")])
+
+
+def payment_posting(ctx: Context, question: Question) -> None:
+    ctx.say(general.payment_posting(), [Button.intent("Kiểm tra nợ tiền điện", "ask_debt")])
+
+
+def late_payment(ctx: Context, question: Question) -> None:
+    ctx.say(general.late_payment(), [Button.intent("Kiểm tra nợ tiền điện", "ask_debt")])
+
+
+def office(ctx: Context, question: Question) -> None:
+    ctx.say(general.office())
+
+
+def estimated_reading(ctx: Context, question: Question) -> None:
+    ctx.say(general.estimated_reading(), [Button.intent("Chỉ số công tơ", "ask_meter_reading")])
+
+
+def safety(ctx: Context, question: Question) -> None:
+    ctx.say(hazard_words.safety_advice(hazard.people_at_risk(question.text or ctx.turn.text)))

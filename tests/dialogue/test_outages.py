@@ -1,0 +1,195 @@
+"""Outage questions through the engine: schedules, follow-ups on what was shown, restore
+times, supply status, reports and hazards (clock 27/11/2026 09:00)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.db.models import Ticket
+from bot.db.session import session_scope
+from tests.dialogue.conftest import BICH, CUONG, DUNG, SUSPENDED, SUSPENDED_DIGITS, Chat
+
+CUONG_OUTAGE = ("03/12/2026", "07:30–16:00")
+
+
+def tickets(url: str) -> int:
+    with session_scope(url) as session:
+        return session.execute(select(func.count()).select_from(Ticket)).scalar_one()
+
+
+# ----------------------------------------------------------------------- schedules
+
+
+def test_a_schedule_asks_for_a_code_or_a_place_then_answers_without_personal_data(chat: Chat) -> None:
+    assert "mã khách hàng" in chat.say("sắp tới nhà tui có lịch cúp điện không", "ask_outage_schedule")
+    answer = chat.say("PB11020000002", customer_code=CUONG)
+    assert all(part in answer for part in CUONG_OUTAGE) and "bảo trì, sửa chữa lưới điện" in answer
+    assert "7 ngày tới (27/11/2026–03/12/2026)" in answer and "Lê Văn Cường" not in answer
+    assert chat.state.outages_shown and chat.state.outages_shown[0].kind == "planned"
+
+
+def test_a_place_by_its_old_name(chat: Chat) -> None:
+    answer = chat.say(
+        "lich cup dien phuong an khanh ninh kieu can tho",
+        "ask_outage_schedule",
+        area="Phường An Khánh, Quận Ninh Kiều, Cần Thơ",
+    )
+    assert "Phường Tân An" in answer and all(part in answer for part in CUONG_OUTAGE)
+
+
+def test_an_ambiguous_place_is_asked_back_with_buttons_and_the_choice_answers(chat: Chat) -> None:
+    chat.say("lịch cúp điện ở Ninh Kiều", "ask_outage_schedule", area="Ninh Kiều")
+    buttons = [b for m in chat.last for b in m.buttons]
+    assert "có ở nhiều nơi" in chat.last[-1].text and len(buttons) == 2
+    quarter = next(b for b in buttons if "Quận" in b.title)
+    area = quarter.payload.split('"area": "')[1].rstrip('"}')
+    assert "lịch ngừng cung cấp điện" in chat.say(quarter.payload, area=area)
+
+
+def test_follow_ups_on_a_schedule_replace_one_detail_and_keep_the_rest(chat: Chat) -> None:
+    chat.say("lịch cúp điện mã PB11020000002", "ask_outage_schedule", customer_code=CUONG)
+    next_week = chat.say("còn tuần sau thì sao", "ask_outage_schedule", date="tuần sau=week:+1")
+    assert "tuần sau (30/11/2026–06/12/2026)" in next_week and "mã khách hàng PB11020000002" in next_week
+    place = chat.say(
+        "còn phường Tân Ninh, Tây Ninh thì sao",
+        "subscribe_alerts",
+        area="phường Tân Ninh, Tây Ninh=Phường Tân Ninh, Tây Ninh",
+    )
+    assert "Phường Tân Ninh" in place and "tuần sau" in place
+    assert "tự động" not in place  # not the notices answer
+    code = chat.say("còn mã PB14030000003 thì sao", "inform", customer_code=DUNG)
+    assert "mã khách hàng PB14030000003" in code and "tuần sau" in code
+
+
+def test_when_power_comes_back_right_after_a_listed_planned_outage(chat: Chat) -> None:
+    chat.say("lịch cúp điện mã PB11020000002", "ask_outage_schedule", customer_code=CUONG)
+    back = chat.say("mấy giờ có điện lại", "ask_restore_time")
+    assert "16:00" in back and "03/12/2026" in back and "chưa thấy" not in back
+
+
+def test_why_right_after_a_listed_planned_outage_is_its_reason_not_the_bill(chat: Chat) -> None:
+    chat.say("lịch cúp điện mã PB11020000002", "ask_outage_schedule", customer_code=CUONG)
+    why = chat.say("vì sao cắt vậy", "ask_bill_high")
+    assert "bảo trì, sửa chữa lưới điện" in why and "hóa đơn" not in why and "4 số cuối" not in why
+    more = chat.say("chi tiết hơn", "ask_bill_detail")
+    assert "bảo trì" in more and "16:00" in more and "4 số cuối" not in more
+
+
+# ------------------------------------------------------------ restore and supply
+
+
+def test_the_incident_on_the_customers_station(outage_chat: Chat) -> None:
+    reply = outage_chat.say("khi nào có điện lại mã PB14030000003", "ask_restore_time", customer_code=DUNG)
+    assert "SC-261127-0001" in reply and "12:25 hôm nay (27/11/2026)" in reply
+    why = outage_chat.say("vì sao vậy", "nlu_fallback")
+    assert "cây ngã vào đường dây trung thế" in why
+
+
+def test_a_quoted_ticket_needs_no_code_and_an_unknown_one_is_said(outage_chat: Chat) -> None:
+    assert "không tìm thấy phiếu số SC2699999999" in outage_chat.say(
+        "phiếu SC2699999999 sao rồi", "ask_restore_time"
+    )
+
+
+def test_is_my_supply_cut_is_a_supply_question_never_a_yes(outage_chat: Chat) -> None:
+    outage_chat.state = outage_chat.state.but(customer_code="PB11020000102")
+    reply = outage_chat.say("bị cắt điện chưa", "ask_debt")
+    assert reply.startswith("Dạ, em kiểm tra thấy điện") and "bình thường" in reply
+    assert "Dạ vâng" not in reply and outage_chat.state.topic == "supply_status"
+    incident = outage_chat.say("còn mã PB14030000003 thì sao", "inform", customer_code=DUNG)
+    assert "SC-261127-0001" in incident
+
+
+def test_a_suspended_supply_is_told_plainly_only_after_verification(outage_chat: Chat) -> None:
+    unverified = outage_chat.say(
+        "sao nhà tôi bị cắt điện, mã PB05010000104", "ask_debt", customer_code=SUSPENDED
+    )
+    assert "tạm ngừng cung cấp theo quy định" in unverified and "20/11/2026" not in unverified
+    outage_chat.say("xem nợ", "ask_debt")
+    outage_chat.say(SUSPENDED_DIGITS, digits=SUSPENDED_DIGITS)
+    plain = outage_chat.say("sao nhà tôi bị cắt điện", "report_outage")
+    assert "do tiền điện chưa được thanh toán" in plain and "20/11/2026" in plain
+
+
+# ----------------------------------------------------------------------- reports
+
+
+def test_a_report_without_a_code_asks_with_sympathy(outage_chat: Chat) -> None:
+    reply = outage_chat.say("mất điện rồi", "report_outage")
+    assert "rất tiếc" in reply and "mã khách hàng" in reply
+
+
+def test_a_known_incident_is_told_and_no_ticket_is_opened(outage_chat: Chat) -> None:
+    before = tickets(outage_chat.url)
+    outage_chat.say("mất điện rồi", "report_outage")
+    reply = outage_chat.say("PB14030000003", customer_code=DUNG)
+    assert "SC-261127-0001" in reply and "không cần báo lại" in reply
+    assert tickets(outage_chat.url) == before and outage_chat.state.awaiting is None
+
+
+def test_nothing_known_asks_scope_breaker_since_then_opens_a_ticket(outage_chat: Chat) -> None:
+    outage_chat.say("nhà tui mất điện, mã PB11020000102", "report_outage", customer_code="PB11020000102")
+    assert "hàng xóm" in outage_chat.last[-1].text
+    assert "cầu dao" in outage_chat.say("chỉ nhà tui thôi", "deny")
+    assert "mất điện từ lúc nào" in outage_chat.say("vẫn mất điện", "report_outage")
+    again = outage_chat.say("vẫn mất điện", "report_outage")  # no time: asked again, not stored
+    assert "từ lúc nào" in again
+    reply = outage_chat.say("từ 7h sáng", "report_outage", time="7h sáng=07:00")
+    assert "đã tạo phiếu báo mất điện số SC" in reply
+    assert outage_chat.state.ticket.kind == "outage" and outage_chat.state.awaiting is None
+    with session_scope(outage_chat.url) as session:
+        ticket = session.execute(
+            select(Ticket).where(Ticket.number == outage_chat.state.ticket.number)
+        ).scalar_one()
+        assert "Mất điện từ: từ 7h sáng" in ticket.details and "vẫn mất điện" not in ticket.details
+    steps = outage_chat.say("có ai tới không", "bot_challenge")
+    assert outage_chat.state.ticket.number in steps and "nhân viên" in steps
+
+
+def test_ok_make_a_ticket_to_the_breaker_question_means_still_dark(outage_chat: Chat) -> None:
+    outage_chat.say("nhà tui mất điện, mã PB11020000102", "report_outage", customer_code="PB11020000102")
+    outage_chat.say("chỉ nhà tui thôi", "deny")
+    assert "từ lúc nào" in outage_chat.say("ok tạo phiếu giúp tôi", "affirm")
+    assert "chưa hiểu" in outage_chat.say("ok", "affirm") or outage_chat.state.awaiting is not None
+
+
+def test_power_back_after_the_breaker_records_nothing(outage_chat: Chat) -> None:
+    before = tickets(outage_chat.url)
+    outage_chat.say("nhà tui mất điện, mã PB11020000102", "report_outage", customer_code="PB11020000102")
+    outage_chat.say("chỉ nhà tui thôi", "deny")
+    assert "cầu dao trong nhà bị nhảy" in outage_chat.say("có điện lại rồi", "affirm")
+    assert tickets(outage_chat.url) == before
+
+
+def test_a_report_by_place_needs_one_ward(outage_chat: Chat) -> None:
+    outage_chat.say("mất điện rồi", "report_outage")
+    reply = outage_chat.say("Cần Thơ", area="Cần Thơ")
+    assert "gồm nhiều phường/xã" in reply
+
+
+def test_stopping_a_report(outage_chat: Chat) -> None:
+    outage_chat.say("mất điện rồi", "report_outage")
+    reply = outage_chat.say("thôi khỏi", "deny")
+    assert "dừng" in reply and outage_chat.state.awaiting is None
+
+
+# ------------------------------------------------------------------------ hazards
+
+
+def test_a_hazard_gets_the_advice_first_then_an_urgent_ticket_then_where(chat: Chat) -> None:
+    chat.say("dây điện bị đứt rơi xuống đường trước nhà tui", "report_hazard")
+    first, second, third = (m.text for m in chat.last)
+    assert "Tránh xa" in first and "114" in first and "115" in first and "19001006" in first
+    assert "phiếu KHẨN số SC" in second and "địa chỉ" in third
+    number = chat.state.ticket.number
+    added = chat.say("trước số 25 đường 30 tháng 4, phường Tân Ninh, Tây Ninh", "nlu_fallback")
+    assert f"bổ sung địa chỉ vào phiếu KHẨN số {number}" in added
+    with session_scope(chat.url) as session:
+        ticket = session.execute(select(Ticket).where(Ticket.number == number)).scalar_one()
+    assert (ticket.kind, ticket.priority) == ("hazard", 1) and "số 25 đường 30 tháng 4" in ticket.details
+
+
+def test_a_hazard_interrupts_the_verification(chat: Chat) -> None:
+    chat.say("xem hóa đơn mã PB05010000001", "ask_bill", customer_code=BICH)
+    reply = chat.say("có tia lửa ở công tơ nhà tui", "report_hazard")
+    assert "giữ an toàn" in chat.last[0].text and "4 số cuối" not in reply

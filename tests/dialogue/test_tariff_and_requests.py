@@ -1,0 +1,49 @@
+"""Prices and requests the bot cannot complete (no identification needed)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.db.models import Ticket
+from bot.db.session import session_scope
+from tests.dialogue.conftest import Chat
+
+
+def test_the_table_and_a_personal_calculation(chat: Chat) -> None:
+    table = chat.say("giá điện bậc thang", "ask_tariff")
+    assert "Bậc 1" in table and "1.984 đ" in table
+    assert "798.660 đ" in chat.say("300 số hết bao nhiêu tiền", "ask_tariff")
+
+
+def test_households_and_kwh_follow_ups_keep_the_other_detail(chat: Chat) -> None:
+    assert "1.111.644 đ" in chat.say("2 hộ xài chung 450 số thì hết bao nhiêu", "ask_tariff")
+    one = chat.say("còn 1 hộ thì sao", "ask_tariff")
+    assert "450 kWh" in one and "1 hộ" in one
+    four_hundred = chat.say("thế 400 số?", "ask_tariff")
+    assert "1.160.460 đ" in four_hundred and chat.state.households == 1
+
+
+def test_business_prices_are_not_the_residential_table(chat: Chat) -> None:
+    assert "kinh doanh" in chat.say("giá điện kinh doanh bao nhiêu", "ask_tariff")
+
+
+def test_a_request_gives_the_papers_and_yes_opens_a_ticket(chat: Chat) -> None:
+    text = chat.say("đồng hồ điện nhà tui chạy nhanh, muốn kiểm định", "request_service")
+    assert "Giấy tờ cần chuẩn bị" in text and "/affirm" in chat.payloads()
+    reply = chat.say("có", "affirm")
+    assert "đã tạo yêu cầu số SC" in reply
+    with session_scope(chat.url) as session:
+        ticket = session.execute(select(Ticket).where(Ticket.number == chat.state.ticket.number)).scalar_one()
+    assert ticket.kind == "request"
+
+
+def test_a_request_without_a_kind_lists_them(chat: Chat) -> None:
+    chat.say("làm thủ tục", "request_service")
+    assert len(chat.payloads()) >= 3
+
+
+def test_a_button_choice_of_request(chat: Chat) -> None:
+    reply = chat.say(
+        '/request_service{"service_kind": "new_connection"}', "request_service", service_kind="new_connection"
+    )
+    assert "Giấy tờ cần chuẩn bị" in reply
