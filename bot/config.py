@@ -34,6 +34,17 @@ class Settings:
     # --- services ---
     web_identity_secret: str = ""  # signs web identity tokens (empty: no signed web users)
     outage_group_window_min: int = 30  # reports on one station this close become one incident
+    # --- security (issue 9; bot/services/rate_limits.py, privacy.py, one_time_codes.py) ---
+    rate_limit_url: str = ""  # redis://host:6379/2 shares rate counters in Redis; "": the database
+    rate_messages_per_minute: int = 20  # messages of one requester per minute
+    rate_sender_failures_per_hour: int = 6  # wrong verification answers of one requester, any code
+    rate_network_failures_per_hour: int = 30  # wrong answers from one client network
+    rate_global_failures_per_5min: int = 200  # wrong answers from everyone: verification pauses
+    alert_global_failures_per_5min: int = 30  # a spike operators are told about
+    verify_code_ceiling_per_hour: int = 10  # wrong answers on one code from everyone: code locked
+    conversation_retention_days: int = 30  # Rasa's tracker events older than this are purged
+    verification_retention_days: int = 30  # attempts, one-time codes, SMS, rate events
+    alert_retention_days: int = 180  # operator alerts
     # edge: deployment mode, secrets, limits (see bot/tokens.py, docs/security.md)
     bot_env: str = "development"
     operator_token: str = ""
@@ -115,12 +126,33 @@ def load_settings() -> Settings:
         action_timeout_s=float(_env("ACTION_TIMEOUT_S", "8")),
         web_max_body_bytes=int(_env("WEB_MAX_BODY_BYTES", str(256 * 1024))),
         rasa_public_url=_env("RASA_PUBLIC_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
+        **_security_settings(),
     )
 
 
 def _admin_port() -> str:
     """Rasa's admin API listener: RASA_ADMIN_PORT, else RASA_PORT + 100 (5105)."""
     return _env("RASA_ADMIN_PORT", str(int(_env("RASA_PORT", "5005")) + 100))
+
+
+def _security_settings() -> dict[str, object]:
+    """The security block of :class:`Settings` (each variable named after its field)."""
+    numbers = {
+        "rate_messages_per_minute": 20,
+        "rate_sender_failures_per_hour": 6,
+        "rate_network_failures_per_hour": 30,
+        "rate_global_failures_per_5min": 200,
+        "alert_global_failures_per_5min": 30,
+        "verify_code_ceiling_per_hour": 10,
+        "conversation_retention_days": 30,
+        "verification_retention_days": 30,
+        "alert_retention_days": 180,
+    }
+    values: dict[str, object] = {
+        name: _positive_int(_env(name.upper(), ""), default) for name, default in numbers.items()
+    }
+    values["rate_limit_url"] = _env("RATE_LIMIT_URL", "")
+    return values
 
 
 def _positive_int(raw: str, default: int) -> int:

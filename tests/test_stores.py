@@ -4,7 +4,7 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.stores import UrlLockStore, lock_store_from_url
+from bot.rasa.stores import UrlLockStore, lock_store_from_url
 
 
 def _redis_up() -> bool:
@@ -26,7 +26,7 @@ def test_other_schemes_are_refused_with_a_reason() -> None:
 
 
 def test_endpoint_config_type_builds_the_real_store() -> None:
-    store = UrlLockStore(EndpointConfig(url="memory://", type="bot.stores.UrlLockStore"))
+    store = UrlLockStore(EndpointConfig(url="memory://", type="bot.rasa.stores.UrlLockStore"))
     assert isinstance(store, LockStore)
 
 

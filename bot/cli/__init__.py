@@ -9,6 +9,9 @@
                                                       -> bot.cli.data_import.main(args)
     incident ...                                      -> bot.cli.incident.main(argv)
     desk ...                                          -> bot.cli.desk.main(argv) (agent-desk accounts)
+    privacy purge [--dry-run] [--conversation-days N] [--verification-days N]
+                  [--database-url URL] [--tracker-store-url URL|none]
+                                                      -> bot.cli.privacy
 
 Commands call the services (and the data-loading packages bot.importer and bot.demo),
 never SQL themselves. Subcommands are imported only when used, so one missing module
@@ -24,7 +27,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db
+from bot.cli import db, privacy
 from bot.cli.common import DATABASE_URL_HELP, CommandError, lazy
 
 __all__ = ["CommandError", "build_parser", "main", "parse_args"]
@@ -44,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     db.register(commands)
+    privacy.register(commands)
 
     demo = commands.add_parser("demo-data", help="generate the deterministic demo database")
     demo.add_argument("--seed", type=int, default=None, help="random seed")

@@ -23,8 +23,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.config import load_settings
+from bot.db.counters import Counters, counters_for
 from bot.db.repositories import (
     ChannelRepository,
+    ConversationRepository,
     CustomerRepository,
     DeskRepository,
     HandoffRepository,
@@ -32,6 +35,7 @@ from bot.db.repositories import (
     InvoiceRepository,
     OutageRepository,
     ReadingRepository,
+    SecurityRepository,
     TariffRepository,
     TicketRepository,
 )
@@ -56,6 +60,8 @@ class UnitOfWork:
     identity: IdentityRepository
     handoffs: HandoffRepository  # the agent desk (desk helper)
     desk: DeskRepository
+    security: SecurityRepository
+    conversations: ConversationRepository  # Rasa's events, when this database holds them
     channels: ChannelRepository  # sessions, webhook inbox, outbox, tokens (bot/channels)
 
     def __init__(self, database: str | Engine | None = None) -> None:
@@ -80,6 +86,9 @@ class UnitOfWork:
         self.identity = IdentityRepository(session)
         self.handoffs = HandoffRepository(session)
         self.desk = DeskRepository(session)
+        self.security = SecurityRepository(session)
+        self.conversations = ConversationRepository(session)
+        self._counters: Counters | None = None
         self.channels = ChannelRepository(session)
         return self
 
@@ -111,6 +120,14 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is not open (use it in a with block)")
         return self._session
+
+    @property
+    def counters(self) -> Counters:
+        """The shared rate counters: Redis when ``RATE_LIMIT_URL`` is set, else this
+        database (in this transaction); see :mod:`bot.db.counters`."""
+        if self._counters is None:
+            self._counters = counters_for(self.session, load_settings().rate_limit_url)
+        return self._counters
 
     def flush(self) -> None:
         """Send pending changes (new ids, updated rows) without ending the transaction."""

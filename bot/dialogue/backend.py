@@ -16,6 +16,8 @@ A database that cannot be reached leaves the unit of work as
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +32,7 @@ from bot.services import (
     meter,
     outage,
     outage_reports,
+    rate_limits,
     requests_info,
     restore,
     tariff_quote,
@@ -39,6 +42,8 @@ from bot.services.handoff_config import load_config, working_hours
 from bot.services.handoff_hours import callback_window
 from bot.services.handoff_summary import ConversationContext
 from bot.services.verification import Requester, Status
+
+log = logging.getLogger(__name__)
 
 
 class Backend:
@@ -54,7 +59,25 @@ class Backend:
     # ----------------------------------------------------------------- identity
 
     def check_code(self, raw: str) -> customers.CodeCheck:
+        """Format and existence (outage questions: the customer's station)."""
         return customers.check_code(self.uow, raw)
+
+    def check_format(self, raw: str) -> customers.CodeCheck:
+        """The format only: account questions never say whether a code exists before
+        the digits are checked (bot/services/verification.py, "Unknown codes")."""
+        return customers.check_format(raw)
+
+    def note_message(self) -> rate_limits.Limited | None:
+        """Count this message (the turn's first use of the database); Limited when the
+        requester writes too fast. A database that cannot count is no reason to leave a
+        greeting unanswered: the limit is then open for this turn (nothing else was done
+        in the unit of work yet, so rolling it back loses nothing)."""
+        try:
+            return rate_limits.note_message(self.uow, self.requester)
+        except Exception as error:  # the database's own errors, whatever the driver
+            log.warning("message rate not counted (%s)", type(error).__name__)
+            self.uow.rollback()
+            return None
 
     def identity(self, code: str) -> Status:
         """Where this requester stands with the code (checked once per turn)."""
@@ -116,7 +139,7 @@ class Backend:
         return tariff_quote.residential_applies(self.uow, code, self.requester)
 
     def open_request(self, kind: str, code: str | None) -> requests_info.RequestTicket:
-        return requests_info.open_request_ticket(self.uow, kind, code, self.channel)
+        return requests_info.open_request_ticket(self.uow, kind, code, self.channel, self.requester)
 
     # ------------------------------------------------------------------ outages
 
@@ -134,22 +157,24 @@ class Backend:
         return outage.schedule_for_area(self.uow, area, dates)
 
     def restore_for_ticket(self, number: str) -> restore.RestoreStatus:
-        return restore.for_ticket(self.uow, number)
+        """Only the ticket's opener, or someone verified for its customer, sees it."""
+        return restore.for_ticket(self.uow, number, self.requester)
 
     def restore_for_code(self, code: str) -> restore.RestoreStatus | None:
-        return restore.for_customer(self.uow, code)
+        """Area facts for anyone; account facts (suspension, own tickets) once verified."""
+        return restore.for_customer(self.uow, code, self.requester)
 
     def restore_for_area(self, area: places.Area) -> restore.RestoreStatus:
         return restore.for_area(self.uow, area)
 
     def assess(self, target: outage_reports.Target, ticket: str | None) -> outage_reports.Assessment:
-        return outage_reports.assess(self.uow, target, ticket)
+        return outage_reports.assess(self.uow, target, ticket, requester=self.requester)
 
     def submit(self, report: outage_reports.Report) -> outage_reports.ReportResult:
-        return outage_reports.submit(self.uow, report)
+        return outage_reports.submit(self.uow, replace(report, requester=self.requester))
 
     def report_hazard(self, **kwargs: Any) -> hazard.HazardTicket:
-        return hazard.report_hazard(self.uow, channel=self.channel, **kwargs)
+        return hazard.report_hazard(self.uow, channel=self.channel, requester=self.requester, **kwargs)
 
     def add_hazard_location(self, number: str, place: str) -> bool:
         return hazard.add_location(self.uow, number, place)

@@ -47,16 +47,23 @@ from bot.services.verification import NotVerified
 from bot.wording import common
 from bot.wording import hazard as hazard_words
 from bot.wording import identity as identity_wording
+from bot.wording import security as security_words
 
 log = logging.getLogger(__name__)
 
 ENDINGS = frozenset({"goodbye", "thank"})
 # Never held back by a pending question: safety and people first.
 INTERRUPTING = frozenset({"report_hazard", "request_human", "ask_safety"})
+SAFETY = frozenset({"report_hazard", "ask_safety"})  # answered even over the message rate
 
 
 def converse(turn: Turn, state: State, backend: Backend) -> Outcome:
-    """Answer one message (every message gets at least one reply)."""
+    """Answer one message (every message gets at least one reply). A requester writing
+    faster than the message rate (bot.services.rate_limits) gets only the polite "wait"
+    answer, the state unchanged; a danger is answered whatever the rate."""
+    limited = backend.note_message()
+    if limited is not None and not SAFETY & set(turn.intents):
+        return Outcome((Message(security_words.rate_limited_text(limited)),), state)
     ctx = Context(turn, state, backend)
     try:
         _turn(ctx)

@@ -30,6 +30,7 @@ from bot.domain.billing import InvoiceStatus, invoice_status
 from bot.domain.formatting import format_kwh, format_money, format_period
 from bot.domain.periods import Month
 from bot.domain.tariff import load_schedule
+from bot.services.ticket_access import owner_hash
 from bot.services.verification import Requester, disclose, mask_name, require_verified
 
 RECHECK_ANSWER_WITHIN = timedelta(hours=24)
@@ -384,6 +385,7 @@ def open_recheck(
             summary=summary,
             customer_code=customer.code,
             channel=requester.channel,
+            requester_hash=owner_hash(requester),
             details=(
                 f"Khách hàng đề nghị kiểm tra lại chỉ số kỳ "
                 f"{format_period(invoice.period_start, invoice.period_end)} qua trợ lý ảo. "

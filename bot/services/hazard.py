@@ -16,6 +16,8 @@ from bot import clock
 from bot.db.models import TicketKind, TicketPriority, TicketStatus
 from bot.db.uow import UnitOfWork
 from bot.domain.text import strip_diacritics
+from bot.services.ticket_access import owner_hash
+from bot.services.verification import Requester
 
 SAME_CASE_MINUTES = 60  # a second message of the same conversation adds to the same ticket
 DETAILS_MAX_CHARS = 2000
@@ -47,8 +49,10 @@ def report_hazard(
     place: str | None = None,
     existing_ticket: str | None = None,
     now: datetime | None = None,
+    requester: Requester | None = None,
 ) -> HazardTicket:
-    """Open an urgent hazard ticket, or add to this conversation's recent open one."""
+    """Open an urgent hazard ticket, or add to this conversation's recent open one.
+    ``requester`` (who reports) may look the ticket up later without verification."""
     now = now or clock.now()
     description = " ".join((description or "").split())
     if existing_ticket:
@@ -75,6 +79,7 @@ def report_hazard(
         customer_code=customer_code,
         channel=channel[:20],
         details="\n".join(line for line in details if line)[:DETAILS_MAX_CHARS],
+        requester_hash=owner_hash(requester),
     )
     return HazardTicket(ticket.number, ticket.created_at, added_to_existing=False)
 

@@ -2,12 +2,15 @@
 
 The checks, in order (DOMAIN.md "Supply status", "Outages"):
 
-1. the customer's own supply suspended for unpaid bills -> say so, how to restore;
+1. the customer's own supply suspended for unpaid bills -> say so, how to restore
+   (an account fact: only when the requester is verified for the code; otherwise the
+   report goes on like any other and the staff see the suspension on the ticket);
 2. a planned outage under way on their station (or ward) -> its end time;
 3. an open incident on their station (a place: its wards) -> known, its expected
    restoration; the report is linked to it, no duplicate is opened;
-4. the same case already reported (an open ticket of this customer or conversation)
-   -> its number again, no second ticket;
+4. the same case already reported (an open ticket of this conversation, or of this
+   customer when the requester opened it or is verified for the code) -> its number
+   again, no second ticket;
 5. "only my house" -> check the breaker first; still dark -> a ticket for that house;
 6. otherwise a new outage ticket with a number to quote. Reports of several customers
    on one station within a short window (``OUTAGE_GROUP_WINDOW_MIN``, 30 min by default)
@@ -40,7 +43,7 @@ from bot.db.models import (
 )
 from bot.db.repositories.tickets import OPEN_STATES
 from bot.db.uow import UnitOfWork
-from bot.services import outage_results
+from bot.services import outage_results, ticket_access, verification
 from bot.services.outage import under_way_for_station, under_way_for_wards
 from bot.services.outage_results import (
     Assessment,
@@ -55,6 +58,7 @@ from bot.services.outage_results import (
     incident_info,
     ticket_info,
 )
+from bot.services.verification import Requester
 
 DUPLICATE_TICKET_HOURS = 12  # an open outage ticket this recent is "already reported"
 OPEN_TICKET_STATES = OPEN_STATES
@@ -81,14 +85,19 @@ class _Where:
     province: str | None
     wards: tuple[str, ...]
     place_label: str | None
+    verified: bool = False  # the requester is verified for the customer's code
+    requester: Requester | None = None
 
 
-def _where(uow: UnitOfWork, target: Target) -> _Where:
+def _where(uow: UnitOfWork, target: Target, requester: Requester | None, now: datetime) -> _Where:
     if target.customer_code:
         customer = uow.customers.get(target.customer_code)
         if customer is None:
             raise UnknownCustomer(target.customer_code)
-        return _Where(customer, customer.station, customer.province, (customer.ward,), None)
+        verified = requester is not None and verification.status(uow, customer.code, requester, now).verified
+        return _Where(
+            customer, customer.station, customer.province, (customer.ward,), None, verified, requester
+        )
     if target.area is None:
         raise ValueError("a report needs a customer code or a place")
     area = target.area
@@ -96,16 +105,22 @@ def _where(uow: UnitOfWork, target: Target) -> _Where:
 
 
 def assess(
-    uow: UnitOfWork, target: Target, previous_ticket: str | None = None, now: datetime | None = None
+    uow: UnitOfWork,
+    target: Target,
+    previous_ticket: str | None = None,
+    now: datetime | None = None,
+    requester: Requester | None = None,
 ) -> Assessment:
-    """Checks 1-4 of the module docstring, without writing anything."""
+    """Checks 1-4 of the module docstring, without writing anything. The suspension
+    (check 1) only for a ``requester`` verified for the code."""
     now = now or clock.now()
-    return _assess(uow, _where(uow, target), previous_ticket, now)
+    return _assess(uow, _where(uow, target, requester, now), previous_ticket, now)
 
 
 def _assess(uow: UnitOfWork, where: _Where, previous_ticket: str | None, now: datetime) -> Assessment:
     customer = where.customer
-    if customer is not None and customer.supply_status == SupplyStatus.SUSPENDED.value:
+    suspended = customer is not None and customer.supply_status == SupplyStatus.SUSPENDED.value
+    if suspended and where.verified:
         return Assessment(Verdict.SUSPENDED, suspended_at=customer.suspended_at)
     planned = _planned_under_way(uow, where, now)
     if planned is not None:
@@ -153,9 +168,14 @@ def _open_ticket(uow: UnitOfWork, where: _Where, previous_ticket: str | None, no
             return ticket
     if where.customer is None:
         return None
-    return uow.tickets.latest_of_customer(
+    ticket = uow.tickets.latest_of_customer(
         where.customer.code, TicketKind.OUTAGE, since=since, states=OPEN_TICKET_STATES
     )
+    # The customer's ticket is theirs: told only to its opener or a verified requester
+    # (anyone else opens their own report; staff see both on the same customer).
+    if ticket is not None and (where.verified or ticket_access.opened_by(ticket, where.requester)):
+        return ticket
+    return None
 
 
 # ------------------------------------------------------------------------ recording
@@ -168,7 +188,7 @@ REPORTS_INCIDENT_CAUSE = "Nhiều khách hàng cùng báo mất điện, đang k
 def submit(uow: UnitOfWork, report: Report, now: datetime | None = None) -> ReportResult:
     """Run the checks again and record the report as the module docstring says."""
     now = now or clock.now()
-    where = _where(uow, report.target)
+    where = _where(uow, report.target, report.requester, now)
     assessment = _assess(uow, where, report.previous_ticket, now)
     if assessment.verdict == Verdict.SUSPENDED:
         return ReportResult(Outcome.SUSPENDED, assessment)
@@ -328,4 +348,5 @@ def _new_ticket(
         customer_code=where.customer.code if where.customer is not None else None,
         channel=report.channel[:20],
         details="\n".join(line for line in details if line)[:DETAILS_MAX_CHARS],
+        requester_hash=ticket_access.owner_hash(report.requester),
     )

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.db.models import Incident, Ticket
 from bot.domain import places
+from bot.services.verification import Requester
 
 REPORTS_INCIDENT_PREFIX = "BC"  # incidents opened from customers' reports: BC + ticket digits
 
@@ -93,6 +94,10 @@ class Report:
     breaker: Breaker | None = None
     since: str | None = None  # as the customer said it, for the operators
     previous_ticket: str | None = None  # a ticket this conversation already opened
+    # Who reports: the ticket remembers them (they may look it up), and the
+    # customer's own account facts (a suspended supply) are checked only when they
+    # are verified for the code (bot.services.verification.Requester).
+    requester: Requester | None = None
 
 
 @dataclass(frozen=True)

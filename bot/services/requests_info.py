@@ -19,6 +19,8 @@ import yaml
 
 from bot.db.models import TicketKind, TicketPriority
 from bot.db.uow import UnitOfWork
+from bot.services.ticket_access import owner_hash
+from bot.services.verification import Requester
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 SERVICE_REQUESTS_FILE = RESOURCES / "service_requests.yml"
@@ -71,9 +73,14 @@ def get(kind: str | None) -> ServiceRequest | None:
 
 
 def open_request_ticket(
-    uow: UnitOfWork, kind: str, customer_code: str | None, channel: str | None
+    uow: UnitOfWork,
+    kind: str,
+    customer_code: str | None,
+    channel: str | None,
+    requester: Requester | None = None,
 ) -> RequestTicket:
-    """A ticket so an agent calls the customer back about this request."""
+    """A ticket so an agent calls the customer back about this request (``requester``
+    may look it up later without verification)."""
     request = get(kind)
     if request is None:
         raise KeyError(kind)
@@ -84,5 +91,6 @@ def open_request_ticket(
         customer_code=customer_code,
         channel=channel,
         details=f"Yêu cầu qua trợ lý ảo: {request.title}.",
+        requester_hash=owner_hash(requester),
     )
     return RequestTicket(ticket.number, ticket.created_at, ticket.customer_code)

@@ -1,16 +1,20 @@
 """When power comes back (ask_restore_time).
 
-For a ticket number: that ticket (and the incident it belongs to). For a customer:
-their supply suspended for debt; a planned outage under way on their station (its
-end); an open incident on their station (its expected restoration); their open outage
-ticket; an incident on their station restored in the last hours. For a place: a
-planned outage under way or open incidents in its wards.
+For a ticket number: that ticket (and the incident it belongs to), when the requester
+may see it (:mod:`bot.services.ticket_access`: they opened it, or are verified for
+its customer); otherwise the same answer as for a number that does not exist. For a
+customer code: a planned outage under way on their station (its end); an open
+incident on their station (its expected restoration); an incident on their station
+restored in the last hours — facts of the area, told to anyone. Account facts only
+to a requester verified for the code: their supply suspended for debt, their own open
+outage ticket (or one this requester opened). For a place: a planned outage under
+way or open incidents in its wards.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot import clock
@@ -18,8 +22,10 @@ from bot.db.models import Incident, IncidentStatus, Station, SupplyStatus, Ticke
 from bot.db.repositories.tickets import OPEN_STATES as OPEN_TICKET_STATES
 from bot.db.uow import UnitOfWork
 from bot.domain import places
+from bot.services import ticket_access, verification
 from bot.services.outage import under_way_for_station, under_way_for_wards
 from bot.services.outage_results import IncidentInfo, PlannedInfo, TicketInfo, incident_info, ticket_info
+from bot.services.verification import Requester
 
 RECENT_TICKET_HOURS = 24
 RECENTLY_RESTORED_HOURS = 6
@@ -47,11 +53,18 @@ class RestoreStatus:
     # What was asked about, for "nothing known in ...": a customer's code or a place.
     customer_code: str | None = None
     area_label: str | None = None
+    # Asked by customer code: whether account facts (suspension, own tickets) were
+    # checked, i.e. the requester is verified for the code. When not, a "nothing
+    # known" answer says how to have them checked.
+    account_checked: bool = False
 
 
-def for_ticket(uow: UnitOfWork, number: str, now: datetime | None = None) -> RestoreStatus:
+def for_ticket(
+    uow: UnitOfWork, number: str, requester: Requester | None = None, now: datetime | None = None
+) -> RestoreStatus:
+    """The ticket's status, when the requester may see it; else UNKNOWN_TICKET."""
     now = now or clock.now()
-    ticket = uow.tickets.get(number)
+    ticket = ticket_access.find(uow, number, requester)
     if ticket is None:
         return RestoreStatus(Status.UNKNOWN_TICKET)
     info = ticket_info(ticket)
@@ -70,17 +83,22 @@ def for_ticket(uow: UnitOfWork, number: str, now: datetime | None = None) -> Res
     return RestoreStatus(Status.TICKET_CLOSED, ticket=info)
 
 
-def for_customer(uow: UnitOfWork, code: str, now: datetime | None = None) -> RestoreStatus | None:
-    """None when the code is not a customer's."""
+def for_customer(
+    uow: UnitOfWork, code: str, requester: Requester | None = None, now: datetime | None = None
+) -> RestoreStatus | None:
+    """None when the code is not a customer's. Account facts only when ``requester``
+    is verified for the code (module docstring)."""
     now = now or clock.now()
     customer = uow.customers.get(code)
     if customer is None:
         return None
-    if customer.supply_status == SupplyStatus.SUSPENDED.value:
-        return RestoreStatus(Status.SUSPENDED, suspended_at=customer.suspended_at)
+    verified = requester is not None and verification.status(uow, customer.code, requester, now).verified
+    if verified and customer.supply_status == SupplyStatus.SUSPENDED.value:
+        return RestoreStatus(Status.SUSPENDED, suspended_at=customer.suspended_at, account_checked=True)
     station = customer.station
     if station is None:
-        return for_area(uow, places.area_of_ward(customer.province, customer.ward), now)
+        area = for_area(uow, places.area_of_ward(customer.province, customer.ward), now)
+        return replace(area, account_checked=verified)
     planned = under_way_for_station(uow, station.code, now)
     if planned is not None:
         return RestoreStatus(
@@ -90,14 +108,14 @@ def for_customer(uow: UnitOfWork, code: str, now: datetime | None = None) -> Res
     if incidents:
         return RestoreStatus(Status.INCIDENT, incident=incident_info(incidents[0]))
     ticket = _recent_outage_ticket(uow, customer.code, now)
-    if ticket is not None:
-        return for_ticket(uow, ticket.number, now)
+    if ticket is not None and (verified or ticket_access.opened_by(ticket, requester)):
+        return for_ticket(uow, ticket.number, requester, now)
     restored = _recently_restored(uow, station, now)
     if restored is not None:
         return RestoreStatus(
             Status.RESTORED, incident=incident_info(restored), restored_at=restored.restored_at
         )
-    return RestoreStatus(Status.NOTHING, customer_code=customer.code)
+    return RestoreStatus(Status.NOTHING, customer_code=customer.code, account_checked=verified)
 
 
 def for_area(uow: UnitOfWork, area: places.Area, now: datetime | None = None) -> RestoreStatus:

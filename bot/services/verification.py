@@ -1,15 +1,41 @@
-"""Who may see a customer's account data: verification, lockout, channel links.
+"""Who may see a customer's account data: verification, locks, channel links.
 
-Rules (issue 5, DESIGN.md "Security rules"):
+(About 430 lines on purpose: who is asking (requesters, from the channels' identity)
+and what proves them stay in one module; the lock replay is in verification_locks.)
+
+Rules (issue 5 and issue 9, DESIGN.md "Security rules"):
 
 * Account data is shown only to a requester verified for that customer code, and the
   proof lives in the database, never only in a conversation slot. Every service that
   discloses account data calls :func:`require_verified` itself.
-* The proof is the last 4 digits of the phone number registered for the code.
-* Three wrong answers within 15 minutes lock the code for 15 minutes from the third
-  one, whatever the channel user: failures are counted per customer code, so a new
-  REST or socket.io sender id (chosen by the client) buys no new guesses. During a
-  lock no answer is checked or recorded. A correct answer starts the count afresh.
+* The proof is the last 4 digits of the phone number registered for the code (or the
+  whole number), or a one-time code sent to that phone
+  (:mod:`bot.services.one_time_codes`).
+* Locks, so that nobody can guess and nobody can lock a customer out cheaply:
+  - three wrong answers of one requester on one code within 15 minutes lock that
+    code *for that requester* for 15 minutes (:data:`MAX_FAILURES`,
+    :data:`LOCK_DURATION`); others can still verify;
+  - :data:`~bot.config.Settings.verify_code_ceiling_per_hour` (10) wrong answers on
+    one code from everyone within an hour lock the code for everyone for an hour
+    (:data:`CEILING_LOCK`); the customer can still get a one-time code on the
+    registered phone, or call the hotline; operators get an alert;
+  - the rate limits of :mod:`bot.services.rate_limits` (wrong answers per requester
+    over all codes, per client network, from everyone).
+  During a lock no answer is checked or recorded. A correct answer starts the
+  requester's count afresh (not the code's ceiling).
+* Check-and-record is atomic per customer code: :func:`verify` first takes the code's
+  guard row (``uow.security.lock_code``: ``SELECT ... FOR UPDATE`` on PostgreSQL, the
+  write lock on SQLite), then reads the attempts, checks, records, and the unit of
+  work's commit releases the guard. Concurrent answers (threads, processes, several
+  action servers) are therefore judged one after the other: no more failures are
+  recorded than the locks allow, and no success is accepted inside a lock window.
+* Unknown codes look exactly like known ones until the answer is judged: a well-formed
+  code that no customer has is asked for the digits, its wrong answers are counted and
+  lock it the same way, the same statements run (:func:`status` and :func:`verify`
+  cost the same for both), and only "the code and the digits do not match" is ever
+  said. A known code without a registered phone behaves the same (it can only be
+  verified through the hotline or an office). Codes are sequential, so an answer
+  that told them apart would let anyone list the customers.
 * Zalo and Messenger user ids are issued by the platform, and a web user with a token
   signed by our web app is known too: a verified requester of that kind is linked to
   the code (``channel_links``) until they say "hủy liên kết", so later conversations
@@ -21,7 +47,13 @@ Rules (issue 5, DESIGN.md "Security rules"):
   keeping short the window in which a leaked credential could reuse a verification.
 * Who is asking comes from ``metadata["identity"]``, which only our channels write
   (:func:`requester_for`); a message without it can never be verified.
-* Names are only ever shown masked (:func:`mask_name`); the phone number never.
+* Names are only ever shown masked (:func:`mask_name`); the phone number never. A
+  status carries the customer only once verified.
+
+For the dialogue engine: :func:`status` (where the requester stands, nothing
+recorded), :func:`verify` (judge an answer), :func:`explain_lock` (why it is locked
+and what help to offer: the hotline, or a one-time code), :func:`verified_codes`,
+:func:`unlink`; answers in :mod:`bot.wording.security`.
 """
 
 from __future__ import annotations
@@ -31,8 +63,8 @@ import hashlib
 import hmac
 import re
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,12 +72,23 @@ from bot import clock
 from bot.config import load_settings
 from bot.db.models import Customer
 from bot.db.uow import UnitOfWork
-from bot.domain.codes import normalize_code
+from bot.domain.codes import format_problem, normalize_code
+from bot.services import rate_limits, security_alerts
+from bot.services.security_alerts import AlertKind
+from bot.services.verification_locks import (  # noqa: F401 (LockWindow, lock_window: re-exported)
+    CEILING_LOCK,
+    LOCK_DURATION,
+    MAX_FAILURES,
+    LockReason,
+    LockWindow,
+    code_locks,
+    lock_window,
+)
 
-MAX_FAILURES = 3
-LOCK_DURATION = timedelta(minutes=15)
 SESSION_TTL = timedelta(minutes=30)
 ANSWER_DIGITS = 4
+_NEVER_MATCHES = "no phone"  # compared when there is nothing to compare with (same work)
+
 
 LINKING_CHANNELS = frozenset({"zalo", "facebook"})
 WEB_CHANNEL = "webchat"  # requesters identified by a signed web token
@@ -61,19 +104,15 @@ _MAX_USER_ID = 128  # channel_links.channel_user_id
 @dataclass(frozen=True)
 class Requester:
     """The channel user asking: ``persistent`` ids may be linked to a code; a requester
-    that is not ``verifiable`` (no server-derived identity) can never be verified."""
+    that is not ``verifiable`` (no server-derived identity) can never be verified.
+    ``network`` is the client network's key (:func:`rate_limits.network_key`), when
+    the channel knows it: rate limits only, not part of the identity."""
 
     channel: str
     user_id: str
     persistent: bool = False
     verifiable: bool = True
-
-
-def _bounded_user_id(user_id: str) -> str:
-    user_id = str(user_id or "")
-    if len(user_id) <= _MAX_USER_ID:
-        return user_id
-    return "sha256:" + hashlib.sha256(user_id.encode("utf-8", "replace")).hexdigest()
+    network: str | None = field(default=None, compare=False)
 
 
 # Message metadata key under which our input channels (bot/channels) put the identity they
@@ -113,20 +152,22 @@ def requester_for(
     linked; a web user with a token signed by our web app too. REST, callback and
     widget sessions are identified by their server-issued credential (the identity
     key), verified per conversation only. A message without an identity (not from one
-    of our channels) is anonymous and can never be verified.
+    of our channels) is anonymous and can never be verified. The client network
+    (:data:`rate_limits.NETWORK_METADATA_KEY`, a server fact) rides along for rate limits.
     """
     name = (channel or "unknown").strip().lower()[:20] or "unknown"
+    network = rate_limits.network_of(metadata)
     kind, key = _identity_of(metadata) or ("anonymous", "")
     if kind == "platform" and name in LINKING_CHANNELS:
-        return Requester(name, key, persistent=True)
+        return Requester(name, key, persistent=True, network=network)
     if kind == "session" and name not in LINKING_CHANNELS:
         token = metadata.get(WEB_TOKEN_METADATA_KEY)
         subject = verify_web_token(token, secret) if isinstance(token, str) else None
         if subject is not None:
-            return Requester(WEB_CHANNEL, subject, persistent=True)
-        return Requester(name, key, persistent=False)
+            return Requester(WEB_CHANNEL, subject, persistent=True, network=network)
+        return Requester(name, key, persistent=False, network=network)
     anonymous = "anonymous:" + hashlib.sha256(str(sender_id or "").encode("utf-8", "replace")).hexdigest()
-    return Requester(name, anonymous[:_MAX_USER_ID], persistent=False, verifiable=False)
+    return Requester(name, anonymous[:_MAX_USER_ID], persistent=False, verifiable=False, network=network)
 
 
 def _secret(secret: str | None) -> bytes | None:
@@ -167,10 +208,9 @@ def verify_web_token(token: str, secret: str | None = None, now: float | None = 
 
 class State(enum.Enum):
     VERIFIED = "verified"
-    NEEDS_ANSWER = "needs_answer"
-    LOCKED = "locked"
-    NO_PHONE = "no_phone"  # nothing to verify against: the customer must call or visit
-    NOT_FOUND = "not_found"
+    NEEDS_ANSWER = "needs_answer"  # known or not: ask for the digits
+    LOCKED = "locked"  # see Status.lock for why, Status.locked_until for how long
+    NOT_FOUND = "not_found"  # not a well-formed customer code (the format is public)
 
 
 @dataclass(frozen=True)
@@ -179,8 +219,9 @@ class Status:
     code: str
     locked_until: datetime | None = None
     remaining_tries: int = MAX_FAILURES
-    customer: Customer | None = None
+    customer: Customer | None = None  # only when verified
     just_linked: bool = False  # a persistent requester was linked by this answer
+    lock: LockReason | None = None  # why it is locked (state LOCKED)
 
     @property
     def verified(self) -> bool:
@@ -201,35 +242,15 @@ class NotVerified(Exception):
 
 
 @dataclass(frozen=True)
-class LockWindow:
-    locked_until: datetime | None
-    failures: int  # failures still counting towards the next lock
+class LockExplanation:
+    """Why a requester cannot verify now, and what help to offer."""
 
-
-def lock_window(attempts: Iterable[tuple[datetime, bool]], now: datetime) -> LockWindow:
-    """Replay a code's attempts (oldest first) and say whether it is locked at ``now``.
-
-    Three failures within :data:`LOCK_DURATION` lock the code for :data:`LOCK_DURATION`
-    from the third; a success or the end of a lock starts the count afresh.
-    """
-    failures: list[datetime] = []
-    lock_end: datetime | None = None
-    for at, success in attempts:
-        if lock_end is not None and at < lock_end:
-            continue  # not checked during a lock (a concurrent request may slip in)
-        if success:
-            failures = []
-            continue
-        failures = [t for t in failures if at - t < LOCK_DURATION] + [at]
-        if len(failures) >= MAX_FAILURES:
-            lock_end, failures = at + LOCK_DURATION, []
-    if lock_end is not None and now < lock_end:
-        return LockWindow(lock_end, 0)
-    return LockWindow(None, len([t for t in failures if now - t < LOCK_DURATION]))
-
-
-def _code_window(uow: UnitOfWork, code: str, now: datetime) -> LockWindow:
-    return lock_window(uow.identity.attempts_since(code, now - 2 * LOCK_DURATION), now)
+    reason: LockReason
+    until: datetime
+    # A one-time code may be sent to the registered phone now
+    # (:func:`bot.services.one_time_codes.issue`): the way out of a lock caused by
+    # others' wrong answers. Never offered for the abuse limits (sender, network, global).
+    one_time_code: bool
 
 
 def _is_linked(uow: UnitOfWork, code: str, requester: Requester) -> bool:
@@ -244,33 +265,53 @@ def _session_verified_codes(uow: UnitOfWork, requester: Requester, now: datetime
 
 def verified_codes(uow: UnitOfWork, requester: Requester, now: datetime | None = None) -> list[str]:
     """Codes this requester may see now: linked ones, then this conversation's, in order."""
+    if not requester.verifiable:
+        return []
     now = now or clock.now()
     linked = uow.identity.linked_codes(requester.channel, requester.user_id) if requester.persistent else []
     return list(dict.fromkeys([*linked, *_session_verified_codes(uow, requester, now)]))
 
 
 def status(uow: UnitOfWork, code: str, requester: Requester, now: datetime | None = None) -> Status:
-    """Where this requester stands with this code (no attempt is recorded)."""
-    now = now or clock.now()
-    code = normalize_code(code or "")
-    customer = uow.customers.get(code) if code else None
-    if customer is None:
-        return Status(State.NOT_FOUND, code)
-    if requester.verifiable and (
-        _is_linked(uow, code, requester) or code in _session_verified_codes(uow, requester, now)
-    ):
-        return Status(State.VERIFIED, code, customer=customer)
-    window = _code_window(uow, code, now)
-    if window.locked_until is not None:
-        return Status(
-            State.LOCKED, code, locked_until=window.locked_until, remaining_tries=0, customer=customer
-        )
-    if len(_phone_digits(customer.phone)) < ANSWER_DIGITS:
-        return Status(State.NO_PHONE, code, customer=customer)
-    return Status(State.NEEDS_ANSWER, code, remaining_tries=MAX_FAILURES - window.failures, customer=customer)
+    """Where this requester stands with this code (no attempt is recorded).
+
+    A well-formed code nobody has gets the same answers as a known one (NEEDS_ANSWER,
+    then LOCKED after wrong answers), after the same statements."""
+    return _evaluate(uow, normalize_code(code or ""), requester, now or clock.now())[0]
 
 
-def _phone_digits(phone: str | None) -> str:
+def _evaluate(
+    uow: UnitOfWork, code: str, requester: Requester, now: datetime
+) -> tuple[Status, Customer | None]:
+    """The status and the customer behind the code (None when nobody has it)."""
+    if format_problem(code) is not None:
+        return Status(State.NOT_FOUND, code), None
+    customer = uow.customers.get(code)
+    # Both questions are asked for every code, so a code nobody has costs the same.
+    linked = _is_linked(uow, code, requester)
+    proven = code in _session_verified_codes(uow, requester, now)
+    if customer is not None and requester.verifiable and (linked or proven):
+        return Status(State.VERIFIED, code, customer=customer), customer
+    locks = code_locks(
+        uow.identity.attempts_since(code, now - 2 * CEILING_LOCK),
+        requester.channel,
+        requester.user_id,
+        now,
+        ceiling=load_settings().verify_code_ceiling_per_hour,
+    )
+    if locks.reason is not None:
+        return _locked(code, locks.reason, locks.locked_until), customer
+    limited = rate_limits.failure_block(uow, requester, now)
+    if limited is not None:
+        return _locked(code, LockReason(limited.scope.value), limited.retry_at), customer
+    return Status(State.NEEDS_ANSWER, code, remaining_tries=MAX_FAILURES - locks.failures), customer
+
+
+def _locked(code: str, reason: LockReason, until: datetime | None) -> Status:
+    return Status(State.LOCKED, code, locked_until=until, remaining_tries=0, lock=reason)
+
+
+def phone_digits(phone: str | None) -> str:
     digits = "".join(ch for ch in phone or "" if ch.isdigit())
     if len(digits) == 11 and digits.startswith("84"):
         digits = "0" + digits[2:]
@@ -291,37 +332,68 @@ def answer_digits(text: str | None) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _answer_matches(answer: str, phone: str) -> bool:
-    if len(answer) == ANSWER_DIGITS:
-        return hmac.compare_digest(answer, phone[-ANSWER_DIGITS:])
-    return hmac.compare_digest(answer, phone)
+def _answer_matches(answer: str, customer: Customer | None) -> bool:
+    """Whether the answer proves the code; the same comparison runs whether the code
+    has a customer with a phone or not."""
+    phone = phone_digits(customer.phone if customer is not None else None)
+    usable = len(phone) >= ANSWER_DIGITS
+    expected = (
+        (phone[-ANSWER_DIGITS:] if len(answer) == ANSWER_DIGITS else phone) if usable else _NEVER_MATCHES
+    )
+    return hmac.compare_digest(answer.encode(), expected.encode()) and usable
 
 
 def verify(
     uow: UnitOfWork, code: str, requester: Requester, answer: str | None, now: datetime | None = None
 ) -> Status:
-    """Check an answer (the last 4 phone digits), record the attempt, link if allowed.
+    """Judge an answer (the last 4 phone digits, or the whole number), record the
+    attempt, link if allowed.
 
-    Nothing is recorded when the code is unknown, already verified for this requester,
-    locked, or has no phone to check against; an answer that is not 4 digits is not an
-    attempt either (the customer is asked again without losing a try).
+    Nothing is recorded when the code is malformed, already verified for this
+    requester, or locked for them; an answer that is not 4 digits (or a phone number)
+    is not an attempt either (the customer is asked again without losing a try).
+    Otherwise the code's guard is taken first, so concurrent answers on one code are
+    judged one after the other (module docstring).
     """
     now = now or clock.now()
-    current = status(uow, code, requester, now)
-    if current.state is not State.NEEDS_ANSWER or not requester.verifiable:
-        return current
+    code = normalize_code(code or "")
     digits = answer_digits(answer)
-    if digits is None:
+    if digits is None or not requester.verifiable or format_problem(code) is not None:
+        return status(uow, code, requester, now)
+    uow.security.lock_code(code)
+    current, customer = _evaluate(uow, code, requester, now)
+    if current.state is not State.NEEDS_ANSWER:
         return current
-    success = _answer_matches(digits, _phone_digits(current.customer.phone))
-    uow.identity.record_attempt(current.code, requester.channel, requester.user_id, success)
+    success = _answer_matches(digits, customer)
+    uow.identity.record_attempt(code, requester.channel, requester.user_id, success)
     if success:
-        if requester.persistent:
-            uow.identity.link(requester.channel, requester.user_id, current.code)
-        return Status(
-            State.VERIFIED, current.code, customer=current.customer, just_linked=requester.persistent
-        )
-    return status(uow, current.code, requester, now)
+        return accept(uow, code, requester, customer)
+    rate_limits.record_failure(uow, requester, now)
+    after = status(uow, code, requester, now)
+    if after.lock is LockReason.CODE:
+        security_alerts.raise_alert(uow, AlertKind.CODE_LOCKED, code, now=now)
+    return after
+
+
+def accept(uow: UnitOfWork, code: str, requester: Requester, customer: Customer) -> Status:
+    """The requester proved the code (the caller recorded the successful attempt):
+    link a persistent requester; the verified status."""
+    if requester.persistent:
+        uow.identity.link(requester.channel, requester.user_id, code)
+    return Status(State.VERIFIED, code, customer=customer, just_linked=requester.persistent)
+
+
+def explain_lock(uow: UnitOfWork, current: Status, requester: Requester) -> LockExplanation | None:
+    """Why ``current`` (a status of this requester) is locked and what help to offer;
+    None when it is not locked. Says the same for codes with and without a customer."""
+    if current.state is not State.LOCKED or current.lock is None:
+        return None
+    from bot.services import one_time_codes  # it builds on this module
+
+    offer = current.lock in (LockReason.REQUESTER, LockReason.CODE) and one_time_codes.can_issue(
+        uow, current.code, requester
+    )
+    return LockExplanation(current.lock, current.locked_until or clock.now(), offer)
 
 
 def require_verified(uow: UnitOfWork, code: str, requester: Requester) -> Customer:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.codes import CodeProblem
 from bot.services import verification
 from bot.services.verification import State, Status
+from bot.wording import security
 from bot.wording.common import hotline
 from bot.wording.customers import code_problem_text
 
@@ -39,10 +40,8 @@ def digits_format() -> str:
 
 
 def wrong_answer(remaining: int) -> str:
-    return (
-        f"Dạ, 4 số cuối chưa đúng với số điện thoại đã đăng ký. Anh/chị còn {remaining} lần thử; "
-        "nhập sai quá số lần cho phép thì mã sẽ tạm khóa xác thực 15 phút."
-    )
+    """Never says whether the code or the digits were wrong (bot.wording.security)."""
+    return security.wrong_answer_text(Status(State.NEEDS_ANSWER, "", remaining_tries=remaining))
 
 
 def verified(status: Status, channel: str) -> str:
@@ -59,20 +58,11 @@ def verified(status: Status, channel: str) -> str:
 
 def not_verified(status: Status) -> str:
     """Why account data cannot be shown."""
-    if status.state is State.LOCKED and status.locked_until is not None:
-        until = status.locked_until
-        return (
-            f"Dạ, mã {status.code} đang tạm khóa xác thực đến {until:%H:%M} ngày {until:%d/%m/%Y} vì "
-            f"4 số cuối điện thoại đã bị nhập sai {verification.MAX_FAILURES} lần. Để bảo vệ thông tin "
-            f"khách hàng, anh/chị vui lòng thử lại sau thời gian này, hoặc gọi Tổng đài {hotline()}, "
-            "phục vụ 24/7, để tư vấn viên hỗ trợ nha."
-        )
-    if status.state is State.NO_PHONE:
-        return (
-            f"Dạ, mã {status.code} chưa có số điện thoại đăng ký nên em chưa xác thực được qua tin nhắn. "
-            f"Anh/chị gọi Tổng đài {hotline()} hoặc đến phòng giao dịch Điện lực, mang theo căn cước, "
-            "để được hỗ trợ và cập nhật số điện thoại nha."
-        )
+    if status.state is State.LOCKED and status.locked_until is not None and status.lock is not None:
+        # The one-time code offer needs the service's say (verification.explain_lock);
+        # without it the hotline is the help offered.
+        explanation = verification.LockExplanation(status.lock, status.locked_until, one_time_code=False)
+        return security.lock_text(explanation, status.code)
     if status.state is State.NOT_FOUND:
         return code_problem_text(CodeProblem.NOT_FOUND)
     return (

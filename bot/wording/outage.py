@@ -78,7 +78,7 @@ ASK_LOCATION = {
     ),
     "restore": (
         "Dạ, anh/chị cho em xin mã khách hàng (13 ký tự, ví dụ PB05010000001), số phiếu báo mất điện "
-        "(ví dụ SC2611270001) hoặc tên phường/xã và tỉnh/thành phố để em kiểm tra giờ có điện lại nha."
+        "(ví dụ SC-K7Q4-M2XP) hoặc tên phường/xã và tỉnh/thành phố để em kiểm tra giờ có điện lại nha."
     ),
 }
 

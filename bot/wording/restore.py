@@ -75,11 +75,23 @@ def restore_reply(
         )
     if status.status == Status.UNKNOWN_TICKET:
         return (
-            f"Dạ, em không tìm thấy phiếu số {ticket_number or ''}. Anh/chị kiểm tra lại số phiếu "
-            "(SC và 10 chữ số, "
-            "ví dụ SC2611270001) hoặc cho em xin mã khách hàng nha."
-        ).replace("phiếu số .", "phiếu này.")
-    return (
+            f"Dạ, em không tìm thấy phiếu số {ticket_number or ''} trong các phiếu anh/chị đã báo. "
+            "Anh/chị kiểm tra lại số phiếu (ví dụ SC-K7Q4-M2XP) hoặc cho em xin mã khách hàng nha; "
+            "phiếu do người khác báo thì em cần xác thực chủ hợp đồng trước ạ."
+        ).replace("phiếu số  trong", "phiếu này trong")
+    nothing = (
         f"Dạ, hiện em chưa thấy sự cố hay lịch cúp điện nào ở {where} ạ. Nếu nhà mình đang mất điện, "
         'anh/chị bấm "Báo mất điện" để em ghi nhận và tạo phiếu nha.'
+    )
+    if customer_code and not status.account_checked:
+        return f"{nothing} {account_not_checked_text()}"
+    return nothing
+
+
+def account_not_checked_text() -> str:
+    """Said to anyone not verified for the code they asked about: the same sentence
+    whether or not that customer's supply is suspended."""
+    return (
+        "Em mới kiểm tra tình trạng điện của khu vực; tình trạng cấp điện riêng của mã khách hàng "
+        "(ví dụ tạm ngừng cấp điện do chưa thanh toán) em chỉ báo sau khi xác thực chủ hợp đồng ạ."
     )

@@ -241,7 +241,10 @@ async def test_a_long_outage_keeps_the_message_and_delivers_it_later_in_order(za
         "Dạ, em nhận được: một",
         "Dạ, em nhận được: hai",
     ]
-    assert data(zalo.database_url, outbox.counts, "zalo") == {"sent": 2}
+    # the fake API answered before the outbox row is marked sent: wait for that commit
+    await eventually(
+        lambda: data(zalo.database_url, outbox.counts, "zalo") == {"sent": 2}, what="marked sent"
+    )
 
 
 async def test_a_permanent_refusal_is_recorded_and_not_retried(zalo) -> None:

@@ -46,11 +46,13 @@ def test_wrong_digits_say_how_many_tries_are_left_and_the_third_locks(chat: Chat
     assert "còn 2 lần thử" in chat.say("0000", digits="0000")
     assert "còn 1 lần thử" in chat.say("0001", digits="0001")
     locked = chat.say("0002", digits="0002")
-    assert "tạm khóa xác thực" in locked and "19001006" in locked and not MONEY.search(locked)
+    assert "tạm ngưng xác thực" in locked and "19001006" in locked and not MONEY.search(locked)
     assert chat.state.awaiting is None
-    fresh = Chat(chat.url)  # a new REST sender id buys no new guesses
-    again = fresh.say("tiền điện mã PB05010000001", "ask_bill", customer_code=BICH)
-    assert "tạm khóa xác thực" in again and "nhập 4 số cuối" not in again
+    again = chat.say("tiền điện mã PB05010000001", "ask_bill", customer_code=BICH)
+    assert "tạm ngưng xác thực" in again and "nhập 4 số cuối" not in again
+    # The guesser is locked, not the customer: another requester is still asked.
+    owner = Chat(chat.url).say("tiền điện mã PB05010000001", "ask_bill", customer_code=BICH)
+    assert "nhập 4 số cuối" in owner and "tạm ngưng" not in owner
 
 
 def test_not_four_digits_is_asked_again_without_losing_a_try(chat: Chat) -> None:
@@ -62,10 +64,19 @@ def test_not_four_digits_is_asked_again_without_losing_a_try(chat: Chat) -> None
 def test_a_code_is_asked_when_none_is_known_and_bad_codes_get_their_reason(chat: Chat) -> None:
     assert "mã khách hàng" in chat.say("tra tiền điện giúp em", "ask_bill")
     assert "13 ký tự" in chat.say("PB0501000001", malformed=["PB0501000001"])
-    assert "không tìm thấy" in chat.say("PB99990000001", customer_code="PB99990000001")
-    third = chat.say("0908111321", phone="0908111321")
-    assert "số điện thoại" in third and "19001006" in third
+    assert "số điện thoại" in chat.say("0908111321", phone="0908111321")
+    third = chat.say("XY99990000001", malformed=["XY99990000001"])
+    assert "PB" in third and "19001006" in third
     assert chat.state.awaiting is None
+
+
+def test_a_code_nobody_has_is_asked_for_the_digits_like_any_other(chat: Chat) -> None:
+    """Codes are sequential: "không tìm thấy mã" would list the customers (issue 9)."""
+    chat.say("tra tiền điện giúp em", "ask_bill")
+    unknown = chat.say("PB99990000001", customer_code="PB99990000001")
+    assert "4 số cuối" in unknown and "không tìm thấy" not in unknown
+    wrong = chat.say("1321", digits="1321")
+    assert "chưa khớp" in wrong and "không tìm thấy" not in wrong
 
 
 def test_a_good_code_after_a_bad_one_goes_on_to_the_digits(chat: Chat) -> None:

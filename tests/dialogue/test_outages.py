@@ -104,7 +104,8 @@ def test_a_suspended_supply_is_told_plainly_only_after_verification(outage_chat:
     unverified = outage_chat.say(
         "sao nhà tôi bị cắt điện, mã PB05010000104", "ask_debt", customer_code=SUSPENDED
     )
-    assert "tạm ngừng cung cấp theo quy định" in unverified and "20/11/2026" not in unverified
+    # Before verification: the area's facts only (its planned outage), never the suspension.
+    assert "tạm ngừng cung cấp" not in unverified and "20/11/2026" not in unverified
     outage_chat.say("xem nợ", "ask_debt")
     outage_chat.say(SUSPENDED_DIGITS, digits=SUSPENDED_DIGITS)
     plain = outage_chat.say("sao nhà tôi bị cắt điện", "report_outage")

@@ -7,11 +7,12 @@ verification stored in the database.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.db.models import Customer
 from bot.db.session import session_scope
@@ -70,17 +71,38 @@ def test_debt_and_reading_for_a_verified_customer(stack: Stack) -> None:
     assert "450 kWh" in reading and "ghi ngày 10/10/2026" in reading, reading
 
 
-def test_a_locked_code_stays_locked_for_a_new_sender_id(stack: Stack, other_code: str) -> None:
+def test_three_wrong_answers_lock_the_guesser_not_the_customer(stack: Stack, other_code: str) -> None:
     attacker = sender("lock")
     stack.say(attacker, f"xem hóa đơn mã {other_code}")
     for wrong in ("0000", "0001"):
-        assert "chưa đúng" in said(stack.say(attacker, wrong))
+        assert "chưa khớp" in said(stack.say(attacker, wrong))
     locked = said(stack.say(attacker, "0002"))
-    assert "tạm khóa xác thực" in locked and "19001006" in locked, locked
-    fresh = sender("lock-again")  # a new REST sender id chosen by the client
-    again = said(stack.say(fresh, f"tiền điện mã {other_code}"))
-    assert "tạm khóa xác thực" in again and "nhập 4 số cuối" not in again, again
+    assert "tạm ngưng xác thực" in locked and "19001006" in locked, locked
+    again = said(stack.say(attacker, f"tiền điện mã {other_code}"))
+    assert "tạm ngưng xác thực" in again and "nhập 4 số cuối" not in again, again
     assert not MONEY.search(again)
+    # The customer, in their own conversation, is not locked out by someone else.
+    customer = said(stack.say(sender("owner"), f"tiền điện mã {other_code}"))
+    assert "4 số cuối" in customer and "tạm ngưng" not in customer, customer
+
+
+def test_verification_digits_never_reach_the_tracker_store(stack: Stack) -> None:
+    me = sender("redact")
+    stack.say(me, "tiền điện tháng 10/2026 mã PB05010000001 bao nhiêu vậy")
+    assert "798.660 đ" in said(stack.say(me, "1321"))
+    stack.say(me, "số điện thoại của tui là 0908 111 321 nha")
+    with session_scope(stack.env["TRACKER_STORE_URL"]) as session:
+        rows = session.execute(text("SELECT data FROM events WHERE sender_id = :s"), {"s": me})
+        events = [json.loads(row[0]) for row in rows]
+    # What the customer typed, as stored: text and parse data (the metadata holds opaque ids).
+    typed = [
+        json.dumps([e.get("text"), e.get("parse_data")], ensure_ascii=False)
+        for e in events
+        if e["event"] == "user"
+    ]
+    assert len(typed) == 3 and '"****"' in typed[1] and "**** *** ***" in typed[2], typed
+    assert "PB05010000001" in typed[0]  # the rest is kept
+    assert not [t for t in typed if "1321" in t or "111 321" in t or "0908" in t], typed
 
 
 def test_wrong_code_gets_the_reason_in_vietnamese(stack: Stack) -> None:
@@ -88,8 +110,18 @@ def test_wrong_code_gets_the_reason_in_vietnamese(stack: Stack) -> None:
     stack.say(me, "tra tiền điện giúp em")
     reply = said(stack.say(me, "PB0501000001"))
     assert "13 ký tự" in reply, reply
-    unknown = said(stack.say(me, "PB99990000001"))
-    assert "không tìm thấy" in unknown, unknown
+
+
+def test_a_code_nobody_has_is_answered_like_a_customers_code(stack: Stack) -> None:
+    """Codes are sequential: "em không tìm thấy mã" told anyone which codes exist."""
+    replies = {}
+    for code in ("PB05010000001", "PB05010009999"):
+        me = sender("uniform")
+        replies[code] = [said(stack.say(me, f"tiền điện mã {code}")), said(stack.say(me, "0000"))]
+    assert "không tìm thấy" not in " ".join(replies["PB05010009999"])
+    assert replies["PB05010009999"] == [
+        r.replace("PB05010000001", "PB05010009999") for r in replies["PB05010000001"]
+    ]
 
 
 def test_personal_calculation_needs_no_identification(stack: Stack) -> None:

@@ -94,7 +94,7 @@ def test_a_hazard_gets_the_safety_advice_first_and_an_urgent_ticket(stack: Stack
     assert "Tránh xa" in first and "114" in first and "115" in first, first
     assert "19001006" in first
     rest = joined(replies[1:])
-    number = re.search(r"phiếu KHẨN số (SC\d{10})", rest)
+    number = re.search(r"phiếu KHẨN số (SC-\w{4}-\w{4})", rest)
     assert number, rest
     with session_scope(stack.env["DATABASE_URL"]) as session:
         ticket = session.execute(select(Ticket).where(Ticket.number == number.group(1))).scalars().one()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.ticket_numbers import check_character
 from bot.nlu.core import read
 from bot.nlu.core.read import Breaker, Scope
 
@@ -47,6 +48,8 @@ def test_business_questions_are_recognised() -> None:
     ("text", "number"),
     [
         ("phiếu SC2611270001 sao rồi", "SC2611270001"),
+        ("phiếu sc-k7q4-m2xz sao rồi", None),  # a wrong check character
+        (f"so phieu SC K7Q4 M2X{check_character('K7Q4M2X')} a", f"SC-K7Q4-M2X{check_character('K7Q4M2X')}"),
         ("sc 2611270001", "SC2611270001"),
         ("so phieu sc2611270001 a", "SC2611270001"),
         ("SC26112700011", None),  # 11 digits: not a ticket number

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from bot import clock
 from bot.db.models import Ticket, TicketKind, TicketPriority
 from bot.services import hazard, unit_of_work
+from bot.services.ticket_access import owner_hash
+from bot.services.verification import Requester
 
 
 @pytest.mark.parametrize(
@@ -35,12 +37,14 @@ def test_an_urgent_ticket_tops_the_queue(outage_db: str) -> None:
             description="dây điện đứt  rơi xuống đường",
             channel="zalo",
             customer_code="pb14030000003",
+            requester=Requester("zalo", "reporter", persistent=True),
         )
-    assert ticket.number == "SC2611270001" and not ticket.added_to_existing
+    assert ticket.number.startswith("SC-") and not ticket.added_to_existing
     with unit_of_work(outage_db) as session:
         row = session.session.execute(select(Ticket)).scalars().one()
     assert row.kind == TicketKind.HAZARD.value and row.priority == int(TicketPriority.URGENT)
     assert row.customer_code == "PB14030000003"
+    assert row.requester_hash == owner_hash(Requester("zalo", "reporter"))  # may look it up later
     assert "dây điện đứt rơi xuống đường" in row.summary
 
 

@@ -11,18 +11,28 @@ from sqlalchemy import func, select
 
 from bot import clock
 from bot.db.models import Incident, OutageReport, Ticket, TicketPriority
-from bot.domain import places
-from bot.services import outage_reports, unit_of_work
+from bot.domain import places, ticket_numbers
+from bot.services import outage_reports, ticket_access, unit_of_work
 from bot.services.outage_reports import Breaker, Outcome, Report, Scope, Target, Verdict, assess, submit
+from bot.services.verification import Requester
 from bot.wording import outage_report as wording
+
+REPORTER = Requester("zalo", "reporter-1", persistent=True)
 
 
 def report(
-    url: str, code: str | None = None, area: str | None = None, **values
+    url: str, code: str | None = None, area: str | None = None, requester: Requester = REPORTER, **values
 ) -> outage_reports.ReportResult:
     target = Target(customer_code=code, area=places.resolve(area).found if area else None)
     with unit_of_work(url) as session:
-        return submit(session, Report(target=target, channel="zalo", **values))
+        return submit(session, Report(target=target, channel="zalo", requester=requester, **values))
+
+
+def verified_for(url: str, code: str, who: Requester) -> Requester:
+    """``who``, verified for the code in this conversation (a successful attempt)."""
+    with unit_of_work(url) as session:
+        session.identity.record_attempt(code, who.channel, who.user_id, success=True)
+    return who
 
 
 def count(url: str, model) -> int:
@@ -33,9 +43,10 @@ def count(url: str, model) -> int:
 # --------------------------------------------------------------- checks in order
 
 
-def test_own_suspension_comes_first(outage_db_any: str) -> None:
+def test_own_suspension_comes_first_for_a_verified_requester(outage_db_any: str) -> None:
     # PB05010000104 is suspended AND its station has a planned outage under way.
-    result = report(outage_db_any, "PB05010000104", scope=Scope.AREA)
+    owner = verified_for(outage_db_any, "PB05010000104", Requester("zalo", "owner", persistent=True))
+    result = report(outage_db_any, "PB05010000104", requester=owner, scope=Scope.AREA)
     assert result.outcome == Outcome.SUSPENDED
     assert result.assessment.suspended_at is not None
     assert count(outage_db_any, Ticket) == 0 and count(outage_db_any, OutageReport) == 0
@@ -43,6 +54,18 @@ def test_own_suspension_comes_first(outage_db_any: str) -> None:
     assert "tạm ngừng cung cấp từ 20/11/2026 do tiền điện chưa được thanh toán" in verified
     unverified = wording.report_reply(result, "PB05010000104")
     assert "20/11/2026" not in unverified and "xác thực" in unverified
+
+
+def test_a_suspension_is_never_told_to_someone_not_verified(outage_db_any: str) -> None:
+    """ "mã PB… mất điện" told anyone whether that customer was cut off for debt (issue 9)."""
+    stranger = Requester("rest", "stranger")
+    with unit_of_work(outage_db_any) as session:
+        assessed = assess(session, Target(customer_code="PB05010000104"), requester=stranger)
+    result = report(outage_db_any, "PB05010000104", requester=stranger, scope=Scope.AREA)
+    # The area's facts only: the planned outage on its station, as for its neighbour.
+    assert assessed.verdict == Verdict.PLANNED and result.outcome == Outcome.PLANNED
+    assert result.assessment.suspended_at is None
+    assert "tạm ngừng" not in wording.report_reply(result, "PB05010000104")
 
 
 def test_a_planned_outage_under_way_gives_its_end(outage_db_any: str) -> None:
@@ -98,15 +121,16 @@ def test_only_my_house_checks_the_breaker_first(outage_db_any: str) -> None:
     assert dark.outcome == Outcome.TICKET
     with unit_of_work(outage_db_any) as session:
         ticket = session.session.execute(select(Ticket)).scalars().one()
-    assert ticket.number == "SC2611270001" == dark.ticket.number
+    assert ticket.number == dark.ticket.number and ticket_numbers.normalize(ticket.number) == ticket.number
     assert ticket.priority == int(TicketPriority.NORMAL) and ticket.customer_code == "PB11020000102"
+    assert ticket.requester_hash == ticket_access.owner_hash(REPORTER)
     assert "7h sáng" in ticket.details and "chỉ nhà khách hàng" in ticket.details
-    assert "SC2611270001" in wording.report_reply(dark)
+    assert ticket.number in wording.report_reply(dark)
 
 
 def test_a_street_outage_with_nothing_known_gets_a_ticket_to_quote(outage_db_any: str) -> None:
     result = report(outage_db_any, "PB11020000102", scope=Scope.AREA, since="vừa mới")
-    assert result.outcome == Outcome.TICKET and result.ticket.number.startswith("SC261127")
+    assert result.outcome == Outcome.TICKET and result.ticket.number.startswith("SC-")
     with unit_of_work(outage_db_any) as session:
         ticket = session.session.execute(select(Ticket)).scalars().one()
         saved = session.session.execute(select(OutageReport)).scalars().one()
@@ -120,6 +144,9 @@ def test_reporting_again_quotes_the_open_ticket(outage_db_any: str) -> None:
     again = report(outage_db_any, "PB11020000102", scope=Scope.AREA)
     assert again.outcome == Outcome.REPORTED and again.ticket.number == first.ticket.number
     assert count(outage_db_any, Ticket) == 1
+    # Someone else reporting the same customer is not shown that ticket (nor its number).
+    other = report(outage_db_any, "PB11020000102", requester=Requester("rest", "someone"), scope=Scope.AREA)
+    assert other.outcome == Outcome.TICKET and other.ticket.number != first.ticket.number
     # A place report of the same conversation is recognised by its ticket number.
     by_place = report(outage_db_any, area="Phường Tân An, Cần Thơ", scope=Scope.AREA)
     place_again = report(

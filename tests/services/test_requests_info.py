@@ -31,7 +31,7 @@ def test_request_ticket_for_agents(demo_db: str) -> None:
         ticket = r.open_request_ticket(s, "meter_inspection", BICH, "zalo")
         text = words.ticket_text(ticket)
         anonymous = words.ticket_text(r.open_request_ticket(s, "new_connection", None, "rest"))
-    assert ticket.number.startswith("SC261127") and ticket.number in text
+    assert ticket.number.startswith("SC-") and ticket.number in text
     assert "số điện thoại đã đăng ký với mã PB05010000001" in text
     assert "đọc số yêu cầu" in anonymous
     with unit_of_work(demo_db) as s:

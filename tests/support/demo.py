@@ -11,7 +11,18 @@ from datetime import date
 
 from sqlalchemy import delete
 
-from bot.db.models import ChannelLink, DisclosureAudit, Ticket, TicketCounter, VerificationAttempt
+from bot.db.models import (
+    ChannelLink,
+    CodeGuard,
+    DisclosureAudit,
+    OneTimeCode,
+    RateEvent,
+    SecurityAlert,
+    SmsOutbox,
+    Ticket,
+    TicketCounter,
+    VerificationAttempt,
+)
 from bot.db.session import session_scope
 
 TODAY = date(2026, 11, 27)
@@ -21,11 +32,22 @@ DIGITS = {BICH: "1321", CUONG: "2654", DUNG: "3987"}
 PHONES = ("0908111321", "0939222654", "0918333987")
 NAMES = ("Trần Thị Bích", "Lê Văn Cường", "Nguyễn Hoàng Dũng")
 GENERATED_CUSTOMERS = 12
-IDENTITY_TABLES = (VerificationAttempt, ChannelLink, DisclosureAudit, Ticket, TicketCounter)
+IDENTITY_TABLES = (
+    VerificationAttempt,
+    ChannelLink,
+    DisclosureAudit,
+    Ticket,
+    TicketCounter,
+    CodeGuard,
+    RateEvent,
+    SecurityAlert,
+    OneTimeCode,
+    SmsOutbox,
+)
 
 
 def reset_identity(url: str) -> None:
-    """Forget verifications, links, disclosures and tickets (what tests write)."""
+    """Forget verifications, links, disclosures, tickets and security rows (what tests write)."""
     with session_scope(url) as session:
         for table in IDENTITY_TABLES:
             session.execute(delete(table))

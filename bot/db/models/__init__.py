@@ -1,5 +1,6 @@
 """The utility's data: customers, readings, invoices, tariffs, outages, tickets, links,
-and what the chat channels keep (sessions, webhook inbox, outbox, tokens).
+security (guards, rate counters, alerts, one-time codes, SMS outbox), and what the chat
+channels keep (sessions, webhook inbox, outbox, tokens).
 
 SQLAlchemy 1.4 classic declarative mapping (``declarative_base`` + ``Column``).
 Conventions:
@@ -59,6 +60,7 @@ from bot.db.models.outages import (
     incident_stations,
     planned_outage_stations,
 )
+from bot.db.models.security import CodeGuard, OneTimeCode, RateEvent, SecurityAlert, SmsOutbox
 from bot.db.models.tariffs import TariffTier, TariffVersion, VatPeriod
 from bot.db.models.tickets import OutageReport, Ticket, TicketCounter
 
@@ -117,6 +119,11 @@ __all__ = [
     "HandoffReason",
     "HandoffStatus",
     "MessageDirection",
+    "CodeGuard",
+    "RateEvent",
+    "SecurityAlert",
+    "OneTimeCode",
+    "SmsOutbox",
     "ChannelSession",
     "ChannelInboxEvent",
     "ChannelOutboxMessage",

@@ -32,12 +32,15 @@ class Ticket(Base):
     )
 
     id = Column(Integer, primary_key=True)
-    number = Column(String(16), nullable=False, unique=True)  # e.g. SC2611270001
+    number = Column(String(16), nullable=False, unique=True)  # e.g. SC-K7Q4-M2XP (older: SC2611270001)
     kind = Column(String(20), nullable=False)
     priority = Column(SmallInteger, nullable=False, default=int(TicketPriority.NORMAL))
     status = Column(String(20), nullable=False, default=TicketStatus.OPEN.value)
     customer_code = Column(String(13), index=True)  # as given; may not be a known customer
     channel = Column(String(20))
+    # sha256 of the requester who opened it (channel + user id): they may look it up
+    # without verification (bot.services.ticket_access); NULL for older tickets.
+    requester_hash = Column(String(64))
     summary = Column(Text, nullable=False)
     details = Column(Text)
     incident_id = Column(ForeignKey("incidents.id", ondelete="SET NULL"), index=True)

@@ -10,16 +10,19 @@ reads the wall clock except through :mod:`bot.clock`.
 """
 
 from bot.db.repositories.channels import ChannelRepository
+from bot.db.repositories.conversations import ConversationRepository
 from bot.db.repositories.customers import CustomerRepository
 from bot.db.repositories.desk import DeskRepository
 from bot.db.repositories.handoffs import HandoffRepository
 from bot.db.repositories.identity import IdentityRepository
 from bot.db.repositories.invoices import InvoiceRepository, ReadingRepository
 from bot.db.repositories.outages import OutageRepository
+from bot.db.repositories.security import SecurityRepository
 from bot.db.repositories.tariffs import TariffRepository
 from bot.db.repositories.tickets import TicketRepository
 
 __all__ = [
+    "ConversationRepository",
     "ChannelRepository",
     "CustomerRepository",
     "DeskRepository",
@@ -28,6 +31,7 @@ __all__ = [
     "InvoiceRepository",
     "OutageRepository",
     "ReadingRepository",
+    "SecurityRepository",
     "TariffRepository",
     "TicketRepository",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, select
@@ -11,6 +12,16 @@ from bot import clock
 from bot.db.models import ChannelLink, DisclosureAudit, VerificationAttempt
 from bot.db.repositories.base import Repository
 from bot.domain.codes import normalize_code
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A verification attempt as the lock rules replay it."""
+
+    at: datetime
+    success: bool
+    channel: str
+    channel_user_id: str
 
 
 def hash_channel_user(channel: str, channel_user_id: str) -> str:
@@ -75,17 +86,23 @@ class IdentityRepository(Repository):
         self.session.flush()
         return attempt
 
-    def attempts_since(self, customer_code: str, since: datetime) -> list[tuple[datetime, bool]]:
-        """A code's attempts from any channel since ``since``, oldest first."""
+    def attempts_since(self, customer_code: str, since: datetime) -> list[Attempt]:
+        """A code's attempts from any requester since ``since``, oldest first (the lock
+        rules replay them: bot.services.verification_locks)."""
         rows = self.session.execute(
-            select(VerificationAttempt.attempted_at, VerificationAttempt.success)
+            select(
+                VerificationAttempt.attempted_at,
+                VerificationAttempt.success,
+                VerificationAttempt.channel,
+                VerificationAttempt.channel_user_id,
+            )
             .where(
                 VerificationAttempt.customer_code == normalize_code(customer_code),
                 VerificationAttempt.attempted_at >= since,
             )
             .order_by(VerificationAttempt.attempted_at, VerificationAttempt.id)
         ).all()
-        return [(row[0], bool(row[1])) for row in rows]
+        return [Attempt(row[0], bool(row[1]), row[2], row[3]) for row in rows]
 
     def failures_since(self, customer_code: str, since: datetime) -> int:
         """Failed attempts on this code, from any channel, since ``since``."""

@@ -1,48 +1,35 @@
-"""Tickets: numbering, opening, and the open ones a new request may duplicate."""
+"""Tickets: numbering, opening, and the open ones a new request may duplicate.
+
+Numbers are random (:mod:`bot.domain.ticket_numbers`); ``ticket_counters`` (the old
+per-day sequence) is no longer written and stays only for the tickets it numbered."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 
-from bot import clock
-from bot.db.models import Ticket, TicketCounter, TicketKind, TicketPriority, TicketStatus
+from bot.db.models import Ticket, TicketKind, TicketPriority, TicketStatus
 from bot.db.repositories.base import Repository
+from bot.domain import ticket_numbers
 from bot.domain.codes import normalize_code
 
-TICKET_PREFIX = "SC"
+TICKET_PREFIX = ticket_numbers.PREFIX
+NUMBER_DRAWS = 5
 OPEN_STATES = (TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)
 
 
 class TicketRepository(Repository):
-    def next_number(self, day: date | None = None) -> str:
-        """``SC`` + yymmdd + a 4-digit sequence of the day, e.g. ``SC2611270001``.
-
-        Counted in ``ticket_counters`` (a locked row update), so concurrent bots never
-        hand out the same number. Part of the unit of work's transaction.
-        """
-        day = day or clock.today()
-        dialect = self.session.get_bind().dialect.name
-        insert = {"sqlite": sqlite_insert, "postgresql": pg_insert}.get(dialect)
-        if insert is None:
-            raise NotImplementedError(f"ticket numbers on {dialect}")
-        self.session.execute(
-            insert(TicketCounter.__table__)
-            .values(day=day, last=0)
-            .on_conflict_do_nothing(index_elements=["day"])
-        )
-        self.session.execute(
-            update(TicketCounter)
-            .where(TicketCounter.day == day)
-            .values(last=TicketCounter.last + 1)
-            .execution_options(synchronize_session=False)
-        )
-        last = self.session.execute(select(TicketCounter.last).where(TicketCounter.day == day)).scalar_one()
-        return f"{TICKET_PREFIX}{day:%y%m%d}{last:04d}"
+    def next_number(self) -> str:
+        """A new random number nobody can guess (:mod:`bot.domain.ticket_numbers`),
+        e.g. ``SC-K7Q4-M2XP``; drawn again in the rare case it is taken."""
+        for _ in range(NUMBER_DRAWS):
+            number = ticket_numbers.new_number()
+            taken = self.session.execute(select(Ticket.id).where(Ticket.number == number)).first()
+            if taken is None:
+                return number
+        raise RuntimeError("no free ticket number after several draws")
 
     def add(
         self,
@@ -54,8 +41,11 @@ class TicketRepository(Repository):
         channel: str | None = None,
         details: str | None = None,
         incident_id: int | None = None,
+        requester_hash: str | None = None,
     ) -> Ticket:
-        """Open a ticket with the next number of today; flushed, so it has its id."""
+        """Open a ticket with a new number; flushed, so it has its id. ``requester_hash``
+        (:func:`bot.db.repositories.identity.hash_channel_user`) is who may look it up
+        without verification."""
         ticket = Ticket(
             number=self.next_number(),
             kind=str(TicketKind(kind)),
@@ -65,13 +55,16 @@ class TicketRepository(Repository):
             summary=summary,
             details=details,
             incident_id=incident_id,
+            requester_hash=requester_hash,
         )
         self.session.add(ticket)
         self.session.flush()
         return ticket
 
     def get(self, number: str) -> Ticket | None:
-        statement = select(Ticket).where(Ticket.number == number.strip().upper())
+        """The ticket of a number as typed (any accepted form); None when there is none."""
+        canonical = ticket_numbers.normalize(number) or number.strip().upper()
+        statement = select(Ticket).where(Ticket.number == canonical)
         return self.session.execute(statement).scalars().first()
 
     def latest_of_customer(

@@ -135,7 +135,7 @@ def take_code(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
             ctx.update(awaiting=None)
             return ()
         return None
-    check = ctx.backend.check_code(candidate)
+    check = ctx.backend.check_format(candidate)
     if check.ok:
         ctx.update(customer_code=check.code, awaiting=None)
         return tuple(replace(q, code=check.code) for q in awaiting.questions)
@@ -194,7 +194,7 @@ def code_received(ctx: Context, question: Question) -> Asked | None:
     code = question.code or ctx.state.customer_code
     if not code:
         return ask_code(ctx, question)
-    check = ctx.backend.check_code(code)
+    check = ctx.backend.check_format(code)  # existence is never said before verification
     if not check.ok:
         ctx.update(customer_code=None)
         return ctx.ask(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.domain import ticket_numbers
 from bot.nlu.core.coverage import Coverage
 from bot.nlu.core.patterns import Span
 from bot.nlu.core.phrases import PhraseTable, words_of
@@ -46,8 +47,6 @@ _HOUSEHOLDS_RE = re.compile(
 _TIER_RE = re.compile(r"(?<!\w)bac (?:thu )?(?P<n>\d)(?!\w|[.,]\d)")
 _TIER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6}
 _TIER_WORD_RE = re.compile(rf"(?<!\w)bậc (?:thứ )?(?P<w>{'|'.join(_TIER_WORDS)})(?!\w)")
-
-_TICKET_RE = re.compile(r"(?<![a-z0-9])sc[ \-.]?(?P<n>\d{10})(?![\d])")
 
 _PREVIOUS_TARIFF = (
     "giá cũ", "giá điện cũ", "bảng giá cũ", "biểu giá cũ", "giá trước", "giá trước đây",
@@ -142,8 +141,9 @@ def find_tiers(norm: str, plain: str) -> list[Span]:
 
 
 def find_tickets(plain: str) -> list[Span]:
-    """``sc 2611270001`` -> ``SC2611270001``."""
-    return [Span(TICKET, m.start(), m.end(), "SC" + m.group("n")) for m in _TICKET_RE.finditer(plain)]
+    """``sc-k7q4-m2xp`` -> ``SC-K7Q4-M2XP`` (checked: bot.domain.ticket_numbers); numbers
+    handed out before, ``sc 2611270001`` -> ``SC2611270001``."""
+    return [Span(TICKET, start, end, number) for start, end, number in ticket_numbers.spans(plain)]
 
 
 @lru_cache(maxsize=1)

@@ -70,7 +70,8 @@ def code_like(text: str | None) -> str | None:
 
 
 def ticket_number(text: str | None) -> str | None:
-    """``"phiếu sc 2611270001 sao rồi"`` -> ``"SC2611270001"``."""
+    """``"phiếu sc k7q4 m2xp sao rồi"`` -> ``"SC-K7Q4-M2XP"``; numbers handed out before:
+    ``"sc 2611270001"`` -> ``"SC2611270001"``."""
     return _first(text, "ticket_number")
 
 
