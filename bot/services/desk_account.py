@@ -13,11 +13,12 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import clock
-from bot.db.models import DeskDisclosure, InvoiceStatus
+from bot.db.models import DeskDisclosure, InvoiceStatus, SupplyStatus
 from bot.db.uow import UnitOfWork
 from bot.domain.billing import invoice_status
 from bot.services import outage, restore
 
+SUSPENDED = SupplyStatus.SUSPENDED.value
 DISCLOSED = "desk account summary: customer, latest invoice, debt, tickets, incidents, supply"
 
 
@@ -86,8 +87,11 @@ def account_summary(
     latest = uow.invoices.latest(customer.code)
     unpaid = [_line(i, today) for i in uow.invoices.unpaid(customer.code, today)]
     tickets = uow.handoffs.open_tickets_of(customer.code, 10)
-    status = restore.for_customer(uow, customer.code, now)
+    # Staff see the account as it is (a suspension included); the area's facts (planned
+    # outage, incident, restored) come from the same service as the bot's answers.
+    status = restore.for_customer(uow, customer.code, now=now)
     schedule = outage.schedule_for_customer(uow, customer, outage.next_days(today))
+    suspended = customer.supply_status == SupplyStatus.SUSPENDED.value
     uow.desk.add_disclosure(agent_id, customer.code, handoff_id, DISCLOSED, now)
     incident = status.incident if status is not None else None
     return AccountSummary(
@@ -105,8 +109,10 @@ def account_summary(
         debt_total=sum(i.total for i in unpaid),
         overdue_total=sum(i.total for i in unpaid if i.status == InvoiceStatus.OVERDUE.value),
         tickets=[TicketLine(t.number, t.kind, t.status, t.summary, t.created_at) for t in tickets],
-        supply=status.status.value if status is not None else "nothing",
-        supply_since=(status.suspended_at or status.restored_at) if status is not None else None,
+        supply=SUSPENDED if suspended else (status.status.value if status is not None else "nothing"),
+        supply_since=customer.suspended_at
+        if suspended
+        else (status.restored_at if status is not None else None),
         incident_code=incident.code if incident is not None else None,
         incident_expected=incident.expected_restoration_at if incident is not None else None,
         planned=list(schedule.items),

@@ -129,7 +129,7 @@ def test_a_locked_verification_is_the_reason(db: str) -> None:
     with unit_of_work(db) as uow:
         add_customer(uow.session)
         for _ in range(3):
-            uow.identity.record_attempt("PB05010000001", "callback", "someone", False)
+            uow.identity.record_attempt("PB05010000001", "callback", "cus-1", False)  # this customer
     customer = Customer(db)
     customer.state = from_slots({"customer_code": "PB05010000001"})
     customer.say("gặp nhân viên", "request_human")
