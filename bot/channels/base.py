@@ -25,6 +25,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from bot.channels import replies
 from bot.channels.errors import BadRequest
 from bot.config import ChannelSettings
+from bot.services import rate_limits
 from bot.services.verification import IDENTITY_METADATA_KEY, WEB_TOKEN_METADATA_KEY
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,19 @@ def client_metadata(value: Any) -> dict[str, str]:
     return kept
 
 
+def network_fact(address: str | None) -> dict[str, str]:
+    """The client's network as a server fact for the per-network rate limits (the
+    address seen on the socket, never a client-sent header), or nothing."""
+    key = rate_limits.network_key(address)
+    return {rate_limits.NETWORK_METADATA_KEY: key} if key else {}
+
+
 def message_metadata(identity: dict[str, str], client: Mapping[str, str] | None = None, **facts: Any) -> dict:
     """Metadata of a UserMessage: the allowed client part, server facts, then the identity."""
-    metadata = {k: v for k, v in (client or {}).items() if k != IDENTITY_METADATA_KEY}
+    metadata = {
+        k: v for k, v in (client or {}).items()
+        if k not in (IDENTITY_METADATA_KEY, rate_limits.NETWORK_METADATA_KEY)
+    }
     metadata.update(facts)
     metadata[IDENTITY_METADATA_KEY] = identity
     return metadata

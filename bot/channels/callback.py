@@ -76,6 +76,7 @@ class SecureCallbackInput(SecureRestInput):
             text=admitted.text,
             identity=identity("session", admitted.identity_key),
             client=admitted.client,
+            **admitted.network,
         )
         return response.text("success", headers=admitted.headers)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -28,7 +28,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import replies
-from bot.channels.base import GuardedInputChannel, OnNewMessage, client_metadata, client_sender
+from bot.channels.base import (
+    GuardedInputChannel,
+    OnNewMessage,
+    client_metadata,
+    client_sender,
+    network_fact,
+)
 from bot.channels.data import DataUnavailable, in_unit_of_work
 from bot.channels.errors import BadRequest
 from bot.channels.http import TooLarge, error, json_object, read_body, too_large
@@ -60,6 +66,7 @@ class Admitted:
     client: dict[str, str]
     identity_key: str
     headers: dict[str, str]
+    network: dict[str, str] = field(default_factory=dict)  # the client network fact
 
 
 class SecureRestInput(GuardedInputChannel):
@@ -131,7 +138,8 @@ class SecureRestInput(GuardedInputChannel):
         headers = dict(EXPOSE)
         if check.outcome is Outcome.ISSUED:
             headers[TOKEN_HEADER] = check.token or ""
-        return Admitted(sender, text, client, check.identity_key or "", headers)
+        network = network_fact(request.remote_addr or request.ip)
+        return Admitted(sender, text, client, check.identity_key or "", headers, network)
 
     async def respond(self, on_new_message: OnNewMessage, admitted: Admitted) -> HTTPResponse:
         collector = CollectingOutputChannel()
@@ -142,6 +150,7 @@ class SecureRestInput(GuardedInputChannel):
             text=admitted.text,
             identity=identity("session", admitted.identity_key),
             client=admitted.client,
+            **admitted.network,
         )
         return response.json(collector.messages, headers=admitted.headers)
 

@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import replies, webchat_session
-from bot.channels.base import GuardedInputChannel, OnNewMessage, client_metadata
+from bot.channels.base import GuardedInputChannel, OnNewMessage, client_metadata, network_fact
 from bot.channels.errors import BadRequest
 from bot.channels.sanic_compat import make_sanic_websockets_work
 from bot.config import VAR_DIR, ChannelSettings, load_channel_settings
@@ -106,7 +106,10 @@ class WebchatInput(GuardedInputChannel, SocketIOInput):
 
         @sio.on("connect")
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
-            return True  # the Origin was checked by the server (cors_allowed_origins)
+            # The Origin was checked by the server (cors_allowed_origins); the peer's
+            # address is kept as the client network fact of the rate limits.
+            await sio.save_session(sid, {"network": network_fact(environ.get("REMOTE_ADDR"))})
+            return True
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any = None) -> None:
@@ -129,7 +132,12 @@ class WebchatInput(GuardedInputChannel, SocketIOInput):
         if previous and previous != conversation:
             await self.sio.leave_room(sid, previous)
         await self.sio.save_session(
-            sid, {"conversation_id": conversation, "identity_key": webchat_session.session_key(session_id)}
+            sid,
+            {
+                "conversation_id": conversation,
+                "identity_key": webchat_session.session_key(session_id),
+                "network": (await self.sio.get_session(sid)).get("network") or {},
+            },
         )
         await self.sio.enter_room(sid, conversation)
         await self.sio.emit("session_confirm", {"session_id": session_id}, room=sid)
@@ -156,4 +164,5 @@ class WebchatInput(GuardedInputChannel, SocketIOInput):
             text=text if isinstance(text, str) else None,
             identity=identity("session", key),
             client=client,
+            **(bound.get("network") or {}),
         )

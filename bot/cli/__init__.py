@@ -35,7 +35,7 @@ __all__ = ["CommandError", "build_parser", "main", "parse_args"]
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 
-IMPORT_KINDS = ("customers", "readings", "invoices", "outages")
+IMPORT_KINDS = ("customers", "readings", "invoices", "outages", "offices")
 
 
 # ------------------------------------------------------------------------- parser

@@ -33,6 +33,7 @@ from bot.db.repositories import (
     HandoffRepository,
     IdentityRepository,
     InvoiceRepository,
+    OfficeRepository,
     OutageRepository,
     ReadingRepository,
     SecurityRepository,
@@ -63,6 +64,7 @@ class UnitOfWork:
     security: SecurityRepository
     conversations: ConversationRepository  # Rasa's events, when this database holds them
     channels: ChannelRepository  # sessions, webhook inbox, outbox, tokens (bot/channels)
+    offices: OfficeRepository  # customer offices (bot/dialogue: ask_office)
 
     def __init__(self, database: str | Engine | None = None) -> None:
         self._database = database
@@ -90,6 +92,7 @@ class UnitOfWork:
         self.conversations = ConversationRepository(session)
         self._counters: Counters | None = None
         self.channels = ChannelRepository(session)
+        self.offices = OfficeRepository(session)
         return self
 
     def __exit__(

@@ -11,6 +11,7 @@ What it makes (docs/data-import.md, "Demo data", says more):
 * one invoice per reading, billed by the tariff engine (per-tier lines stored); issue
   the day or two after the reading, due ``PAYMENT_TERM_DAYS`` later; most paid, some
   unpaid, some overdue with reminders, a few suspensions (and past ones restored);
+* one customer office per district branch (address, opening hours: :mod:`.offices`);
 * planned outages over the past 90 days and the next 14, each announced at least 5
   days ahead; restored incidents and a few open ones.
 

@@ -26,6 +26,7 @@ from bot.db.models import (
     Invoice,
     InvoiceLine,
     MeterReading,
+    Office,
     PlannedOutage,
     PlannedOutageWard,
     Station,
@@ -47,6 +48,7 @@ from bot.demo.customers import plan_customers
 from bot.demo.events import build_events
 from bot.demo.history import BillCache, IdCounter, build_history
 from bot.demo.network import build_network
+from bot.demo.offices import build_offices
 from bot.importer.bulk import bulk_insert
 from bot.importer.tariffs import sync_tariffs
 
@@ -68,6 +70,7 @@ def generate(config: DemoConfig) -> Iterator[Batch]:
     rng = random.Random(config.seed)
     network = build_network(rng)
     yield Batch({"feeders": network.feeders, "stations": network.station_rows()})
+    yield Batch({"offices": build_offices(random.Random(f"{config.seed}:offices"), network)})
     plans = plan_customers(rng, network, config.customers)
     ids = IdCounter()
     bills = BillCache()
@@ -99,6 +102,7 @@ def generate(config: DemoConfig) -> Iterator[Batch]:
 _TABLES = {
     "feeders": Feeder.__table__,
     "stations": Station.__table__,
+    "offices": Office.__table__,
     "customers": Customer.__table__,
     "meter_readings": MeterReading.__table__,
     "invoices": Invoice.__table__,

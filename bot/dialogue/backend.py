@@ -26,15 +26,21 @@ from bot.domain.periods import Month
 from bot.services import (
     UnitOfWork,
     billing,
+    billing_cycle,
+    complaints,
     customers,
+    estimates,
     handoff,
     hazard,
     meter,
+    offices,
     outage,
     outage_reports,
+    payments,
     rate_limits,
     requests_info,
     restore,
+    supply,
     tariff_quote,
     verification,
 )
@@ -140,6 +146,37 @@ class Backend:
 
     def open_request(self, kind: str, code: str | None) -> requests_info.RequestTicket:
         return requests_info.open_request_ticket(self.uow, kind, code, self.channel, self.requester)
+
+    def next_bill(self, code: str, month: Month | None) -> billing_cycle.NextBill:
+        return billing_cycle.next_bill(self.uow, code, self.requester, month)
+
+    def estimate(self, code: str, month: Month | None) -> estimates.EstimateAnswer:
+        return estimates.estimate_answer(self.uow, code, self.requester, month)
+
+    def posting_check(self, code: str, month: Month | None) -> payments.PostingCheck:
+        return payments.posting_check(self.uow, code, self.requester, month)
+
+    # --------------------------------------------------- complaints, supply, offices
+
+    def record_complaint(
+        self, request: complaints.ComplaintRequest, existing: str | None
+    ) -> complaints.ComplaintRecorded:
+        return complaints.record_complaint(self.uow, request, existing, requester=self.requester)
+
+    def supply_for_code(self, code: str) -> supply.SupplyAnswer | None:
+        return supply.for_customer(self.uow, code, self.requester)
+
+    def supply_for_area(self, area: places.Area) -> supply.SupplyAnswer:
+        return supply.for_area(self.uow, area)
+
+    def supply_history(self, code: str, month: Month) -> supply.SupplyHistory | None:
+        return supply.history(self.uow, code, self.requester, month)
+
+    def offices_for_code(self, code: str) -> offices.OfficeAnswer | None:
+        return offices.for_code(self.uow, code)
+
+    def offices_for_area(self, area: places.Area) -> offices.OfficeAnswer:
+        return offices.for_area(self.uow, area)
 
     # ------------------------------------------------------------------ outages
 

@@ -27,6 +27,7 @@ class Context:
     def __init__(self, turn: Turn, state: State, backend: Backend) -> None:
         self.turn = turn
         self.state = state
+        self.start = state  # the state before this turn (what the last answers left)
         self.backend = backend
         self.details: Details = read_details(turn)
         self.messages: list[Message] = []

@@ -37,6 +37,8 @@ _AREA_RE = re.compile(
     r"(?<!\w)(?:(?:phuong|xa|thi tran|quan|huyen|thi xa|thanh pho)(?!\w)|[pq]\.? ?(?=\d)|p\. ?(?=\w)"
     r"|tp\.? ?(?=\w))"
 )
+_TIER_RE = re.compile(r"(?<!\w)bac (?:thu )?([1-9])(?!\d)")
+_PREVIOUS_TARIFF_RE = re.compile(r"(?<!\w)gia (?:cu|truoc|dot truoc|nam ngoai)(?!\w)|truoc khi tang gia")
 _AREA_TAIL_RE = re.compile(r"\s*(?:thi sao|the nao|nua|sao|a|nha|vay|z|thi|co khong|ko|khong)?\s*[?!.]*\s*$")
 
 
@@ -51,6 +53,9 @@ class Details:
     households: int | None = None
     ticket: str | None = None
     service: str | None = None
+    tier: int | None = None  # a tariff tier ("bậc 4")
+    tariff_when: str | None = None  # "previous" ("giá cũ")
+    channel: str | None = None  # a payment channel (the NLU's payment_channel value)
     spans: tuple[str, ...] = ()  # the folded text of every detail found (see is_bare_follow_up)
 
     @property
@@ -70,6 +75,9 @@ class Details:
             or self.kwh is not None
             or self.households is not None
             or self.ticket
+            or self.tier is not None
+            or self.tariff_when
+            or self.channel
         )
 
 
@@ -94,6 +102,14 @@ def read(turn: Turn) -> Details:
     ticket = turn.first("ticket_number") or reader.ticket_number(turn.text)
     if ticket:
         spans.append(plain(ticket))
+    tier = _int_entity(turn, "tier")
+    if tier is None and (match := _TIER_RE.search(folded)):
+        tier = int(match.group(1))
+        spans.append(match.group(0))
+    tariff_when = turn.first("tariff_when")
+    if tariff_when is None and (match := _PREVIOUS_TARIFF_RE.search(folded)):
+        tariff_when = "previous"
+        spans.append(match.group(0))
     areas = list(turn.values("area"))
     if not areas and not turn.is_button and (found := _area_text(turn.text)):
         areas.append(found)
@@ -108,6 +124,9 @@ def read(turn: Turn) -> Details:
         households=households,
         ticket=ticket.upper().replace(" ", "") if ticket else None,
         service=turn.first("service_kind"),
+        tier=tier,
+        tariff_when=tariff_when,
+        channel=turn.first("payment_channel"),
         spans=tuple(s for s in spans if s),
     )
 

@@ -99,7 +99,7 @@ def _turn(ctx: Context) -> None:
             ctx.update(misunderstood=0)
             answer_all(ctx, list(taken))
             return
-        if registry.reask(ctx, awaiting):
+        if registry.reask(ctx, awaiting, intents):
             return
         ctx.update(awaiting=None)  # the customer moved on...
         answer_all(ctx, plan(ctx, intents))

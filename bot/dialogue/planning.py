@@ -26,7 +26,7 @@ TOPIC_OF_INTENT = {
     "request_recheck": "recheck",
     "ask_meter_reading": "meter_reading",
     "ask_reading_date": "reading_date",
-    "ask_next_bill": "reading_date",
+    "ask_next_bill": "next_bill",
     "ask_payment_methods": "payment_methods",
     "ask_tariff": "tariff",
     "request_service": "service_request",
@@ -66,6 +66,19 @@ FOLLOW_UP_TOPIC = {"recheck": "bill", "outage_report": "restore_time"}
 # Topics that default to the month on screen ("chi tiết", "vì sao cao", "phúc tra").
 ON_SCREEN_MONTH_TOPICS = frozenset({"bill_detail", "bill_high", "recheck"})
 BILLING_FAMILY = frozenset({"bill", "bill_detail", "bill_high", "recheck", "meter_reading"})
+# Topics whose follow-ups may name a month ("còn tháng trước thì sao" after them).
+MONTH_FOLLOW_UPS = BILLING_FAMILY | {
+    "payment_posting",
+    "payment_check",
+    "next_bill",
+    "estimated_reading",
+    "supply_status",
+    "supply_history",
+}
+# The month on screen is kept by a follow-up on these (and by the billing family).
+MONTH_ON_SCREEN = BILLING_FAMILY | {"estimated_reading"}
+# A payment follow-up keeps the channel said before; a price follow-up the tier and table.
+CHANNEL_TOPICS = frozenset({"payment_methods", "payment_posting", "payment_check"})
 OUTAGE_PLACE_TOPICS = frozenset(
     {"outage_schedule", "restore_time", "supply_status", "outage_reason", "outage_report"}
 )
@@ -116,6 +129,9 @@ def question_for(ctx: Context, intent: str, months_for_bills: bool = False) -> Q
         ticket=details.ticket,
         service=details.service,
         text=ctx.turn.text,
+        tier=details.tier,
+        tariff_when=details.tariff_when,
+        channel=details.channel,
     )
 
 
@@ -123,29 +139,42 @@ def follow_up(ctx: Context) -> Question:
     """The topic on screen asked again with this message's details replaced."""
     state, details = ctx.state, ctx.details
     topic = FOLLOW_UP_TOPIC.get(state.topic or "", state.topic or "misunderstood")
+    if topic == "supply_history" and not details.periods:
+        topic = "supply_status"  # "còn mã PB… thì sao" after a month's history: that code's supply now
     by_place = topic in OUTAGE_PLACE_TOPICS and bool(state.area)
     base = Question(
         topic=topic,
         code=None if by_place else state.customer_code,
-        months=(state.period_shown,) if state.period_shown and topic in BILLING_FAMILY else (),
+        months=(state.period_shown,) if state.period_shown and topic in MONTH_ON_SCREEN else (),
         area=state.area if by_place else None,
         dates=state.dates_shown,
         kwh=state.kwh,
         households=state.households,
         text=ctx.turn.text,
+        tier=state.tier if topic == "tariff" else None,
+        tariff_when=state.tariff_when if topic == "tariff" else None,
+        channel=state.payment_channel if topic in CHANNEL_TOPICS else None,
     )
     if details.code:
         base = replace(base, code=details.code, area=None)
     if details.area:
         base = replace(base, area=details.area, code=None)
-    if details.periods and topic in BILLING_FAMILY:
+    if details.periods and topic in MONTH_FOLLOW_UPS:
         base = replace(base, months=_months(ctx, details.periods))
     if topic == "outage_schedule" and (details.dates or details.periods):
         base = replace(base, dates=details.dates + details.periods)
     if details.kwh is not None:
-        base = replace(base, kwh=details.kwh)
+        base = replace(base, kwh=details.kwh, tier=None, tariff_when=None)
     if details.households is not None:
         base = replace(base, households=details.households)
+    if details.tier is not None or details.tariff_when:
+        base = replace(base, kwh=None, households=None)
+        base = replace(base, tier=details.tier if details.tier is not None else base.tier)
+        base = replace(base, tariff_when=details.tariff_when or base.tariff_when)
+    if details.channel:
+        base = replace(base, channel=details.channel)
+    if details.dates and topic in ("payment_posting", "payment_check"):
+        base = replace(base, dates=details.dates)
     if details.ticket:
         base = replace(base, ticket=details.ticket)
     return base
@@ -156,6 +185,10 @@ def detail_only(ctx: Context) -> Question:
     details = ctx.details
     if details.kwh is not None or details.households is not None:
         return question_for(ctx, "ask_tariff")
+    if details.tier is not None or details.tariff_when:
+        return question_for(ctx, "ask_tariff")
+    if details.channel:
+        return question_for(ctx, "ask_payment_methods")
     if details.ticket:
         return question_for(ctx, "ask_restore_time")
     if details.areas or details.dates:

@@ -30,6 +30,7 @@ AWAIT_CLARIFY = "clarify"  # the bot asked what the customer meant
 AWAIT_CALLBACK_PHONE = "callback_phone"  # the number an agent calls back (handoff)
 AWAIT_CALLBACK_TIME = "callback_time"  # when to call back (the number in ``query``)
 AWAIT_RATING = "rating"  # 1-5 after an agent closed the conversation
+AWAIT_COMPLAINT = "complaint"  # what the complaint is about (the next message is its words)
 AWAIT_KINDS = frozenset(
     {
         AWAIT_CODE,
@@ -45,6 +46,7 @@ AWAIT_KINDS = frozenset(
         AWAIT_CALLBACK_PHONE,
         AWAIT_CALLBACK_TIME,
         AWAIT_RATING,
+        AWAIT_COMPLAINT,
     }
 )
 
@@ -61,8 +63,11 @@ class Question:
     kwh: int | None = None
     households: int | None = None
     ticket: str | None = None  # a ticket number quoted
-    service: str | None = None  # service request kind
+    service: str | None = None  # service request kind (or a handoff reason, for "human_offer")
     text: str = ""  # the customer's words, when the answer records them
+    tier: int | None = None  # a tariff tier asked about
+    tariff_when: str | None = None  # "previous": the tariff before the current one
+    channel: str | None = None  # a payment channel (momo, bank_app, counter...)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,10 @@ class State:
     tips_shown: bool = False  # the saving tips were given once
     privacy_notice_shown: bool = False
     handoff: str | None = None  # the open handoff to a human agent, if any
+    frustration: int = 0  # messages of frustration in this conversation (the second offers a person)
+    tier: int | None = None  # the tariff tier of the last price answer
+    tariff_when: str | None = None  # "previous" when the last price answer was the earlier table
+    payment_channel: str | None = None  # the payment channel of the last payment answer
 
     def but(self, **changes: Any) -> State:
         return replace(self, **changes)
@@ -169,6 +178,10 @@ def from_slots(slots: dict[str, Any]) -> State:
         tips_shown=slots.get("tips_shown") is True,
         privacy_notice_shown=slots.get("privacy_notice_shown") is True,
         handoff=_text(slots.get("handoff")),
+        frustration=_int(slots.get("frustration")) or 0,
+        tier=_int(slots.get("tier")),
+        tariff_when=_text(slots.get("tariff_when")),
+        payment_channel=_text(slots.get("payment_channel")),
     )
 
 
@@ -233,6 +246,7 @@ __all__ = [
     "AWAIT_CALLBACK_TIME",
     "AWAIT_CLARIFY",
     "AWAIT_CODE",
+    "AWAIT_COMPLAINT",
     "AWAIT_DIGITS",
     "AWAIT_HAZARD_PLACE",
     "AWAIT_LOCATION",

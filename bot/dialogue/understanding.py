@@ -94,7 +94,17 @@ FOLLOW_UP_FITS = {
     "supply_status": {"code", "areas"},
     "outage_reason": {"code", "areas"},
     "outage_report": {"code", "areas"},
+    # bot/dialogue/topics: payments, supply, offices, tariff details
+    "payment_methods": {"channel"},
+    "payment_posting": {"code", "periods", "channel", "dates"},
+    "payment_check": {"code", "periods", "channel", "dates"},
+    "next_bill": {"code", "periods"},
+    "estimated_reading": {"code", "periods"},
+    "supply_history": {"code", "periods"},
+    "office": {"code", "areas"},
 }
+FOLLOW_UP_FITS["tariff"] = FOLLOW_UP_FITS["tariff"] | {"tier", "tariff_when"}
+FOLLOW_UP_FITS["supply_status"] = FOLLOW_UP_FITS["supply_status"] | {"periods"}
 
 
 def given(details: Details) -> set[str]:
@@ -107,6 +117,9 @@ def given(details: Details) -> set[str]:
         "kwh": details.kwh is not None,
         "households": details.households is not None,
         "ticket": bool(details.ticket),
+        "tier": details.tier is not None,
+        "tariff_when": bool(details.tariff_when),
+        "channel": bool(details.channel),
     }
     return {kind for kind, present in kinds.items() if present}
 

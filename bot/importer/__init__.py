@@ -1,4 +1,4 @@
-"""CSV import: ``python -m bot import customers|readings|invoices|outages FILE``.
+"""CSV import: ``python -m bot import customers|readings|invoices|outages|offices FILE``.
 
 Formats are documented in docs/data-import.md; file-level parsing (encoding, header) is
 :mod:`.csv_format`, field formats :mod:`.fields`. Each kind validates rows against the
@@ -11,9 +11,10 @@ customers  customer code                        creates missing stations and fee
 readings   (customer, reading date)             kWh = (new - old) x meter multiplier
 invoices   (customer, period end)               billed by the tariff engine
 outages    outage code                          planned outages, stations and wards
+offices    office code                          customer offices, opening hours
 =========  ===================================  ===================================
 
-(:mod:`.customers`, :mod:`.readings`, :mod:`.invoices`, :mod:`.outages`; what they
+(:mod:`.customers`, :mod:`.readings`, :mod:`.invoices`, :mod:`.outages`, :mod:`.offices`; what they
 share is :mod:`.framework` and :mod:`.bulk`; the run itself :mod:`.run`.) The tariff
 tables are a copy of ``data/tariffs.yml`` (:mod:`.tariffs`).
 

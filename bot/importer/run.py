@@ -22,6 +22,7 @@ from bot.importer.framework import (
     Kind,
 )
 from bot.importer.invoices import InvoiceImport
+from bot.importer.offices import OfficeImport
 from bot.importer.outages import OutageImport
 from bot.importer.readings import ReadingImport
 
@@ -31,7 +32,7 @@ class DatabaseNotReady(Exception):
     """The database refused the import (unreachable, locked, not migrated); the reason."""
 
 
-KINDS = ("customers", "readings", "invoices", "outages")
+KINDS = ("customers", "readings", "invoices", "outages", "offices")
 DEFAULT_CHUNK_SIZE = 1000
 
 KIND_CLASSES: dict[str, type[Kind]] = {
@@ -39,6 +40,7 @@ KIND_CLASSES: dict[str, type[Kind]] = {
     "readings": ReadingImport,
     "invoices": InvoiceImport,
     "outages": OutageImport,
+    "offices": OfficeImport,
 }
 
 

@@ -84,7 +84,7 @@ def _reading_of(uow: UnitOfWork, code: str, month: Month | None) -> MeterReading
     return reading
 
 
-def _view(reading: MeterReading) -> ReadingView:
+def reading_view(reading: MeterReading) -> ReadingView:
     return ReadingView(
         period_start=reading.period_start,
         period_end=reading.period_end,
@@ -108,7 +108,7 @@ def reading_answer(
         latest = uow.readings.latest(customer.code) if month is not None else None
         newest = latest.reading_date if latest is not None else None
         return ReadingAnswer(account, today, asked=month, newest_reading_date=newest)
-    answer = ReadingAnswer(account, today, _view(reading), customer.meter_multiplier or 1, month)
+    answer = ReadingAnswer(account, today, reading_view(reading), customer.meter_multiplier or 1, month)
     disclose(uow, customer, requester, f"reading {answer.month_key}")
     return answer
 

@@ -64,6 +64,30 @@ def price_table(today: date | None = None, schedule: TariffSchedule | None = Non
     return PriceTable(version, rows, schedule.vat_rate_on(today), today)
 
 
+def previous_table(today: date | None = None, schedule: TariffSchedule | None = None) -> PriceTable | None:
+    """The residential tiers of the table in force before today's (None: there is none),
+    with the VAT rate of its last day in force."""
+    today = today or clock.today()
+    schedule = schedule or load_schedule()
+    current = schedule.version_on(today)
+    earlier = [v for v in schedule.versions if v.effective_from < current.effective_from]
+    if not earlier:
+        return None
+    version = earlier[-1]
+    last_day = version.effective_to or current.effective_from - timedelta(days=1)
+    version = replace(version, effective_to=last_day)
+    rows, lower = [], 0
+    for number, tier in enumerate(version.tiers, start=1):
+        rows.append(TierRow(number, lower, tier.upper_kwh, tier.price))
+        lower = tier.upper_kwh or lower
+    return PriceTable(version, rows, schedule.vat_rate_on(last_day), today)
+
+
+def tier_row(table: PriceTable, tier: int) -> TierRow | None:
+    """Tier ``tier`` (1-based) of ``table``; None when the table has no such tier."""
+    return next((row for row in table.rows if row.tier == tier), None)
+
+
 def quote(
     kwh: int, households: int = 1, today: date | None = None, schedule: TariffSchedule | None = None
 ) -> Bill:

@@ -75,3 +75,46 @@ HOUSEHOLDS_RULE_TEXT = (
     "bậc 1 là 0–100 kWh, bậc 2 là 101–200 kWh...). Anh/chị đăng ký số hộ dùng chung tại "
     "phòng giao dịch Điện lực, mang theo giấy tờ cư trú của các hộ."
 )
+
+
+def tier_text(row: TierRow, table: PriceTable, previous: bool = False) -> str:
+    """One tier's price: ``"bậc 4 (201–300 kWh) 2.998 đ/kWh"`` from the table named."""
+    when = (
+        f"theo bảng giá trước ({table.version.name}, áp dụng từ {format_date(table.version.effective_from)} "
+        f"đến {format_date(table.version.effective_to)})"
+        if previous and table.version.effective_to is not None
+        else f"theo {table.version.name} (từ ngày {format_date(table.version.effective_from)})"
+    )
+    return (
+        f"Dạ, giá điện sinh hoạt bậc {row.tier} ({_tier_range(row)}) {when} là "
+        f"{format_money(row.price)}/kWh, chưa gồm thuế GTGT {format_rate(table.vat_rate)}."
+    )
+
+
+def no_such_tier(tier: int, table: PriceTable) -> str:
+    top = table.rows[-1]
+    return (
+        f"Dạ, bảng giá {table.version.name} chỉ có {len(table.rows)} bậc, không có bậc {tier} ạ. Bậc cao "
+        f"nhất là bậc {top.tier} ({_tier_range(top)}): {format_money(top.price)}/kWh, chưa gồm thuế GTGT."
+    )
+
+
+def previous_table_text(table: PriceTable, current: PriceTable) -> str:
+    """The table in force before today's, each tier with today's price beside it."""
+    version = table.version
+    until = format_date(version.effective_to) if version.effective_to else ""
+    lines = [
+        f"Dạ, bảng giá trước đây theo {version.name}, áp dụng từ {format_date(version.effective_from)} "
+        f"đến {until} (chưa gồm thuế GTGT):"
+    ]
+    now = {row.tier: row.price for row in current.rows}
+    for row in table.rows:
+        today = f" (nay {format_money(now[row.tier])})" if row.tier in now else ""
+        lines.append(f"- Bậc {row.tier} ({_tier_range(row)}): {format_money(row.price)}/kWh{today}")
+    since = format_date(current.version.effective_from)
+    lines.append(f"Giá hiện hành theo {current.version.name} từ ngày {since}.")
+    return "\n".join(lines)
+
+
+def no_previous_table() -> str:
+    return "Dạ, em chưa có bảng giá nào trước bảng giá hiện hành ạ."

@@ -223,3 +223,16 @@ async def test_two_first_messages_at_once_give_one_token(rest) -> None:
     issued = [headers.get("X-Session-Token") for status, _, headers in results if status == 200]
     assert len([t for t in issued if t]) == 1
     assert sorted(status for status, _, _ in results) == [200, 403, 403, 403]
+
+
+async def test_the_client_network_is_a_server_fact_never_the_clients(rest) -> None:
+    """The per-network verification limits read the network the channel saw on the socket;
+    a client-sent value is dropped (issue 9 #4)."""
+    from bot.services import rate_limits
+
+    payload = {"sender": sender(), "message": "xin chào", "metadata": {"client_network": "net:forged"}}
+    status, _, _ = await post(rest.url, payload)
+    assert status == 200
+    metadata = rest.agent.messages[-1].metadata
+    assert metadata["client_network"] == rate_limits.network_key("127.0.0.1")
+    assert metadata["client_network"] != "net:forged"

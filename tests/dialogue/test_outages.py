@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import Ticket
 from bot.db.session import session_scope
-from tests.dialogue.conftest import BICH, CUONG, DUNG, SUSPENDED, SUSPENDED_DIGITS, Chat
+from tests.dialogue.conftest import BICH, CUONG, DUNG, Chat
 
 CUONG_OUTAGE = ("03/12/2026", "07:30–16:00")
 
@@ -89,27 +89,6 @@ def test_a_quoted_ticket_needs_no_code_and_an_unknown_one_is_said(outage_chat: C
     assert "không tìm thấy phiếu số SC2699999999" in outage_chat.say(
         "phiếu SC2699999999 sao rồi", "ask_restore_time"
     )
-
-
-def test_is_my_supply_cut_is_a_supply_question_never_a_yes(outage_chat: Chat) -> None:
-    outage_chat.state = outage_chat.state.but(customer_code="PB11020000102")
-    reply = outage_chat.say("bị cắt điện chưa", "ask_debt")
-    assert reply.startswith("Dạ, em kiểm tra thấy điện") and "bình thường" in reply
-    assert "Dạ vâng" not in reply and outage_chat.state.topic == "supply_status"
-    incident = outage_chat.say("còn mã PB14030000003 thì sao", "inform", customer_code=DUNG)
-    assert "SC-261127-0001" in incident
-
-
-def test_a_suspended_supply_is_told_plainly_only_after_verification(outage_chat: Chat) -> None:
-    unverified = outage_chat.say(
-        "sao nhà tôi bị cắt điện, mã PB05010000104", "ask_debt", customer_code=SUSPENDED
-    )
-    # Before verification: the area's facts only (its planned outage), never the suspension.
-    assert "tạm ngừng cung cấp" not in unverified and "20/11/2026" not in unverified
-    outage_chat.say("xem nợ", "ask_debt")
-    outage_chat.say(SUSPENDED_DIGITS, digits=SUSPENDED_DIGITS)
-    plain = outage_chat.say("sao nhà tôi bị cắt điện", "report_outage")
-    assert "do tiền điện chưa được thanh toán" in plain and "20/11/2026" in plain
 
 
 # ----------------------------------------------------------------------- reports

@@ -38,7 +38,8 @@ ask_office ask_estimated_reading ask_safety ask_outage_reason ask_more_detail as
 TOPICS = (
     None, "bill", "bill_detail", "bill_high", "debt", "recheck", "meter_reading", "reading_date", "tariff",
     "outage_schedule", "restore_time", "supply_status", "outage_reason", "outage_report", "hazard",
-    "payment_methods", "service_request",
+    "payment_methods", "service_request", "complaint", "payment_posting", "payment_check", "next_bill",
+    "estimated_reading", "office", "supply_history", "late_payment",
 )  # fmt: skip
 CODES = (None, BICH, CUONG, DUNG, "PB99990000001")
 TEXTS = (
@@ -56,13 +57,23 @@ ENTITIES = (
     Entity("digits", "1321", "1321"),
     Entity("kwh", "300", "300 số"),
     Entity("households", "2", "2 hộ"),
+    Entity("tier", "4", "bậc 4"),
+    Entity("tariff_when", "previous", "giá cũ"),
+    Entity("payment_channel", "momo", "momo"),
+    Entity("date", "relative_day:-1", "hôm qua"),
 )
 
 questions = st.builds(
     Question,
-    topic=st.sampled_from([t for t in TOPICS if t] + ["request_ticket", "hazard_place", "code_received"]),
+    topic=st.sampled_from(
+        [t for t in TOPICS if t]
+        + ["request_ticket", "hazard_place", "code_received", "human_offer", "payment_ticket"]
+    ),
     code=st.sampled_from(CODES),
     months=st.sampled_from([(), ("2026-10",), ("relative:0",)]),
+    tier=st.sampled_from([None, 9]),
+    channel=st.sampled_from([None, "counter"]),
+    service=st.sampled_from([None, "complaint", "answer"]),
 )
 awaiting = st.builds(
     Awaiting,
@@ -71,7 +82,7 @@ awaiting = st.builds(
     code=st.sampled_from(CODES),
     query=st.sampled_from([None, "Phường 1", "Ninh Kiều"]),
     failures=st.integers(0, 3),
-    offer=st.sampled_from([None, "recheck", "request"]),
+    offer=st.sampled_from([None, "recheck", "request", "human", "payment_ticket"]),
     draft=st.sampled_from(
         [None, ReportDraft(code=CUONG), ReportDraft(area="Phường Tân An, Thành phố Cần Thơ")]
     ),
@@ -101,6 +112,10 @@ states = st.builds(
     misunderstood=st.integers(0, 3),
     tips_shown=st.booleans(),
     privacy_notice_shown=st.booleans(),
+    frustration=st.integers(0, 2),
+    tier=st.sampled_from([None, 4]),
+    tariff_when=st.sampled_from([None, "previous"]),
+    payment_channel=st.sampled_from([None, "momo"]),
 )
 intents = st.one_of(
     st.sampled_from(INTENTS), st.tuples(st.sampled_from(INTENTS), st.sampled_from(INTENTS)).map("+".join)

@@ -52,6 +52,7 @@ from bot.domain.billing import InvoiceStatus  # derived from dates, never stored
 from bot.db.models.identity import ChannelLink, DisclosureAudit, VerificationAttempt
 from bot.db.models.invoices import Invoice, InvoiceLine
 from bot.db.models.network import Feeder, Station
+from bot.db.models.offices import Office
 from bot.db.models.outages import (
     Incident,
     IncidentWard,
@@ -128,4 +129,5 @@ __all__ = [
     "ChannelInboxEvent",
     "ChannelOutboxMessage",
     "ChannelToken",
+    "Office",
 ]

@@ -16,6 +16,7 @@ from bot.db.repositories.desk import DeskRepository
 from bot.db.repositories.handoffs import HandoffRepository
 from bot.db.repositories.identity import IdentityRepository
 from bot.db.repositories.invoices import InvoiceRepository, ReadingRepository
+from bot.db.repositories.offices import OfficeRepository
 from bot.db.repositories.outages import OutageRepository
 from bot.db.repositories.security import SecurityRepository
 from bot.db.repositories.tariffs import TariffRepository
@@ -29,6 +30,7 @@ __all__ = [
     "HandoffRepository",
     "IdentityRepository",
     "InvoiceRepository",
+    "OfficeRepository",
     "OutageRepository",
     "ReadingRepository",
     "SecurityRepository",

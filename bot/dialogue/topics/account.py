@@ -33,7 +33,18 @@ _PHONE_RE = re.compile(r"^(?:0|84)\d{9}$")
 _FORGOT_RE = re.compile(r"\b(?:quen|khong nho|ko nho|k nho|hong nho|khong biet|doi so|mat so)\b")
 
 ACCOUNT_TOPICS = frozenset(
-    {"bill", "bill_detail", "bill_high", "debt", "recheck", "meter_reading", "reading_date"}
+    {
+        "bill",
+        "bill_detail",
+        "bill_high",
+        "debt",
+        "recheck",
+        "meter_reading",
+        "reading_date",
+        "next_bill",
+        "estimated_reading",
+        "payment_check",
+    }
 )
 TOPIC_BUTTONS = (
     ("Xem hóa đơn", "ask_bill"),

@@ -6,14 +6,18 @@ from __future__ import annotations
 from bot.dialogue import when
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
-from bot.dialogue.state import AWAIT_OFFER, Awaiting, Question, TicketRef
+from bot.dialogue.state import AWAIT_CODE, AWAIT_OFFER, Awaiting, Question, TicketRef
 from bot.dialogue.topics.account import Answered, with_account
+from bot.dialogue.topics.where import known_code
 from bot.domain import periods
 from bot.wording import billing as words
 from bot.wording import meter as meter_words
+from bot.wording import payments as payment_words
+from bot.wording.estimates import estimate_text
 from bot.wording.explain import explanation_text
 
 OFFER_RECHECK = "recheck"
+UPCOMING_WITHIN_MONTHS = 6
 
 
 def _months(ctx: Context, question: Question) -> list[periods.Month | None]:
@@ -164,8 +168,58 @@ def reading_date(ctx: Context, question: Question) -> Asked | None:
 
 
 def payment_methods(ctx: Context, question: Question) -> None:
+    """The ways to pay; with a channel ("đóng qua momo sao"), that channel's steps."""
+    steps = payment_words.steps_for(question.channel)
+    if steps is not None:
+        others = Button.intent("Cách thanh toán khác", "ask_payment_methods")
+        ctx.say(steps, [others, Button.intent("Nợ tiền điện", "ask_debt")])
+        ctx.update(topic="payment_methods", payment_channel=question.channel)
+        return
     ctx.say(
         words.payment_methods_text(),
         [Button.intent("Nợ tiền điện", "ask_debt"), Button.intent("Xem hóa đơn", "ask_bill")],
     )
     ctx.update(topic="payment_methods")
+
+
+def next_bill(ctx: Context, question: Question) -> Asked | None:
+    """When the next bill comes: the customer's own dates (verified), else how to know."""
+    if not (question.code or known_code(ctx)):
+        return ctx.ask(Awaiting(AWAIT_CODE, (question,)), payment_words.next_bill_general())
+    month = _upcoming(ctx, _first_month(ctx, question))
+    got = with_account(ctx, question, lambda code: ctx.backend.next_bill(code, month))
+    if not isinstance(got, Answered):
+        return got
+    ctx.say(
+        payment_words.next_bill_text(got.value),
+        [Button.intent("Xem hóa đơn", "ask_bill"), Button.intent("Cách thanh toán", "ask_payment_methods")],
+    )
+    ctx.update(topic="next_bill")
+    return None
+
+
+def _upcoming(ctx: Context, month: periods.Month | None) -> periods.Month | None:
+    """"Khi nào có hóa đơn tháng 12" asked in November means the coming December (a month
+    read as more than half a year ago is the one ahead)."""
+    if month is None:
+        return None
+    back = (ctx.today.year - month.year) * 12 + ctx.today.month - month.month
+    if back > UPCOMING_WITHIN_MONTHS:
+        year, number = periods.shift(month.year, month.month, 12)
+        return periods.Month(year, number)
+    return month
+
+
+def estimated_reading(ctx: Context, question: Question) -> Asked | None:
+    """Why a reading was estimated (verified): from the reading's source and the rules."""
+    month = _first_month(ctx, question)
+    got = with_account(ctx, question, lambda code: ctx.backend.estimate(code, month))
+    if not isinstance(got, Answered):
+        return got
+    answer = got.value
+    buttons = [Button.intent("Chỉ số công tơ", "ask_meter_reading")]
+    if answer.estimated:
+        buttons.append(Button.intent("Yêu cầu phúc tra", "request_recheck"))
+    ctx.say(estimate_text(answer), buttons)
+    ctx.update(topic="estimated_reading", period_shown=answer.month_key or ctx.state.period_shown)
+    return None

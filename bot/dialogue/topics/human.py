@@ -11,8 +11,10 @@ repeated) and the time are then awaited (``AWAIT_CALLBACK_PHONE``, ``AWAIT_CALLB
 After an agent closes, ``action_handoff_closed`` sets ``AWAIT_RATING``: a 1–5 in the next
 message is stored (:func:`take_rating`); anything else is answered as usual.
 
-A second misunderstanding in a row only *offers* a person (a quick reply), so nobody is
-queued for an agent who did not ask.
+Every way to a person goes through :func:`offer` with its reason: the customer asked
+(``asked``), a complaint (``complaint``), frustration (``frustration``) open a handoff; the
+bot not understanding twice (``misunderstood``) only *offers* a person (a quick reply), so
+nobody is queued for an agent who did not ask.
 """
 
 from __future__ import annotations
@@ -38,22 +40,31 @@ from bot.wording import handoff as wording
 
 ASKED = "asked"
 MISUNDERSTOOD = "misunderstood"
+COMPLAINT = "complaint"
+FRUSTRATION = "frustration"
+REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION})
+_DESK_REASONS = {
+    ASKED: HandoffReason.REQUEST,
+    COMPLAINT: HandoffReason.COMPLAINT,
+    FRUSTRATION: HandoffReason.FRUSTRATION,
+}
 REGISTERED = "registered"  # the callback goes to the verified customer's registered number
 MAX_PHONE_TRIES = 3
 RATING_RE = re.compile(r"(?<![\d/.,:])([1-5])(?![\d/.,:])")
 _SPEAKERS = {"khách: ": "customer", "bot: ": "bot"}
 
 
-def offer(ctx: Context, reason: str) -> None:
-    """``reason``: asked (the customer wants a person) or misunderstood (offered only)."""
+def offer(ctx: Context, reason: str, lead: str = "") -> None:
+    """``reason``: asked / misunderstood / complaint / frustration. ``lead``: what the bot
+    says first, in the same message (an apology, the complaint recorded)."""
     if reason == MISUNDERSTOOD:
-        ctx.say(common.still_not_understood(), [Button.intent("Gặp tư vấn viên", "request_human")])
+        _say(ctx, lead, common.still_not_understood(), [Button.intent("Gặp tư vấn viên", "request_human")])
         ctx.update(awaiting=None)
         return
     code = ctx.state.customer_code
     locked = bool(code) and ctx.backend.identity(code).state is VerificationState.LOCKED
     why = reason_for(
-        HandoffReason.REQUEST,
+        _DESK_REASONS.get(reason, HandoffReason.REQUEST),
         ctx.turn.intents,
         topic=ctx.state.topic,
         ticket_kind=ctx.state.ticket.kind if ctx.state.ticket else None,
@@ -62,12 +73,20 @@ def offer(ctx: Context, reason: str) -> None:
     opened = ctx.backend.open_handoff(conversation_id(ctx), why, conversation_context(ctx), code)
     ctx.update(handoff=str(opened.handoff_id), awaiting=None, misunderstood=0)
     if opened.status is HandoffStatus.WAITING:
-        ctx.say(wording.queued_text(opened))
+        _say(ctx, lead, wording.queued_text(opened))
         ctx.pause = True
         return
-    ctx.say(wording.callback_offer_text(opened))
+    _say(ctx, lead, wording.callback_offer_text(opened))
     if opened.callback is None:  # nothing arranged yet: ask for the number
         ask_phone(ctx, opened.registered_phone_tail)
+
+
+def _say(ctx: Context, lead: str, text: str, buttons: list[Button] | None = None) -> None:
+    """``text`` after ``lead`` in one message ("Dạ, ..." continues the lead's sentence)."""
+    if lead:
+        rest = text.removeprefix("Dạ, ").removeprefix("Dạ ")
+        text = f"{lead} {rest[:1].upper()}{rest[1:]}"
+    ctx.say(text, buttons or [])
 
 
 def conversation_id(ctx: Context) -> str:

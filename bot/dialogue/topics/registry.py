@@ -13,6 +13,7 @@ from bot.dialogue.state import (
     AWAIT_CALLBACK_TIME,
     AWAIT_CLARIFY,
     AWAIT_CODE,
+    AWAIT_COMPLAINT,
     AWAIT_DIGITS,
     AWAIT_HAZARD_PLACE,
     AWAIT_LOCATION,
@@ -28,22 +29,29 @@ from bot.dialogue.text import plain
 from bot.dialogue.topics import (
     account,
     billing,
+    complaints,
     detail,
     fallback,
     hazard,
     human,
+    offices,
     outages,
+    payments,
     report,
     requests,
     smalltalk,
+    supply,
     tariff,
 )
 from bot.dialogue.understanding import says_no, says_yes
 from bot.wording import common
+from bot.wording import complaints as complaint_wording
 from bot.wording import hazard as hazard_wording
 from bot.wording import identity as identity_wording
+from bot.wording import offices as office_wording
 from bot.wording import outage as outage_wording
 from bot.wording import outage_report as report_wording
+from bot.wording import supply as supply_wording
 
 Handler = Callable[[Context, Question], "Asked | None"]
 Taker = Callable[[Context, Awaiting], "tuple[Question, ...] | None"]
@@ -67,7 +75,7 @@ HANDLERS: dict[str, Handler] = {
     "request_ticket": requests.request_ticket,
     "outage_schedule": outages.schedule,
     "restore_time": outages.restore_time,
-    "supply_status": outages.supply_status,
+    "supply_status": supply.supply_status,
     "outage_reason": outages.outage_reason,
     "next_steps": outages.next_steps,
     "outage_report": report.report,
@@ -87,19 +95,29 @@ HANDLERS: dict[str, Handler] = {
     "cancel": smalltalk.cancel,
     "unexplained_digits": smalltalk.unexplained_digits,
     "how_can_i_help": smalltalk.how_can_i_help,
-    "complaint": smalltalk.complaint,
-    "frustration": smalltalk.frustration,
-    "payment_posting": smalltalk.payment_posting,
-    "late_payment": smalltalk.late_payment,
-    "office": smalltalk.office,
-    "estimated_reading": smalltalk.estimated_reading,
+    # complaints, payments, supply, offices (bot/dialogue/topics: complaints, payments, supply, offices)
+    "complaint": complaints.complaint,
+    "frustration": complaints.frustration,
+    "human_offer": complaints.human_offer,
+    "payment_posting": payments.payment_posting,
+    "payment_check": payments.payment_check,
+    "payment_ticket": payments.payment_ticket,
+    "late_payment": payments.late_payment,
+    "next_bill": billing.next_bill,
+    "estimated_reading": billing.estimated_reading,
+    "office": offices.office,
+    "supply_history": supply.supply_status,
     "safety": smalltalk.safety,
     "misunderstood": fallback.misunderstood,
 }
 
 # Topics that may need something from the customer first (a code, a place, the digits):
 # while one question waits for an answer, these wait with it.
-NEEDS_INPUT = frozenset(account.ACCOUNT_TOPICS | outages.OUTAGE_QUESTION_TOPICS | {"code_received"})
+NEEDS_INPUT = frozenset(
+    account.ACCOUNT_TOPICS
+    | outages.OUTAGE_QUESTION_TOPICS
+    | {"code_received", "office", "payment_posting", "supply_history"}
+)
 
 
 def answer(ctx: Context, question: Question) -> Asked | None:
@@ -131,6 +149,7 @@ TAKERS: dict[str, Taker] = {
     AWAIT_CALLBACK_PHONE: human.take_phone,
     AWAIT_CALLBACK_TIME: human.take_time,
     AWAIT_RATING: human.take_rating,
+    AWAIT_COMPLAINT: complaints.take_complaint,
 }
 
 
@@ -149,13 +168,13 @@ MAX_FAILED_ANSWERS = 3
 SURE_ENOUGH = 0.7  # below, a new intent must be confirmed by its words to end a wait
 
 
-def reask(ctx: Context, awaiting: Awaiting) -> bool:
+def reask(ctx: Context, awaiting: Awaiting, understood: list[str] | None = None) -> bool:
     """A message that is no answer and asks nothing clear of its own (no intent that
     asks, or an unsure one that no word confirms): the question again, three times at
     most. False when the bot stops waiting (the message is read as a new question)."""
     if awaiting.kind not in REASKED_KINDS or _new_details(ctx):
         return False
-    intents = set(ctx.turn.intents or ("",))
+    intents = set(understood or ctx.turn.intents or ("",))  # as understood: an unsure NLU rescued by words
     text = plain(ctx.turn.text)
     unsure = ctx.turn.confidence < SURE_ENOUGH and not any(keywords.names(i, text) for i in intents)
     if not (intents <= NO_QUESTION_INTENTS or unsure):
@@ -183,6 +202,10 @@ def _question_text(awaiting: Awaiting) -> str:
     if awaiting.kind == AWAIT_DIGITS:
         return identity_wording.ask_digits(awaiting.code or "")
     topic = awaiting.questions[0].topic if awaiting.questions else ""
+    if topic == "office":
+        return office_wording.ask_where()
+    if topic == "supply_status":
+        return supply_wording.ask_where()
     return outage_wording.ask_location(
         {"outage_report": "report", "outage_schedule": "schedule"}.get(topic, "restore")
     )
@@ -208,5 +231,7 @@ def remind(ctx: Context, awaiting: Awaiting) -> None:
         human.ask_phone(ctx, awaiting.query, awaiting.failures)
     elif awaiting.kind == AWAIT_CALLBACK_TIME and awaiting.query:
         human.ask_time(ctx, awaiting.query, "số anh/chị cho")
+    elif awaiting.kind == AWAIT_COMPLAINT:
+        ctx.say(complaint_wording.ask_what_about())
     else:
         smalltalk.how_can_i_help(ctx, Question("how_can_i_help"))

@@ -1,5 +1,5 @@
-"""Greetings, thanks, goodbyes, who the bot is, contact, notices, and the short general
-answers (payment rules, offices...)."""
+"""Greetings, thanks, goodbyes, who the bot is, contact, notices, safety advice asked
+for, and the menu."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from bot.dialogue.outcome import Button
 from bot.dialogue.state import Question
 from bot.dialogue.topics import human
 from bot.services import hazard
-from bot.wording import common, general
+from bot.wording import common
 from bot.wording import hazard as hazard_words
 
 SHORT = "short"  # a greeting question's text when the message asks something else too
@@ -72,30 +72,6 @@ def unexplained_digits(ctx: Context, question: Question) -> None:
 
 def how_can_i_help(ctx: Context, question: Question) -> None:
     ctx.say(common.how_can_i_help(), menu())
-
-
-def complaint(ctx: Context, question: Question) -> None:
-    ctx.say(general.complaint(), [Button.intent("Gặp tư vấn viên", "request_human")])
-
-
-def frustration(ctx: Context, question: Question) -> None:
-    ctx.say(general.frustration(), [Button.intent("Gặp tư vấn viên", "request_human")])
-
-
-def payment_posting(ctx: Context, question: Question) -> None:
-    ctx.say(general.payment_posting(), [Button.intent("Kiểm tra nợ tiền điện", "ask_debt")])
-
-
-def late_payment(ctx: Context, question: Question) -> None:
-    ctx.say(general.late_payment(), [Button.intent("Kiểm tra nợ tiền điện", "ask_debt")])
-
-
-def office(ctx: Context, question: Question) -> None:
-    ctx.say(general.office())
-
-
-def estimated_reading(ctx: Context, question: Question) -> None:
-    ctx.say(general.estimated_reading(), [Button.intent("Chỉ số công tơ", "ask_meter_reading")])
 
 
 def safety(ctx: Context, question: Question) -> None:

@@ -1,5 +1,7 @@
-"""The residential tier table in force, or a personal calculation ("300 số hết bao
-nhiêu", "2 hộ xài chung 450 số"); "còn 1 hộ thì sao" keeps the kWh."""
+"""The residential tier table in force, a personal calculation ("300 số hết bao
+nhiêu", "2 hộ xài chung 450 số"), one tier's price ("bậc 4 giá bao nhiêu") and the
+previous table ("giá cũ"); "còn 1 hộ thì sao" keeps the kWh, "còn giá cũ thì sao" the
+tier."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from bot.dialogue.state import Question
 from bot.nlu.core import read as reader
 from bot.services import tariff_quote
 from bot.wording import tariff as words
+
+PREVIOUS = "previous"
 
 
 def tariff(ctx: Context, question: Question) -> None:
@@ -24,6 +28,9 @@ def tariff(ctx: Context, question: Question) -> None:
         ctx.update(topic="tariff")
         return
     table = tariff_quote.price_table(ctx.today)
+    if question.kwh is None and (question.tier is not None or question.tariff_when == PREVIOUS):
+        _tier_or_previous(ctx, question, table)
+        return
     households = question.households or 1
     if question.kwh is not None:
         bill = tariff_quote.quote(question.kwh, households, ctx.today)
@@ -32,4 +39,25 @@ def tariff(ctx: Context, question: Question) -> None:
         ctx.say(words.table_text(table) + "\n\n" + words.HOUSEHOLDS_RULE_TEXT, buttons)
     else:
         ctx.say(words.table_text(table), buttons)
-    ctx.update(topic="tariff", kwh=question.kwh, households=question.households)
+    ctx.update(topic="tariff", kwh=question.kwh, households=question.households, tier=None, tariff_when=None)
+
+
+def _tier_or_previous(ctx: Context, question: Question, table: tariff_quote.PriceTable) -> None:
+    previous = question.tariff_when == PREVIOUS
+    shown = tariff_quote.previous_table(ctx.today) if previous else table
+    buttons = (
+        [Button.intent("Bảng giá hiện hành", "ask_tariff")]
+        if previous
+        else [Button.intent("Giá cũ", "ask_tariff", {"tariff_when": PREVIOUS})]
+    )
+    if shown is None:
+        ctx.say(words.no_previous_table(), [Button.intent("Bảng giá hiện hành", "ask_tariff")])
+    elif question.tier is None:
+        ctx.say(words.previous_table_text(shown, table), buttons)
+    elif (row := tariff_quote.tier_row(shown, question.tier)) is None:
+        ctx.say(words.no_such_tier(question.tier, shown), buttons)
+    else:
+        ctx.say(words.tier_text(row, shown, previous=previous), buttons)
+    ctx.update(
+        topic="tariff", kwh=None, households=None, tier=question.tier, tariff_when=question.tariff_when
+    )

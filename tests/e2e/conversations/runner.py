@@ -15,7 +15,9 @@ Format (one file per theme, YAML)::
             buttons: ["/ask_bill_detail"]  # quick-reply payloads (substrings)
 
 ``{suspended_code}`` / ``{suspended_digits}`` in a message or a phrase stand for a demo
-customer whose supply is suspended for debt (looked up in the stack's database).
+customer whose supply is suspended for debt, ``{estimated_code}`` / ``{estimated_digits}`` /
+``{estimated_kwh}`` / ``{estimated_period}`` for one whose newest estimated reading is
+among their last 12 (looked up in the stack's database).
 
 Every reply is also checked for what must hold everywhere: something is said, it
 opens politely, no nested brackets, no fixture customer's full name or phone.
@@ -169,10 +171,51 @@ def demo_values(database_url: str) -> dict[str, str]:
             .order_by(Customer.code.desc())
         ).all()
     suspended = [(code, phone) for code, phone in rows if code not in FIXTURE_CODES and phone]
+    values = _estimated(database_url)
     if not suspended:
-        return {}
+        return values
     code, phone = suspended[0]
-    return {"suspended_code": code, "suspended_digits": "".join(ch for ch in phone if ch.isdigit())[-4:]}
+    return {**values, "suspended_code": code, "suspended_digits": _digits(phone)}
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())[-4:]
+
+
+def _estimated(database_url: str) -> dict[str, str]:
+    """A customer (with a phone) whose newest estimated reading is among their last 12."""
+    from sqlalchemy import select
+
+    from bot.db.models import Customer, MeterReading
+    from bot.db.session import session_scope
+    from bot.domain.formatting import format_kwh, format_period
+
+    with session_scope(database_url) as session:
+        customers = session.execute(
+            select(Customer.id, Customer.code, Customer.phone)
+            .where(Customer.phone.isnot(None))
+            .order_by(Customer.code)
+        ).all()
+        for customer_id, code, phone in customers:
+            recent = (
+                session.execute(
+                    select(MeterReading)
+                    .where(MeterReading.customer_id == customer_id)
+                    .order_by(MeterReading.reading_date.desc())
+                    .limit(12)
+                )
+                .scalars()
+                .all()
+            )
+            estimated = next((r for r in recent if r.source == "estimated"), None)
+            if estimated is not None:
+                return {
+                    "estimated_code": code,
+                    "estimated_digits": _digits(phone),
+                    "estimated_kwh": format_kwh(estimated.kwh),
+                    "estimated_period": format_period(estimated.period_start, estimated.period_end),
+                }
+    return {}
 
 
 def summary(results: Iterable[Result]) -> str:
