@@ -53,6 +53,7 @@ def read_turn(tracker: Tracker) -> Turn:
         requester=requester_for(channel, tracker.sender_id, latest.get("metadata")),
         malformed_codes=tuple(str(code) for code in malformed) if isinstance(malformed, list) else (),
         recent=tuple(_recent(tracker)),
+        conversation_id=tracker.sender_id,
     )
 
 

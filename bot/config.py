@@ -66,6 +66,43 @@ def default_database_url() -> str:
     return f"sqlite:///{VAR_DIR / 'utility.db'}"
 
 
+# ---- Agent desk and handoff (desk helper): Rasa's event stream.
+
+
+def default_event_broker_url(var_dir: Path | str | None = None) -> str:
+    """Rasa's SQL event broker in its own SQLite file (its table is named ``events``, like the
+    tracker store's, so it never shares the tracker database)."""
+    return f"sqlite:///{Path(var_dir or VAR_DIR) / 'events.db'}"
+
+
+def event_broker_url() -> str:
+    """``EVENT_BROKER_URL``: sqlite:///..., postgresql://... (Rasa's SQL broker) or
+    amqp://user:pw@host:5672/ (Rasa's Pika broker, RabbitMQ); see bot/rasa/event_broker.py."""
+    return _env("EVENT_BROKER_URL", default_event_broker_url())
+
+
+DEFAULT_DESK_EVENTS_QUEUE = "evn_desk_events"
+
+
+def event_broker_kind(url: str | None) -> str:
+    """``"sql"``, ``"pika"`` or ``"none"`` for an ``EVENT_BROKER_URL``."""
+    from urllib.parse import urlsplit
+
+    scheme = urlsplit((url or "").strip()).scheme.split("+")[0].lower()
+    if scheme in ("sqlite", "postgresql", "postgres"):
+        return "sql"
+    if scheme in ("amqp", "amqps"):
+        return "pika"
+    if not scheme or scheme == "none":
+        return "none"
+    raise ValueError(f"EVENT_BROKER_URL must be sqlite://, postgresql:// or amqp://, not {scheme}://")
+
+
+def desk_events_queue() -> str:
+    """``DESK_EVENTS_QUEUE``: the durable RabbitMQ queue Rasa publishes to and the desk reads."""
+    return _env("DESK_EVENTS_QUEUE", DEFAULT_DESK_EVENTS_QUEUE)
+
+
 def load_settings() -> Settings:
     return Settings(
         database_url=_env("DATABASE_URL", default_database_url()),
@@ -165,6 +202,7 @@ def runtime_environment(environ: dict[str, str] | None = None) -> dict[str, str]
     default("DATABASE_URL", default_database_url())
     default("TRACKER_STORE_URL", f"sqlite:///{VAR_DIR / 'tracker.db'}")
     default("LOCK_STORE_URL", "memory://")
+    default("EVENT_BROKER_URL", default_event_broker_url(env.get("BOT_VAR_DIR", "").strip() or None))
     default("RASA_TELEMETRY_ENABLED", "false")
     default("LOG_LEVEL", "INFO")
     return env

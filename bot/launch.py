@@ -56,6 +56,8 @@ def prepare(env: dict[str, str], demo_data: bool) -> dict[str, str]:
         _python_m("bot", "demo-data", *flags, env=env)
     elif not embedded:
         print("Configured database: demo data not loaded (use --demo-data to ask for it).")
+    if embedded:  # a demo agent and supervisor for the desk, their logins printed
+        _python_m("bot", "desk", "demo-accounts", env=env)
     return env
 
 
@@ -80,6 +82,8 @@ def _print_urls(env: dict[str, str]) -> None:
         f"  Action server (loopback):    http://127.0.0.1:{env['ACTION_PORT']}\n"
         f"  Web app:                     http://localhost:{env['WEB_PORT']}\n"
         f"  Health:                      http://localhost:{env['WEB_PORT']}/health\n"
+        f"  Agent desk:                  http://localhost:{env['WEB_PORT']}/desk "
+        "(demo logins above; accounts: python -m bot desk add-agent)\n"
         + (
             f"  Health details (this run):   curl -H 'Authorization: Bearer {operator}' "
             f"localhost:{env['WEB_PORT']}/health/details\n"

@@ -10,6 +10,7 @@
     incident ...                                      -> bot.cli.incident.main(argv)
     outage ...                                        -> bot.cli.outage.main(argv)
     notify {run,send-due,status}                      -> bot.cli.notify.main(argv)
+    desk ...                                          -> bot.cli.desk.main(argv) (agent-desk accounts)
     privacy purge [--dry-run] [--conversation-days N] [--verification-days N]
                   [--database-url URL] [--tracker-store-url URL|none]
                                                       -> bot.cli.privacy
@@ -17,7 +18,7 @@
 Commands call the services (and the data-loading packages bot.importer and bot.demo),
 never SQL themselves. Subcommands are imported only when used, so one missing module
 never breaks the others. Their ``main`` gets the parsed ``argparse.Namespace``
-(``incident``, ``outage`` and ``notify`` get the list of their own arguments) and returns an
+(``incident``, ``outage``, ``notify`` and ``desk`` get the list of their own arguments) and returns an
 exit code (None = 0);
 for an expected failure it raises :class:`CommandError` (or ``SystemExit("message")``).
 Expected errors end with a one-line message and a non-zero exit code, no traceback.
@@ -43,6 +44,7 @@ GROUPS_WITH_OWN_PARSER = {
     "incident": "open, update and restore incidents",
     "outage": "add, move and cancel planned outages (subscribers are notified)",
     "notify": "the notifier of outage notices: run, send-due, status",
+    "desk": "agent-desk accounts (add-agent, list...)",
 }
 
 

@@ -29,6 +29,8 @@ from bot.db.repositories import (
     ChannelRepository,
     ConversationRepository,
     CustomerRepository,
+    DeskRepository,
+    HandoffRepository,
     IdentityRepository,
     InvoiceRepository,
     NoticeRepository,
@@ -58,6 +60,8 @@ class UnitOfWork:
     outages: OutageRepository
     tickets: TicketRepository
     identity: IdentityRepository
+    handoffs: HandoffRepository  # the agent desk (desk helper)
+    desk: DeskRepository
     security: SecurityRepository
     conversations: ConversationRepository  # Rasa's events, when this database holds them
     channels: ChannelRepository  # sessions, webhook inbox, outbox, tokens (bot/channels)
@@ -84,6 +88,8 @@ class UnitOfWork:
         self.outages = OutageRepository(session)
         self.tickets = TicketRepository(session)
         self.identity = IdentityRepository(session)
+        self.handoffs = HandoffRepository(session)
+        self.desk = DeskRepository(session)
         self.security = SecurityRepository(session)
         self.conversations = ConversationRepository(session)
         self._counters: Counters | None = None

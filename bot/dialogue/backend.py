@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from bot.domain import places
@@ -29,6 +30,7 @@ from bot.services import (
     complaints,
     customers,
     estimates,
+    handoff,
     hazard,
     meter,
     offices,
@@ -42,6 +44,9 @@ from bot.services import (
     tariff_quote,
     verification,
 )
+from bot.services.handoff_config import load_config, working_hours
+from bot.services.handoff_hours import callback_window
+from bot.services.handoff_summary import ConversationContext
 from bot.services.verification import Requester, Status
 
 log = logging.getLogger(__name__)
@@ -210,6 +215,50 @@ class Backend:
 
     def add_hazard_location(self, number: str, place: str) -> bool:
         return hazard.add_location(self.uow, number, place)
+
+    # ------------------------------------------------------------------ handoff
+
+    def open_handoff(
+        self,
+        conversation_id: str,
+        reason: handoff.HandoffReason,
+        context: ConversationContext,
+        code: str | None,
+    ) -> handoff.HandoffOpened:
+        request = handoff.HandoffRequest(
+            conversation_id=conversation_id,
+            channel=self.channel,
+            reason=reason,
+            context=context,
+            customer_code=code,
+            requester=self.requester,
+        )
+        return handoff.open_handoff(self.uow, request)
+
+    def callback_details(self, conversation_id: str) -> handoff.CallbackDetails:
+        return handoff.callback_details(self.uow, conversation_id)
+
+    def record_callback(
+        self, conversation_id: str, dates: list[str], times: list[str], phone: str | None, registered: bool
+    ) -> tuple[handoff.CallbackRecorded, bool]:
+        """The callback and whether the window was moved (into working hours)."""
+        config = load_config()
+        window = callback_window(
+            working_hours(self.uow, config),
+            dates,
+            times,
+            default_length=timedelta(minutes=config.callback_window_minutes),
+        )
+        recorded = handoff.record_callback(
+            self.uow, conversation_id, window, phone=phone, use_registered_phone=registered
+        )
+        return recorded, bool(dates or times) and not window.as_asked
+
+    def cancel_handoff(self, conversation_id: str) -> handoff.CancelResult:
+        return handoff.cancel_by_customer(self.uow, conversation_id)
+
+    def store_rating(self, conversation_id: str, score: int) -> handoff.RatingStored | None:
+        return handoff.store_rating(self.uow, conversation_id, score)
 
 
 def resolve_place(text: str, pending: str | None = None) -> places.Lookup:

@@ -27,8 +27,18 @@ from bot.dialogue.context import Asked, Context
 from bot.dialogue.details import Details
 from bot.dialogue.outcome import Button, Message, Outcome
 from bot.dialogue.planning import order, plan
-from bot.dialogue.state import AWAIT_CLARIFY, AWAIT_CODE, AWAIT_DIGITS, AWAIT_OFFER, Awaiting, Question, State
-from bot.dialogue.topics import registry
+from bot.dialogue.state import (
+    AWAIT_CALLBACK_PHONE,
+    AWAIT_CALLBACK_TIME,
+    AWAIT_CLARIFY,
+    AWAIT_CODE,
+    AWAIT_DIGITS,
+    AWAIT_OFFER,
+    Awaiting,
+    Question,
+    State,
+)
+from bot.dialogue.topics import human, registry
 from bot.dialogue.topics.smalltalk import how_can_i_help
 from bot.dialogue.turn import Turn
 from bot.dialogue.understanding import CANCEL, read_intents
@@ -75,6 +85,8 @@ def _turn(ctx: Context) -> None:
             how_can_i_help(ctx, Question("how_can_i_help"))
         return
     if CANCEL in intents:
+        if awaiting is not None and awaiting.kind in (AWAIT_CALLBACK_PHONE, AWAIT_CALLBACK_TIME):
+            human.cancel_callback(ctx)  # the callback offer is withdrawn too
         pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY)
         ctx.say(common.stopped_here() if pending else common.fine_then())
         ctx.update(awaiting=None, misunderstood=0)

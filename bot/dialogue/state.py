@@ -27,6 +27,9 @@ AWAIT_SINCE = "report_since"  # since when
 AWAIT_HAZARD_PLACE = "hazard_place"  # where the danger is
 AWAIT_OFFER = "offer"  # yes or no to what the bot offered
 AWAIT_CLARIFY = "clarify"  # the bot asked what the customer meant
+AWAIT_CALLBACK_PHONE = "callback_phone"  # the number an agent calls back (handoff)
+AWAIT_CALLBACK_TIME = "callback_time"  # when to call back (the number in ``query``)
+AWAIT_RATING = "rating"  # 1-5 after an agent closed the conversation
 AWAIT_COMPLAINT = "complaint"  # what the complaint is about (the next message is its words)
 AWAIT_KINDS = frozenset(
     {
@@ -40,6 +43,9 @@ AWAIT_KINDS = frozenset(
         AWAIT_HAZARD_PLACE,
         AWAIT_OFFER,
         AWAIT_CLARIFY,
+        AWAIT_CALLBACK_PHONE,
+        AWAIT_CALLBACK_TIME,
+        AWAIT_RATING,
         AWAIT_COMPLAINT,
     }
 )
@@ -236,6 +242,8 @@ def _awaiting(value: Any) -> Awaiting | None:
 
 __all__ = [
     "AWAIT_BREAKER",
+    "AWAIT_CALLBACK_PHONE",
+    "AWAIT_CALLBACK_TIME",
     "AWAIT_CLARIFY",
     "AWAIT_CODE",
     "AWAIT_COMPLAINT",
@@ -244,6 +252,7 @@ __all__ = [
     "AWAIT_LOCATION",
     "AWAIT_OFFER",
     "AWAIT_PLACE_CHOICE",
+    "AWAIT_RATING",
     "AWAIT_SCOPE",
     "AWAIT_SINCE",
     "SLOT_NAMES",

@@ -42,6 +42,7 @@ class Turn:
     requester: Requester = field(default_factory=lambda: Requester("unknown", ""))
     malformed_codes: tuple[str, ...] = ()  # code-like strings of the wrong length
     recent: tuple[str, ...] = ()  # the conversation's last messages, oldest first
+    conversation_id: str = ""  # Rasa's sender id (a handoff's agent replies go there)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", (self.text or "")[:MAX_TEXT_CHARS])

@@ -31,7 +31,8 @@ def main() -> int:
             log.error("refusing to start: %s %s", OPERATOR_TOKEN, problem)
             return EXIT_CONFIG
     log.info("web app on %s:%d", settings.web_host, settings.web_port)
-    web.run_app(create_app(settings), host=settings.web_host, port=settings.web_port, print=None)
+    app = create_app(settings, desk_background=True)  # the desk reads Rasa's events here
+    web.run_app(app, host=settings.web_host, port=settings.web_port, print=None)
     return 0
 
 

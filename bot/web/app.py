@@ -24,12 +24,17 @@ async def _http_client(app: web.Application):
     await app[HTTP_KEY].close()
 
 
-def create_app(settings: Settings | None = None) -> web.Application:
+def create_app(settings: Settings | None = None, desk_background: bool = False) -> web.Application:
+    """The web app. ``desk_background=True`` (the running web app, bot.web.__main__) adds the
+    desk's reader of Rasa's event stream and its delivery worker; route tests leave them out."""
+    from bot.web.desk import setup_desk
+
     settings = settings or load_settings()
     app = web.Application(client_max_size=settings.web_max_body_bytes)
     app[SETTINGS_KEY] = settings
     install_security_headers(app, settings)
     app.cleanup_ctx.append(_http_client)
     add_health_routes(app, settings, lambda: app[HTTP_KEY])
+    setup_desk(app, settings, background=desk_background)  # /desk (agent desk)
     setup_webchat(app)  # demo page at /, widget assets
     return app

@@ -63,6 +63,11 @@ class Stack:
         return f"http://127.0.0.1:{self.env['WEB_PORT']}"
 
     @property
+    def callback_port(self) -> int:
+        """Where Rasa's callback channel posts the bot's messages (tests listen there)."""
+        return int(self.env["CALLBACK_PORT"])
+
+    @property
     def state_file(self) -> Path:
         return Path(self.env["BOT_VAR_DIR"]) / "run" / "processes.json"
 
@@ -216,6 +221,8 @@ def stack_environment(tmp_dir: Path, model_path: Path, **overrides: str) -> dict
         "RASA_ADMIN_PORT": str(free_port()),
         "ACTION_PORT": str(free_port()),
         "WEB_PORT": str(free_port()),
+        "CALLBACK_PORT": str(callback_port := free_port()),
+        "CALLBACK_URL": f"http://127.0.0.1:{callback_port}/bot",
         "RASA_URL": "", "ACTION_SERVER_URL": "", "WEB_ORIGIN": "", "RASA_PUBLIC_URL": "",
         "DATABASE_URL": f"sqlite:///{var_dir / 'utility.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{var_dir / 'tracker.db'}",

@@ -28,8 +28,8 @@ def _app(**changes) -> web.Application:
     async def cached(request: web.Request) -> web.Response:
         return web.Response(text="x", headers={"Cache-Control": "public, max-age=60"})
 
-    app.router.add_get("/desk/api/account", account)
-    app.router.add_post("/desk/api/echo", echo)
+    app.router.add_get("/api/account", account)
+    app.router.add_post("/api/echo", echo)
     app.router.add_get("/static/widget.js", cached)
     app.router.add_get("/static/plain.css", lambda request: web.Response(text="body{}"))
     app.router.add_get("/desk/static/desk.js", lambda request: web.Response(text="//"))
@@ -46,7 +46,7 @@ EXPECTED = {
 async def test_every_answer_carries_the_headers_and_no_server_version(aiohttp_client) -> None:
     client = await aiohttp_client(_app())
     for method, path, status in [
-        ("GET", "/desk/api/account", 200), ("GET", "/no/such/page", 404),
+        ("GET", "/api/account", 200), ("GET", "/no/such/page", 404),
         ("GET", "/health/details", 401), ("POST", "/health", 405), ("GET", "/static/plain.css", 200),
     ]:
         response = await client.request(method, path)
@@ -61,7 +61,7 @@ async def test_every_answer_carries_the_headers_and_no_server_version(aiohttp_cl
 
 async def test_account_data_is_never_cached_static_files_revalidate(aiohttp_client) -> None:
     client = await aiohttp_client(_app())
-    assert (await client.get("/desk/api/account")).headers["Cache-Control"] == "no-store"
+    assert (await client.get("/api/account")).headers["Cache-Control"] == "no-store"
     assert (await client.get("/health/details")).headers["Cache-Control"] == "no-store"
     assert (await client.get("/static/plain.css")).headers["Cache-Control"] == "no-cache"
     assert (await client.get("/desk/static/desk.js")).headers["Cache-Control"] == "no-cache"
@@ -79,7 +79,7 @@ def test_the_policy_allows_the_widget_to_reach_rasa_and_nothing_inline() -> None
 
 async def test_bodies_over_the_cap_are_refused_with_413(aiohttp_client) -> None:
     client = await aiohttp_client(_app(web_max_body_bytes=1024))
-    assert (await client.post("/desk/api/echo", data=b"x" * 1000)).status == 200
-    too_big = await client.post("/desk/api/echo", data=b"x" * 5000)
+    assert (await client.post("/api/echo", data=b"x" * 1000)).status == 200
+    too_big = await client.post("/api/echo", data=b"x" * 5000)
     assert too_big.status == 413
     assert too_big.headers["X-Content-Type-Options"] == "nosniff"

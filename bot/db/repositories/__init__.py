@@ -12,6 +12,8 @@ reads the wall clock except through :mod:`bot.clock`.
 from bot.db.repositories.channels import ChannelRepository
 from bot.db.repositories.conversations import ConversationRepository
 from bot.db.repositories.customers import CustomerRepository
+from bot.db.repositories.desk import DeskRepository
+from bot.db.repositories.handoffs import HandoffRepository
 from bot.db.repositories.identity import IdentityRepository
 from bot.db.repositories.invoices import InvoiceRepository, ReadingRepository
 from bot.db.repositories.notices import NoticeRepository
@@ -25,6 +27,8 @@ __all__ = [
     "ConversationRepository",
     "ChannelRepository",
     "CustomerRepository",
+    "DeskRepository",
+    "HandoffRepository",
     "IdentityRepository",
     "InvoiceRepository",
     "NoticeRepository",

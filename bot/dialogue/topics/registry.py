@@ -9,6 +9,8 @@ from bot.dialogue import keywords
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.state import (
     AWAIT_BREAKER,
+    AWAIT_CALLBACK_PHONE,
+    AWAIT_CALLBACK_TIME,
     AWAIT_CLARIFY,
     AWAIT_CODE,
     AWAIT_COMPLAINT,
@@ -17,6 +19,7 @@ from bot.dialogue.state import (
     AWAIT_LOCATION,
     AWAIT_OFFER,
     AWAIT_PLACE_CHOICE,
+    AWAIT_RATING,
     AWAIT_SCOPE,
     AWAIT_SINCE,
     Awaiting,
@@ -30,6 +33,7 @@ from bot.dialogue.topics import (
     detail,
     fallback,
     hazard,
+    human,
     offices,
     outages,
     payments,
@@ -142,6 +146,9 @@ TAKERS: dict[str, Taker] = {
     AWAIT_HAZARD_PLACE: hazard.take_place,
     AWAIT_OFFER: _take_offer,
     AWAIT_CLARIFY: fallback.take_clarification,
+    AWAIT_CALLBACK_PHONE: human.take_phone,
+    AWAIT_CALLBACK_TIME: human.take_time,
+    AWAIT_RATING: human.take_rating,
     AWAIT_COMPLAINT: complaints.take_complaint,
 }
 
@@ -220,6 +227,10 @@ def remind(ctx: Context, awaiting: Awaiting) -> None:
         ctx.say(report_wording.SINCE_QUESTION, outages.buttons_of(report_wording.SINCE_BUTTONS))
     elif awaiting.kind == AWAIT_HAZARD_PLACE:
         ctx.say(hazard_wording.HAZARD_PLACE_QUESTION)
+    elif awaiting.kind == AWAIT_CALLBACK_PHONE:
+        human.ask_phone(ctx, awaiting.query, awaiting.failures)
+    elif awaiting.kind == AWAIT_CALLBACK_TIME and awaiting.query:
+        human.ask_time(ctx, awaiting.query, "số anh/chị cho")
     elif awaiting.kind == AWAIT_COMPLAINT:
         ctx.say(complaint_wording.ask_what_about())
     else:

@@ -2,7 +2,7 @@
 and who opened a ticket.
 
 Revision ID: 0004_security
-Revises: 0002_channels
+Revises: 0003_desk
 Create Date: 2026-11-29
 
 Existing tickets keep their numbers (``SC`` + 10 digits) and get no requester: they
@@ -17,7 +17,7 @@ from alembic import op
 import bot.db.models
 
 revision = "0004_security"
-down_revision = "0002_channels"
+down_revision = "0003_desk"
 branch_labels = None
 depends_on = None
 
