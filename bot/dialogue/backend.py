@@ -75,11 +75,17 @@ class Backend:
 
     def note_message(self) -> rate_limits.Limited | None:
         """Count this message (the turn's first use of the database); Limited when the
-        requester writes too fast. A database that cannot count is no reason to leave a
-        greeting unanswered: the limit is then open for this turn (nothing else was done
-        in the unit of work yet, so rolling it back loses nothing)."""
+        requester writes too fast. The count commits at once, on its own: counting writes
+        a row, and a transaction that has written holds the database's one write lock
+        (SQLite) until it ends, so the whole turn would otherwise keep every other turn
+        from writing (measured: docs/benchmarks.md, "Conversation load"). A database that
+        cannot count is no reason to leave a greeting unanswered: the limit is then open
+        for this turn (nothing else was done in the unit of work yet, so rolling it back
+        loses nothing)."""
         try:
-            return rate_limits.note_message(self.uow, self.requester)
+            limited = rate_limits.note_message(self.uow, self.requester)
+            self.uow.commit()
+            return limited
         except Exception as error:  # the database's own errors, whatever the driver
             log.warning("message rate not counted (%s)", type(error).__name__)
             self.uow.rollback()
@@ -100,7 +106,11 @@ class Backend:
         self._identity[status.code] = status
 
     def verify(self, code: str, answer: str) -> Status:
+        """Judge the answer and commit the judgement at once: the code's guard (taken by
+        the verification, on SQLite the database's write lock) is held only while the
+        answer is judged, not while the rest of the turn is answered."""
         status = verification.verify(self.uow, code, self.requester, answer)
+        self.uow.commit()
         self._identity[code] = status
         self._verified_codes = None
         return status

@@ -12,8 +12,9 @@ from bot.services import DataUnavailable, unit_of_work
 
 
 def run_turn(turn: Turn, state: State, database_url: str | None = None) -> Outcome:
-    """Answer ``turn``: every read and write of the turn commits together. When the
-    database cannot be reached, the one apology (safety advice first for a danger)."""
+    """Answer ``turn``: the message count commits first (Backend.note_message), then
+    every other read and write of the turn commits together. When the database cannot be
+    reached, the one apology (safety advice first for a danger)."""
     try:
         with unit_of_work(database_url) as uow:
             return engine.converse(turn, state, Backend(uow, turn.requester, turn.channel))

@@ -34,6 +34,7 @@ from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
+from bot import perfstats
 from bot.config import bot_env
 from bot.faults import DATABASE, FaultLog, is_database_error, process_faults, technical_apology
 from bot.logs import adopt_library_loggers, configure_logging
@@ -140,6 +141,7 @@ def create_app(secret: str, actions_package: str = "actions") -> Sanic:
             return _error(400, "the body is not an action call (no next_action)")
         sdk_utils.check_version_compatibility(action_call.get("version"))
         name = str(action_call["next_action"])
+        started = time.perf_counter()
         try:
             result = await executor.run(action_call)
         except ActionExecutionRejection as rejection:
@@ -154,6 +156,7 @@ def create_app(secret: str, actions_package: str = "actions") -> Sanic:
                 return response.json(apology_answer(database_unavailable()))
             FAULTS.failed(f"action {name}", error, consequence="it answers with the apology", trace=True)
             return response.json(apology_answer(technical_apology()))
+        perfstats.record("action", name, time.perf_counter() - started)
         FAULTS.succeeded(f"action {name}")
         _note_success()
         return response.json(result or {"events": [], "responses": []})
@@ -177,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT") or 5055))
     args = parser.parse_args(argv)
     configure_logging()
+    perfstats.start("actions")
     strict = bot_env() == "production" or not is_loopback(args.host)
     try:
         secret = check_secret(ACTION_SERVER_SECRET, os.environ, strict=strict)

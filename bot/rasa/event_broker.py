@@ -10,12 +10,20 @@ The SQL broker writes a table named ``events``, like Rasa's SQL tracker store: g
 own database, never the tracker store's. The Pika broker publishes to the fanout exchange
 ``rasa-exchange`` and declares the durable queue the desk consumes (``DESK_EVENTS_QUEUE``,
 default ``evn_desk_events``), so no event is lost while the web app restarts.
+
+The SQL broker is :class:`BatchSQLEventBroker`: Rasa's, plus ``publish_many`` (the events
+of one save in one transaction; Rasa commits each event on its own), which our tracker
+store calls from its writer thread (bot/rasa/stores.py); on SQLite with pooled
+connections, WAL and ``synchronous=NORMAL`` like the tracker store.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from asyncio import AbstractEventLoop
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.brokers.broker import EventBroker
@@ -26,13 +34,37 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.config import desk_events_queue, event_broker_kind
 
 
+class BatchSQLEventBroker(SQLEventBroker):
+    """Rasa's SQL event broker (same table, same rows) with batched publishing."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(host=host)
+        if self.engine.dialect.name == "sqlite":
+            import sqlalchemy.orm
+
+            from bot.rasa.stores import sqlite_engine
+
+            old, self.engine = self.engine, sqlite_engine(self.engine.url)
+            old.dispose()
+            self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
+
+    def publish_many(self, events: Sequence[dict[str, Any]]) -> None:
+        """Publish ``events`` in order, in one transaction."""
+        if not events:
+            return
+        with self.session_scope() as session:
+            rows = [self.SQLBrokerEvent(sender_id=e.get("sender_id"), data=json.dumps(e)) for e in events]
+            session.add_all(rows)
+            session.commit()
+
+
 async def broker_from_url(url: str | None, event_loop: AbstractEventLoop | None = None) -> EventBroker | None:
     kind = event_broker_kind(url)
     if kind == "none":
         return None
     url = (url or "").strip()
     if kind == "sql":
-        return SQLEventBroker(host=url)
+        return BatchSQLEventBroker(host=url)
     parts = urlsplit(url)
     broker = PikaEventBroker(
         host=url,

@@ -30,8 +30,11 @@ import re
 import signal
 import socket
 import sys
+import time
 from dataclasses import dataclass
+from typing import Any
 
+from bot import perfstats
 from bot.config import PROJECT_ROOT, bot_env
 from bot.logs import adopt_library_loggers, configure_logging
 from bot.tokens import (
@@ -102,6 +105,8 @@ async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None
         log.error("the model at %s could not be loaded", options.model)
         return 1
     resilience.guard_message_handling(agent)
+    if perfstats.enabled():
+        _time_turns(agent)
     channels = create_http_input_channels(None, options.credentials)
     public = admin_api.build_public_app(agent, channels, options.cors, options.max_body_bytes)
     admin = admin_api.build_admin_app(agent, options.token, options.max_body_bytes, channels)
@@ -134,10 +139,34 @@ async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None
     return 0
 
 
+def _time_turns(agent: Any) -> None:
+    """`make bench` (BOT_PERF_DIR set): time each message's handling and its NLU."""
+    processor = agent.processor
+    parse, handle = processor.parse_message, agent.handle_message
+
+    async def timed_parse(message: Any, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await parse(message, *args, **kwargs)
+        finally:
+            perfstats.record("rasa", "NLU (parse_message)", time.perf_counter() - started)
+
+    async def timed_handle(message: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await handle(message)
+        finally:
+            perfstats.record("rasa", "whole message (handle_message)", time.perf_counter() - started)
+
+    processor.parse_message = timed_parse
+    agent.handle_message = timed_handle
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     configure_logging()
+    perfstats.start("rasa")
     try:
         options = parse_options(argv, dict(os.environ))
     except (WeakSecretError, ValueError) as error:

@@ -16,25 +16,67 @@ first: the digits of verification answers and any phone number are masked in use
 text and parse data. The tracker in memory (what the action server receives this turn)
 is left as it was.
 
+How it stores (measured: docs/benchmarks.md, "Conversation load"): Rasa's own
+``save`` read the whole conversation back from the database to find the events to
+publish, published each event in its own transaction, and did all of it synchronously
+on the event loop, which every conversation shares. Here each save counts the stored
+events once, publishes the new ones in one batch (:mod:`bot.rasa.event_broker`) and
+writes them in one transaction, in one writer thread per store (writes stay in order;
+the event loop goes on serving other conversations); reads run in a worker thread too.
+SQLite files get a pool of connections (not one per save), WAL journaling and
+``synchronous=NORMAL`` (a commit survives a crash of the process; a power loss may lose
+the last few turns, never corrupt the file); see :func:`sqlite_engine`.
+
 The lock store is ``memory://`` for a single Rasa process or
 ``redis://[:password@]host:port/db`` when several Rasa instances share conversations.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import AllSlotsReset, Event, Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.rasa.redaction import VERIFY_SLOT, VerificationWatch, redact_slot_event, redact_user_event
 
 LOCK_KEY_PREFIX = "evncskh"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def sqlite_engine(url: str | sa.engine.URL) -> Engine:
+    """An engine for one of Rasa's SQLite files (tracker store, event broker): pooled
+    connections usable from worker threads, WAL, ``synchronous=NORMAL``, a busy timeout.
+    (SQLAlchemy 1.4 would open and close a connection per session on a file database.)"""
+    engine = sa.create_engine(
+        url, poolclass=QueuePool, pool_size=4, max_overflow=4,
+        connect_args={"check_same_thread": False},
+    )
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 # ------------------------------------------------------------------- lock store
@@ -78,14 +120,6 @@ class _StoredEvent:
         return self._data
 
 
-class _StoredTracker:
-    """What SQLTrackerStore.save reads of a tracker: its sender and its events."""
-
-    def __init__(self, sender_id: str, events: Sequence[Any]) -> None:
-        self.sender_id = sender_id
-        self.events = events
-
-
 def _watched(event: Event) -> dict[str, Any] | None:
     """The little the watch needs of an event (None: nothing)."""
     if isinstance(event, SlotSet):
@@ -113,7 +147,70 @@ def redacted_events(events: Iterable[Event]) -> list[Any]:
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store that stores (and publishes) redacted events."""
+    """Rasa's SQL tracker store that stores (and publishes) redacted events, off the event
+    loop, one transaction per save (see the module doc)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            old, self.engine = self.engine, sqlite_engine(self.engine.url)
+            old.dispose()
+            self.sessionmaker = sessionmaker(bind=self.engine)
+        # One writer per store: saves are written in the order they were made.
+        self._writer = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="tracker-store"
+        )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(_StoredTracker(tracker.sender_id, redacted_events(tracker.events)))  # type: ignore[arg-type]
+        stored = redacted_events(tracker.events)
+        loop = asyncio.get_running_loop()
+        unpublished = await loop.run_in_executor(self._writer, self._write, tracker.sender_id, stored)
+        for body in unpublished:  # a broker that lives on the event loop (RabbitMQ)
+            self.event_broker.publish(body)  # type: ignore[union-attr]
+
+    def _write(self, sender_id: str, stored: Sequence[Any]) -> list[dict[str, Any]]:
+        """Publish and store the events not stored yet (writer thread); returns what is
+        left to publish on the event loop."""
+        with self.session_scope() as session:
+            count = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+            new = list(stored[count:])
+            if not new:
+                return []
+            bodies = [{"sender_id": sender_id, **event.as_dict()} for event in new]
+            unpublished: list[dict[str, Any]] = []
+            if self.event_broker is not None:
+                publish_many = getattr(self.event_broker, "publish_many", None)
+                if publish_many is not None:
+                    publish_many(bodies)
+                else:
+                    unpublished = bodies
+            rows = [self._row(sender_id, event, body) for event, body in zip(new, bodies, strict=True)]
+            session.add_all(rows)
+            session.commit()
+        return unpublished
+
+    def _row(self, sender_id: str, event: Any, body: dict[str, Any]) -> Any:
+        data = {key: value for key, value in body.items() if key != "sender_id"}
+        parse_data = data.get("parse_data")
+        intent = parse_data.get("intent", {}).get(INTENT_NAME_KEY) if isinstance(parse_data, dict) else None
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=intent,
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        events = await asyncio.to_thread(self._load, sender_id, fetch_events_from_all_sessions)
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+    def _load(self, sender_id: str, fetch_events_from_all_sessions: bool) -> list[dict[str, Any]]:
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
+            return [json.loads(row.data) for row in rows]

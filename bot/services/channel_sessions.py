@@ -26,6 +26,10 @@ from bot.services.channel_clock import real_now
 
 TOKEN_BYTES = 32  # 256 bits
 MAX_TOKEN_CHARS = 200
+# How fresh "last seen" is kept: idle credentials are forgotten after days, so a minute
+# is precise enough, and a message of a conversation seen within the minute writes
+# nothing (every message used to write the utility database before the dialogue ran).
+SEEN_PRECISION = timedelta(minutes=1)
 
 
 class Outcome(enum.Enum):
@@ -55,7 +59,8 @@ def _judge(row: ChannelSession, presented: str | None, now: datetime) -> Session
         return SessionCheck(Outcome.MISSING)
     if len(presented) > MAX_TOKEN_CHARS or not hmac.compare_digest(token_hash(presented), row.token_hash):
         return SessionCheck(Outcome.WRONG)
-    row.last_seen_at = now
+    if row.last_seen_at is None or now - row.last_seen_at >= SEEN_PRECISION:
+        row.last_seen_at = now
     return SessionCheck(Outcome.ACCEPTED, identity_key=row.identity_key)
 
 
