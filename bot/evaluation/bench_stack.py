@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
-from bot.launch import launch_environment, supervisor_command
+from bot.launch import launch_environment
 
 FROZEN_NOW = "2026-11-27T09:00:00"
 PORT_RANGE = range(7300, 7400)
@@ -231,8 +231,12 @@ def demo_database(log) -> Path:
     return cached
 
 
-def start_ours(work: Path, model: Path, log, extra_env: dict[str, str] | None = None) -> OurStack:
-    """Our stack under the supervisor, as `make run` (see the module doc)."""
+def start_ours(
+    work: Path, model: Path, log, extra_env: dict[str, str] | None = None, root: Path | None = None
+) -> OurStack:
+    """Our stack under the supervisor, as `make run` (see the module doc); ``root``: start
+    it from another checkout (its Procfile and code; it needs its own ``.venv`` link)."""
+    root = (root or PROJECT_ROOT).resolve()
     var = work / "var"
     var.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(demo_database(log), var / "utility.db")
@@ -255,14 +259,15 @@ def start_ours(work: Path, model: Path, log, extra_env: dict[str, str] | None = 
         **(extra_env or {}),
     }
     env = launch_environment({**os.environ, **values})
-    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=PROJECT_ROOT, env=env, check=True,
+    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=root, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     state = var / "run" / "processes.json"
-    command = [*supervisor_command(), "--log-dir", str(logs), "--state-file", str(state)]
+    command = [sys.executable, "-m", "bot.supervise", "--procfile", str(root / "Procfile"),
+               "--log-dir", str(logs), "--state-file", str(state)]
     out = open(logs / "supervisor.out", "wb")  # noqa: SIM115 - closed with the process
-    supervisor = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+    supervisor = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                   start_new_session=True)
     stack = OurStack(env, work, supervisor)
     try:

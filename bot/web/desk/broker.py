@@ -45,6 +45,14 @@ class EventHandler:
         self.state = state  # bot.web.desk.state.DeskState
         self.resume = resume  # runs action_handoff_closed for a conversation
 
+    def concerns(self, event_data: dict[str, Any]) -> bool:
+        """Whether :meth:`handle` does anything with this event (most events: no)."""
+        kind = event_data.get("event")
+        sender = event_data.get("sender_id")
+        if not isinstance(sender, str):
+            return False
+        return kind in ("pause", "resume") or (kind == "user" and sender in self.state.paused)
+
     async def load_paused(self) -> None:
         self.state.paused = await run_db(self.database_url, handoff_messages.paused_conversations)
 
@@ -103,13 +111,24 @@ class SqlEventReader:
         self.handler = handler
 
     async def run_once(self) -> int:
-        """Handle the next batch; returns how many events were read."""
+        """Handle the next batch; returns how many events were read.
+
+        The position is written after each event the desk acts on (so none is acted on
+        twice after a restart) and once at the end of the batch for the others, which
+        the desk only skips (every event used to cost a write to the utility database:
+        docs/benchmarks.md, "Conversation load")."""
         after = await run_db(self.database_url, handoff_events.position, self.table.name)
         rows = await asyncio.to_thread(self.table.read, after, BATCH)
+        skipped_to: int | None = None
         for event_id, payload in rows:
-            if payload is not None:
+            if payload is not None and self.handler.concerns(payload):
                 await self.handler.handle(payload)
-            await run_db(self.database_url, handoff_events.advance, self.table.name, event_id)
+                await run_db(self.database_url, handoff_events.advance, self.table.name, event_id)
+                skipped_to = None
+            else:
+                skipped_to = event_id
+        if skipped_to is not None:
+            await run_db(self.database_url, handoff_events.advance, self.table.name, skipped_to)
         return len(rows)
 
     async def run(self) -> None:
