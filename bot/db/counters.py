@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import RateEvent
@@ -55,9 +55,13 @@ class DatabaseCounters:
         self.session = session
 
     def hit(self, bucket: str, window: timedelta, now: datetime) -> int:
-        self.session.add(RateEvent(bucket=bucket[:80], at=now))
-        self.session.flush()
-        return self.count(bucket, window, now)
+        # Counted before the insert, which is then the transaction's last statement until
+        # the caller commits: on SQLite a write holds the database's one write lock until
+        # the transaction ends (two writers of one bucket at the same instant may both
+        # count one short: harmless for a rate).
+        count = self.count(bucket, window, now) + 1
+        self.session.execute(insert(RateEvent).values(bucket=bucket[:80], at=now))
+        return count
 
     def count(self, bucket: str, window: timedelta, now: datetime) -> int:
         statement = select(func.count(RateEvent.id)).where(

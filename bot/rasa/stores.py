@@ -129,13 +129,16 @@ def _watched(event: Event) -> dict[str, Any] | None:
     return None
 
 
-def redacted_events(events: Iterable[Event]) -> list[Any]:
-    """The events as they may be stored: user messages and the verification slot
-    redacted, every other event unchanged (the same object)."""
+def redacted_events(events: Iterable[Event], start: int = 0) -> list[Any]:
+    """The events from index ``start`` on as they may be stored: user messages and the
+    verification slot redacted, every other event unchanged (the same object). The ones
+    before ``start`` are only watched (whether a question was pending)."""
     watch = VerificationWatch()
     stored: list[Any] = []
-    for event in events:
-        if isinstance(event, UserUttered):
+    for index, event in enumerate(events):
+        if index < start:
+            pass
+        elif isinstance(event, UserUttered):
             stored.append(_StoredEvent(event, redact_user_event(event.as_dict(), watch.answering)))
         elif isinstance(event, SlotSet) and event.key == VERIFY_SLOT and event.value is not None:
             stored.append(_StoredEvent(event, redact_slot_event(event.as_dict())))
@@ -162,18 +165,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        stored = redacted_events(tracker.events)
+        events = list(tracker.events)  # the writer reads a snapshot, not the live deque
         loop = asyncio.get_running_loop()
-        unpublished = await loop.run_in_executor(self._writer, self._write, tracker.sender_id, stored)
+        unpublished = await loop.run_in_executor(self._writer, self._write, tracker.sender_id, events)
         for body in unpublished:  # a broker that lives on the event loop (RabbitMQ)
             self.event_broker.publish(body)  # type: ignore[union-attr]
 
-    def _write(self, sender_id: str, stored: Sequence[Any]) -> list[dict[str, Any]]:
-        """Publish and store the events not stored yet (writer thread); returns what is
-        left to publish on the event loop."""
+    def _write(self, sender_id: str, events: Sequence[Event]) -> list[dict[str, Any]]:
+        """Publish and store, redacted, the events not stored yet (writer thread); returns
+        what is left to publish on the event loop."""
         with self.session_scope() as session:
             count = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
-            new = list(stored[count:])
+            new = redacted_events(events, start=count) if count < len(events) else []
             if not new:
                 return []
             bodies = [{"sender_id": sender_id, **event.as_dict()} for event in new]

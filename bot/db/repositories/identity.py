@@ -153,6 +153,8 @@ class IdentityRepository(Repository):
             channel_user_hash=hash_channel_user(channel, channel_user_id),
             disclosed=disclosed,
         )
+        # Not flushed here: the row goes with the transaction's next flush (usually its
+        # commit). On SQLite the first write takes the database's one write lock until the
+        # transaction ends, and this audit is written before the answer is worded.
         self.session.add(entry)
-        self.session.flush()
         return entry
