@@ -16,7 +16,8 @@ help:
 	@echo "make train     train the model if its inputs changed"
 	@echo "make shell     talk to the bot in the terminal (ports 5006/5056, beside make run)"
 	@echo "make eval-nlu  compare our NLU pipeline with Rasa's default (writes docs/benchmarks.md)"
-	@echo "make bench     benchmarks (writes docs/benchmarks.md)"
+	@echo "make bench     benchmarks: our stack vs the stock rasa init bot under load, data layer, notices"
+	@echo "               (writes docs/benchmarks.md and docs/img/; BENCH_ARGS=--quick for a short check)"
 	@echo "make clean     remove models, var/ data and caches of this checkout"
 
 setup:
@@ -59,7 +60,10 @@ browser-deps:
 eval-nlu: setup
 	$(PY) -m bot.evaluation.nlu
 
-bench: setup
+# BENCH_ARGS: e.g. "--quick" (a short check of the harness) or "-k 1 10 50 --duration 30"
+# (python -m bot.evaluation.bench_load --help). Writes docs/benchmarks.md and docs/img/.
+bench: train
+	$(PY) -m bot.evaluation.bench_load $(BENCH_ARGS)
 	$(PY) -m bot.evaluation.bench
 	$(PY) -m bot.evaluation.bench_notices
 

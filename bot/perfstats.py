@@ -68,15 +68,17 @@ def summary() -> dict[str, list[dict[str, Any]]]:
     kinds: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (kind, name), samples, (count, seconds) in items:
         ordered = sorted(samples)
-        kinds[kind].append({
-            "name": name,
-            "count": int(count),
-            "total_ms": round(seconds * 1000, 2),
-            "mean_ms": round(seconds * 1000 / count, 3) if count else 0.0,
-            "p50_ms": round(_percentile(ordered, 0.50) * 1000, 3),
-            "p95_ms": round(_percentile(ordered, 0.95) * 1000, 3),
-            "max_ms": round(max(ordered, default=0.0) * 1000, 3),
-        })
+        kinds[kind].append(
+            {
+                "name": name,
+                "count": int(count),
+                "total_ms": round(seconds * 1000, 2),
+                "mean_ms": round(seconds * 1000 / count, 3) if count else 0.0,
+                "p50_ms": round(_percentile(ordered, 0.50) * 1000, 3),
+                "p95_ms": round(_percentile(ordered, 0.95) * 1000, 3),
+                "max_ms": round(max(ordered, default=0.0) * 1000, 3),
+            }
+        )
     for entries in kinds.values():
         entries.sort(key=lambda entry: entry["total_ms"], reverse=True)
     return dict(kinds)

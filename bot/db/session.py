@@ -105,8 +105,8 @@ def _create_engine(url: str) -> Engine:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     if database and database != ":memory:" and not database.startswith("file:"):
         engine = create_engine(
-            url, future=True, poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_OVERFLOW,
-            connect_args={"check_same_thread": False},
+            url, future=True, poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE,
+            max_overflow=SQLITE_POOL_OVERFLOW, connect_args={"check_same_thread": False},
         )
     else:
         engine = create_engine(url, future=True)

@@ -113,7 +113,9 @@ class System:
 
 def _script_texts(scripts: tuple[loadgen.Script, ...], customers: list[loadgen.Customer]) -> tuple[str, ...]:
     person = customers[0] if customers else loadgen.Customer("PB05010000001", "1321")
-    return tuple(turn.message.format(code=person.code, digits=person.digits) for s in scripts for turn in s.turns)
+    return tuple(
+        turn.message.format(code=person.code, digits=person.digits) for s in scripts for turn in s.turns
+    )
 
 
 # ------------------------------------------------------------------ measurements
@@ -152,8 +154,14 @@ def run_one(system: System, k: int, pause: float, duration: float, warmup: float
     before_cpu, before_load, own_cpu = system.cpu(), load_average(), time.process_time()
     result = asyncio.run(
         loadgen.run_load(
-            system.url, k, duration, scripts=system.scripts, customers=system.customers,
-            pause_s=pause, warmup_s=warmup, sender_prefix=f"bench-{system.name}",
+            system.url,
+            k,
+            duration,
+            scripts=system.scripts,
+            customers=system.customers,
+            pause_s=pause,
+            warmup_s=warmup,
+            sender_prefix=f"bench-{system.name}",
         )
     )
     after_cpu, own = system.cpu(), time.process_time() - own_cpu
@@ -169,7 +177,8 @@ def run_one(system: System, k: int, pause: float, duration: float, warmup: float
     summary["load_before"], summary["load_after"] = before_load, load_average()
     summary["per_script_p50_ms"] = {
         s.name: round(percentile(result.latencies_ms(s.name), 0.5), 1)
-        for s in system.scripts if result.latencies_ms(s.name)
+        for s in system.scripts
+        if result.latencies_ms(s.name)
     }
     summary["system"] = system.name
     return summary
@@ -180,7 +189,9 @@ def _long_text() -> str:
     return (piece * (LONG_MESSAGE_CHARS // len(piece) + 1))[:LONG_MESSAGE_CHARS]
 
 
-async def _long_message_load(system: System, duration: float, warmup: float, with_long: bool) -> dict[str, Any]:
+async def _long_message_load(
+    system: System, duration: float, warmup: float, with_long: bool
+) -> dict[str, Any]:
     stop = asyncio.Event()
     long_results: list[dict[str, Any]] = []
 
@@ -204,8 +215,14 @@ async def _long_message_load(system: System, duration: float, warmup: float, wit
 
     task = asyncio.create_task(sender()) if with_long else None
     result = await loadgen.run_load(
-        system.url, 10, duration, scripts=system.scripts, customers=system.customers,
-        pause_s=2.0, warmup_s=warmup, sender_prefix="bench-long-others",
+        system.url,
+        10,
+        duration,
+        scripts=system.scripts,
+        customers=system.customers,
+        pause_s=2.0,
+        warmup_s=warmup,
+        sender_prefix="bench-long-others",
     )
     stop.set()
     if task:
@@ -238,8 +255,9 @@ def _py_spy() -> str | None:
     return str(candidate) if candidate.exists() else shutil.which("py-spy")
 
 
-def profile_under_load(system: System, python_pids: dict[str, int], k: int, seconds: float,
-                       warmup: float) -> dict[str, Any]:
+def profile_under_load(
+    system: System, python_pids: dict[str, int], k: int, seconds: float, warmup: float
+) -> dict[str, Any]:
     """py-spy on our Rasa and action server while K customers talk without pause: an SVG
     flame graph each (docs/img/flame-<name>.svg) and the functions that took the most."""
     spy = _py_spy()
@@ -252,20 +270,43 @@ def profile_under_load(system: System, python_pids: dict[str, int], k: int, seco
 
     def record(name: str, pid: int, fmt: str, out: Path) -> subprocess.Popen:
         return subprocess.Popen(
-            [spy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "50",
-             "--nolineno", "--format", fmt, "--output", str(out)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                spy,
+                "record",
+                "--pid",
+                str(pid),
+                "--duration",
+                str(int(seconds)),
+                "--rate",
+                "50",
+                "--nolineno",
+                "--format",
+                fmt,
+                "--output",
+                str(out),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
 
     async def load_and_record() -> loadgen.LoadResult:
-        load = asyncio.create_task(loadgen.run_load(
-            system.url, k, seconds + 2, scripts=system.scripts, customers=system.customers,
-            warmup_s=warmup, sender_prefix="bench-profile",
-        ))
+        load = asyncio.create_task(
+            loadgen.run_load(
+                system.url,
+                k,
+                seconds + 2,
+                scripts=system.scripts,
+                customers=system.customers,
+                warmup_s=warmup,
+                sender_prefix="bench-profile",
+            )
+        )
         await asyncio.sleep(warmup)
         for name in ("rasa", "actions"):
             if name in python_pids:
-                recorders.append((name, record(name, python_pids[name], "flamegraph", IMG / f"flame-{name}.svg")))
+                recorders.append(
+                    (name, record(name, python_pids[name], "flamegraph", IMG / f"flame-{name}.svg"))
+                )
                 recorders.append((name, record(name, python_pids[name], "raw", scratch / f"{name}.txt")))
         return await load
 
@@ -291,7 +332,11 @@ _PLUMBING = re.compile(
 )
 
 
-_IDLE_LEAVES = ("_worker (concurrent/futures/thread.py", "wait (threading.py", "keep_writing (bot/perfstats.py")
+_IDLE_LEAVES = (
+    "_worker (concurrent/futures/thread.py",
+    "wait (threading.py",
+    "keep_writing (bot/perfstats.py",
+)
 
 
 def top_functions(collapsed: str, limit: int = 14) -> dict[str, Any]:
@@ -346,7 +391,9 @@ def read_perf(directory: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
 # ------------------------------------------------------------------ plots
 
 
-def plot(results: list[dict[str, Any]], compare: list[dict[str, Any]] | None, labels: dict[str, str]) -> list[str]:
+def plot(
+    results: list[dict[str, Any]], compare: list[dict[str, Any]] | None, labels: dict[str, str]
+) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -356,10 +403,17 @@ def plot(results: list[dict[str, Any]], compare: list[dict[str, Any]] | None, la
     pauses = sorted({r["pause_s"] for r in results})
     series: list[tuple[str, list[dict[str, Any]], str]] = []
     for system in sorted({r["system"] for r in results}, key=lambda s: s != "ours"):
-        series.append((labels.get(system, system), [r for r in results if r["system"] == system],
-                       "tab:blue" if system == "ours" else "tab:gray"))
+        series.append(
+            (
+                labels.get(system, system),
+                [r for r in results if r["system"] == system],
+                "tab:blue" if system == "ours" else "tab:gray",
+            )
+        )
     if compare:
-        series.append((labels.get("before", "before"), [r for r in compare if r["system"] == "ours"], "tab:orange"))
+        series.append(
+            (labels.get("before", "before"), [r for r in compare if r["system"] == "ours"], "tab:orange")
+        )
     written = []
     for metric, ylabel, filename in (
         ("latency", "per-turn latency (ms, log scale)", "bench-latency.png"),
@@ -383,7 +437,9 @@ def plot(results: list[dict[str, Any]], compare: list[dict[str, Any]] | None, la
             axis.set_xscale("log")
             axis.set_xlabel("concurrent customers K (log scale)")
             axis.set_ylabel(ylabel)
-            axis.set_title("no pause between messages" if not pause else f"{pause:g} s pause between messages")
+            axis.set_title(
+                "no pause between messages" if not pause else f"{pause:g} s pause between messages"
+            )
             axis.grid(True, which="both", alpha=0.3)
             axis.legend(fontsize=8)
         figure.tight_layout()
@@ -415,39 +471,74 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ours, stock = _row_for(results, "ours", 50, 0.0), _row_for(results, "stock", 50, 0.0)
     if ours and stock and stock["turns_per_s"]:
         ratio = ours["turns_per_s"] / stock["turns_per_s"]
-        rows.append(("throughput at K=50, no pause, vs the stock bot", f"≥ {TARGETS['ratio_k50']}×",
-                     f"{ratio:.2f}× ({ours['turns_per_s']:.1f} vs {stock['turns_per_s']:.1f} turns/s)",
-                     verdict(ratio >= TARGETS["ratio_k50"])))
+        rows.append(
+            (
+                "throughput at K=50, no pause, vs the stock bot",
+                f"≥ {TARGETS['ratio_k50']}×",
+                f"{ratio:.2f}× ({ours['turns_per_s']:.1f} vs {stock['turns_per_s']:.1f} turns/s)",
+                verdict(ratio >= TARGETS["ratio_k50"]),
+            )
+        )
     else:
         rows.append(("throughput at K=50, no pause, vs the stock bot", "≥ 1.5×", "—", verdict(None)))
     paused = _row_for(results, "ours", 20, 2.0)
     if paused:
         ok = paused["p95_ms"] <= TARGETS["p95_k20_pause_ms"] and paused["errors"] == 0
-        rows.append(("p95 per turn at K=20 with a 2 s pause, zero errors", "≤ 300 ms, 0 errors",
-                     f"{paused['p95_ms']:.0f} ms, {paused['errors']} errors", verdict(ok)))
+        rows.append(
+            (
+                "p95 per turn at K=20 with a 2 s pause, zero errors",
+                "≤ 300 ms, 0 errors",
+                f"{paused['p95_ms']:.0f} ms, {paused['errors']} errors",
+                verdict(ok),
+            )
+        )
     else:
-        rows.append(("p95 per turn at K=20 with a 2 s pause, zero errors", "≤ 300 ms, 0 errors", "—", verdict(None)))
+        rows.append(
+            ("p95 per turn at K=20 with a 2 s pause, zero errors", "≤ 300 ms, 0 errors", "—", verdict(None))
+        )
     single = _row_for(results, "ours", 1, 0.0)
-    rows.append(("a single customer's p50 per turn", "≤ 80 ms",
-                 f"{single['p50_ms']:.0f} ms" if single else "—",
-                 verdict(single["p50_ms"] <= TARGETS["p50_k1_ms"] if single else None)))
+    rows.append(
+        (
+            "a single customer's p50 per turn",
+            "≤ 80 ms",
+            f"{single['p50_ms']:.0f} ms" if single else "—",
+            verdict(single["p50_ms"] <= TARGETS["p50_k1_ms"] if single else None),
+        )
+    )
     ready = report.get("ready", {}).get("ours")
-    rows.append(("Rasa ready after start, cached model", "≤ 30 s", f"{ready:.1f} s" if ready else "—",
-                 verdict(ready <= TARGETS["ready_s"] if ready else None)))
+    rows.append(
+        (
+            "Rasa ready after start, cached model",
+            "≤ 30 s",
+            f"{ready:.1f} s" if ready else "—",
+            verdict(ready <= TARGETS["ready_s"] if ready else None),
+        )
+    )
     memory = report.get("memory_peak", {}).get("ours") or {}
     if memory:
         largest = max(memory.items(), key=lambda item: item[1][1])
-        rows.append(("resident memory of each process (peak)", "≤ 1.5 GB",
-                     f"largest {largest[0]}: {largest[1][1]:.0f} MB",
-                     verdict(all(hwm <= TARGETS["rss_mb"] for _, hwm in memory.values()))))
+        rows.append(
+            (
+                "resident memory of each process (peak)",
+                "≤ 1.5 GB",
+                f"largest {largest[0]}: {largest[1][1]:.0f} MB",
+                verdict(all(hwm <= TARGETS["rss_mb"] for _, hwm in memory.values())),
+            )
+        )
     long = report.get("long_message")
     if long and long["with"].get("long"):
         info, before, during = long["with"]["long"], long["without"], long["with"]
         slower = during["p95_ms"] > before["p95_ms"] * 1.25 + 25
         ok = info["max_s"] < TARGETS["long_message_s"] and info["polite"] == info["n"] and not slower
-        rows.append(("a 100,000-character message: polite answer in < 1 s, others not slowed", "< 1 s",
-                     f"max {info['max_s'] * 1000:.0f} ms ({info['polite']}/{info['n']} polite); others' p95 "
-                     f"{before['p95_ms']:.0f} → {during['p95_ms']:.0f} ms", verdict(ok)))
+        rows.append(
+            (
+                "a 100,000-character message: polite answer in < 1 s, others not slowed",
+                "< 1 s",
+                f"max {info['max_s'] * 1000:.0f} ms ({info['polite']}/{info['n']} polite); others' p95 "
+                f"{before['p95_ms']:.0f} → {during['p95_ms']:.0f} ms",
+                verdict(ok),
+            )
+        )
     return rows
 
 
@@ -464,7 +555,8 @@ def render(report: dict[str, Any], compare: dict[str, Any] | None, images: list[
         f"same 2 cores): the load average says how much of it we had; CPU ms per turn is the figure "
         f"least disturbed by that.",
         "",
-        f"{labels['ours']}: our stack as `make run` starts it (supervisor, Procfile: Rasa, action server, web "
+        f"{labels['ours']}: our stack as `make run` starts it (supervisor, Procfile: Rasa, action server, "
+        "web "
         f"app, notifier; SQLite tracker store, SQL event broker, utility database with the full demo data, "
         f"5,000 customers × 24 months), clock frozen at 27/11/2026 09:00. {labels['stock']}: `rasa init "
         f"--no-prompt` from the installed Rasa, its default pipeline and policies, `rasa run --enable-api` "
@@ -480,11 +572,18 @@ def render(report: dict[str, Any], compare: dict[str, Any] | None, images: list[
         f"and finished inside the window).",
         "",
     ]
-    lines += ["### Against the targets (issue 15)", "", "| target | wanted | measured | |", "|---|---|---|---|"]
+    lines += [
+        "### Against the targets (issue 15)",
+        "",
+        "| target | wanted | measured | |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in targets(report)]
     lines += [""]
     for pause in sorted({r["pause_s"] for r in results}):
-        title = "no pause between a customer's messages" if not pause else f"{pause:g} s pause between messages"
+        title = (
+            "no pause between a customer's messages" if not pause else f"{pause:g} s pause between messages"
+        )
         lines += [
             f"### Load, {title}",
             "",
@@ -497,12 +596,21 @@ def render(report: dict[str, Any], compare: dict[str, Any] | None, images: list[
             cells = [str(k)]
             for row in (ours, stock):
                 cells += (
-                    [f"{row['turns_per_s']:.1f}", _fmt_ms(row["p50_ms"]), _fmt_ms(row["p95_ms"]),
-                     _fmt_ms(row["p99_ms"]), str(row["errors"])] if row else ["—"] * 5
+                    [
+                        f"{row['turns_per_s']:.1f}",
+                        _fmt_ms(row["p50_ms"]),
+                        _fmt_ms(row["p95_ms"]),
+                        _fmt_ms(row["p99_ms"]),
+                        str(row["errors"]),
+                    ]
+                    if row
+                    else ["—"] * 5
                 )
             if ours and stock and stock["turns_per_s"] and ours["p95_ms"]:
-                cells += [f"{ours['turns_per_s'] / stock['turns_per_s']:.2f}×",
-                          f"{ours['p95_ms'] / stock['p95_ms']:.2f}×" if stock["p95_ms"] else "—"]
+                cells += [
+                    f"{ours['turns_per_s'] / stock['turns_per_s']:.2f}×",
+                    f"{ours['p95_ms'] / stock['p95_ms']:.2f}×" if stock["p95_ms"] else "—",
+                ]
             else:
                 cells += ["—", "—"]
             loads = [row["load_before"] for row in (ours, stock) if row]
@@ -521,40 +629,60 @@ def render(report: dict[str, Any], compare: dict[str, Any] | None, images: list[
         "| K | system | " + " | ".join(["process", "ms/turn"]) + " |",
         "|---:|---|---|---:|",
     ]
-    for row in sorted((r for r in results if not r["pause_s"]), key=lambda r: (r["k"], r["system"] != "ours")):
+    for row in sorted(
+        (r for r in results if not r["pause_s"]), key=lambda r: (r["k"], r["system"] != "ours")
+    ):
         parts = ", ".join(f"{name} {value:.1f}" for name, value in row["cpu_ms_per_turn"].items())
         total = sum(v for n, v in row["cpu_ms_per_turn"].items() if n != "load generator")
         lines.append(f"| {row['k']} | {labels[row['system']]} | {parts} | {total:.1f} |")
     lines.append("")
     # per script
-    lines += ["### Per script (ours, p50 per turn)", "", "| K | pause | " +
-              " | ".join(s["name"] for s in report["scripts"]) + " |",
-              "|---:|---:|" + "---:|" * len(report["scripts"])]
+    lines += [
+        "### Per script (ours, p50 per turn)",
+        "",
+        "| K | pause | " + " | ".join(s["name"] for s in report["scripts"]) + " |",
+        "|---:|---:|" + "---:|" * len(report["scripts"]),
+    ]
     for row in (r for r in results if r["system"] == "ours"):
-        lines.append(f"| {row['k']} | {row['pause_s']:g} s | " + " | ".join(
-            _fmt_ms(row["per_script_p50_ms"][s["name"]]) if s["name"] in row["per_script_p50_ms"] else "—"
-            for s in report["scripts"]) + " |")
+        lines.append(
+            f"| {row['k']} | {row['pause_s']:g} s | "
+            + " | ".join(
+                _fmt_ms(row["per_script_p50_ms"][s["name"]]) if s["name"] in row["per_script_p50_ms"] else "—"
+                for s in report["scripts"]
+            )
+            + " |"
+        )
     lines.append("")
     # startup, memory, NLU
     lines += ["### Start, memory, NLU alone", "", "| | ours | stock |", "|---|---:|---:|"]
     ready = report.get("ready", {})
-    lines.append(f"| Rasa: process start → ready (model cached, `GET /` and a parse answer) | "
-                 f"{ready.get('ours', 0):.1f} s | {ready.get('stock', 0):.1f} s |")
+    lines.append(
+        f"| Rasa: process start → ready (model cached, `GET /` and a parse answer) | "
+        f"{ready.get('ours', 0):.1f} s | {ready.get('stock', 0):.1f} s |"
+    )
     for when in ("memory_idle", "memory_peak"):
         for system in ("ours", "stock"):
             memory = report.get(when, {}).get(system) or {}
             if not memory:
                 continue
             label = "resident memory after start" if when == "memory_idle" else "peak resident memory (VmHWM)"
-            value = ", ".join(f"{name} {(rss if when == 'memory_idle' else hwm):.0f} MB"
-                              for name, (rss, hwm) in memory.items())
-            lines.append(f"| {label}, {labels[system]} | " + (f"{value} | |" if system == "ours" else f"| {value} |"))
+            value = ", ".join(
+                f"{name} {(rss if when == 'memory_idle' else hwm):.0f} MB"
+                for name, (rss, hwm) in memory.items()
+            )
+            lines.append(
+                f"| {label}, {labels[system]} | " + (f"{value} | |" if system == "ours" else f"| {value} |")
+            )
     nlu = report.get("nlu", {})
     if nlu:
         o, s = nlu.get("ours"), nlu.get("stock")
-        lines.append("| NLU alone: `/model/parse`, one message after another (HTTP included), p50 / p95 | "
-                     + (f"{o['p50_ms']:.1f} / {o['p95_ms']:.1f} ms" if o else "—") + " | "
-                     + (f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} ms" if s else "—") + " |")
+        lines.append(
+            "| NLU alone: `/model/parse`, one message after another (HTTP included), p50 / p95 | "
+            + (f"{o['p50_ms']:.1f} / {o['p95_ms']:.1f} ms" if o else "—")
+            + " | "
+            + (f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} ms" if s else "—")
+            + " |"
+        )
     if report.get("stock_train_s"):
         lines.append(f"| stock bot trained in (once, then cached) | | {report['stock_train_s']:.0f} s |")
     lines.append("")
@@ -565,12 +693,16 @@ def render(report: dict[str, Any], compare: dict[str, Any] | None, images: list[
         lines += [
             "### A 100,000-character message",
             "",
-            f"10 customers talk (2 s pause) for {report['long_duration']:g} s; in a second run a sender posts a "
-            f"{LONG_MESSAGE_CHARS:,}-character Vietnamese message ({info['bytes']:,} bytes of JSON text) every "
-            f"0.5 s meanwhile. The channels cap a message at `CHANNEL_MAX_TEXT_CHARS` (2,000) and answer longer "
+            f"10 customers talk (2 s pause) for {report['long_duration']:g} s; in a second run a sender "
+            "posts a "
+            f"{LONG_MESSAGE_CHARS:,}-character Vietnamese message ({info['bytes']:,} bytes of JSON text) "
+            "every "
+            "0.5 s meanwhile. The channels cap a message at `CHANNEL_MAX_TEXT_CHARS` (2,000) and answer "
+            "longer "
             f"ones themselves, politely, without NLU (`bot/channels/base.py`).",
             "",
-            "| | long messages | their latency p50 / max | polite answer | others: turns | p50 | p95 | errors |",
+            "| | long messages | their latency p50 / max | polite answer | others: turns | p50 | p95 "
+            "| errors |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
             f"| without | — | — | — | {before['turns']} | {_fmt_ms(before['p50_ms'])} | "
             f"{_fmt_ms(before['p95_ms'])} | {before['errors']} |",
@@ -582,20 +714,33 @@ def render(report: dict[str, Any], compare: dict[str, Any] | None, images: list[
     # perf stats
     perf = report.get("perf") or {}
     if perf:
-        lines += ["### Where a turn's time goes (all runs, `BOT_PERF_DIR`)", "",
-                  "| process | what | count | mean | p50 | p95 | max |", "|---|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "### Where a turn's time goes (all runs, `BOT_PERF_DIR`)",
+            "",
+            "| process | what | count | mean | p50 | p95 | max |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
         for process, kind in (("rasa", "rasa"), ("actions", "action")):
             for entry in (perf.get(process) or {}).get(kind, [])[:8]:
-                lines.append(f"| {process} | {entry['name']} | {entry['count']} | {entry['mean_ms']:.1f} ms | "
-                             f"{entry['p50_ms']:.1f} ms | {entry['p95_ms']:.1f} ms | {entry['max_ms']:.0f} ms |")
-        lines += ["", "Slowest SQL statements (by total time; lock waits included), per process:", "",
-                  "| process | statement | count | mean | p95 | total |", "|---|---|---:|---:|---:|---:|"]
+                lines.append(
+                    f"| {process} | {entry['name']} | {entry['count']} | {entry['mean_ms']:.1f} ms | "
+                    f"{entry['p50_ms']:.1f} ms | {entry['p95_ms']:.1f} ms | {entry['max_ms']:.0f} ms |"
+                )
+        lines += [
+            "",
+            "Slowest SQL statements (by total time; lock waits included), per process:",
+            "",
+            "| process | statement | count | mean | p95 | total |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
         for process in ("rasa", "actions"):
             for entry in (perf.get(process) or {}).get("sql", [])[:6]:
                 statement = entry["name"].replace("|", "\\|")
                 statement = statement[:140] + ("…" if len(statement) > 140 else "")
-                lines.append(f"| {process} | `{statement}` | {entry['count']} | {entry['mean_ms']:.2f} ms | "
-                             f"{entry['p95_ms']:.2f} ms | {entry['total_ms'] / 1000:.1f} s |")
+                lines.append(
+                    f"| {process} | `{statement}` | {entry['count']} | {entry['mean_ms']:.2f} ms | "
+                    f"{entry['p95_ms']:.2f} ms | {entry['total_ms'] / 1000:.1f} s |"
+                )
         lines.append("")
     # profile
     profile = report.get("profile") or {}
@@ -605,15 +750,20 @@ def render(report: dict[str, Any], compare: dict[str, Any] | None, images: list[
             f"### Flame graphs (py-spy, {profile['seconds']:g} s at K={profile['k']} without pause)",
             "",
             f"During the recording: {load['turns_per_s']:.1f} turns/s, p50 {_fmt_ms(load['p50_ms'])}, p95 "
-            f"{_fmt_ms(load['p95_ms'])} (py-spy pauses the processes 50 times a second, so slower than above). "
+            f"{_fmt_ms(load['p95_ms'])} (py-spy pauses the processes 50 times a second, so slower than "
+            "above). "
             "Open the SVGs in a browser to zoom: [Rasa](img/flame-rasa.svg), "
             "[action server](img/flame-actions.svg). Share of the samples in which a thread was busy (idle "
             "worker threads left out), the largest first:",
             "",
         ]
         for name, top in profile["top"].items():
-            lines += [f"**{name}** ({top['busy_samples']} busy samples):", "",
-                      "| function (inclusive) | share |", "|---|---:|"]
+            lines += [
+                f"**{name}** ({top['busy_samples']} busy samples):",
+                "",
+                "| function (inclusive) | share |",
+                "|---|---:|",
+            ]
             lines += [f"| `{fn}` | {share:.1f} % |" for fn, share in top["inclusive"]]
             lines.append("")
     if compare:
@@ -628,11 +778,14 @@ def render_comparison(report: dict[str, Any], before: dict[str, Any]) -> list[st
         f"The same harness started the code before the changes (`--project`, run on {before['date']}, load "
         f"average {before['load_start']:.1f} → {before['load_end']:.1f}); ours now is the run above.",
         "",
-        "| K | pause | before: turns/s | p50 | p95 | errors | CPU ms/turn | after: turns/s | p50 | p95 | errors "
+        "| K | pause | before: turns/s | p50 | p95 | errors | CPU ms/turn | after: turns/s | p50 | p95 | "
+        "errors "
         "| CPU ms/turn |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in sorted((r for r in before["load"] if r["system"] == "ours"), key=lambda r: (r["pause_s"], r["k"])):
+    for row in sorted(
+        (r for r in before["load"] if r["system"] == "ours"), key=lambda r: (r["pause_s"], r["k"])
+    ):
         after = _row_for(report["load"], "ours", row["k"], row["pause_s"])
         cells = [str(row["k"]), f"{row['pause_s']:g} s"]
         for item in (row, after):
@@ -640,8 +793,13 @@ def render_comparison(report: dict[str, Any], before: dict[str, Any]) -> list[st
                 cells += ["—"] * 5
                 continue
             cpu = sum(v for n, v in item["cpu_ms_per_turn"].items() if n != "load generator")
-            cells += [f"{item['turns_per_s']:.1f}", _fmt_ms(item["p50_ms"]), _fmt_ms(item["p95_ms"]),
-                      str(item["errors"]), f"{cpu:.0f}"]
+            cells += [
+                f"{item['turns_per_s']:.1f}",
+                _fmt_ms(item["p50_ms"]),
+                _fmt_ms(item["p95_ms"]),
+                str(item["errors"]),
+                f"{cpu:.0f}",
+            ]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     return lines
@@ -651,27 +809,49 @@ def render_comparison(report: dict[str, Any], before: dict[str, Any]) -> list[st
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bot.evaluation.bench_load", description=__doc__.splitlines()[0])
-    parser.add_argument("-k", type=int, nargs="+", default=None, help="concurrent customers (default 1 10 20 50 100)")
-    parser.add_argument("--pauses", type=float, nargs="+", default=None, help="pauses in seconds (default 0 2)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.evaluation.bench_load", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "-k", type=int, nargs="+", default=None, help="concurrent customers (default 1 10 20 50 100)"
+    )
+    parser.add_argument(
+        "--pauses", type=float, nargs="+", default=None, help="pauses in seconds (default 0 2)"
+    )
     parser.add_argument("--duration", type=float, default=None, help="measured seconds per run (default 20)")
     parser.add_argument("--warmup", type=float, default=None, help="warm-up seconds per run (default 3)")
-    parser.add_argument("--quick", action="store_true", help="K 1 10, 5 s runs: checks the harness, not the speed")
+    parser.add_argument(
+        "--quick", action="store_true", help="K 1 10, 5 s runs: checks the harness, not the speed"
+    )
     parser.add_argument("--url", help="measure this running REST endpoint instead of starting our stack")
-    parser.add_argument("--database-url", help="with --url: where the demo customers are (default DATABASE_URL)")
+    parser.add_argument(
+        "--database-url", help="with --url: where the demo customers are (default DATABASE_URL)"
+    )
     parser.add_argument("--customers", help="with --url: a file of code,digits lines instead")
     parser.add_argument("--admin-url", help="with --url: the admin API (for /model/parse), token in --token")
     parser.add_argument("--token", default="", help="with --admin-url: RASA_TOKEN")
-    parser.add_argument("--stock", action=argparse.BooleanOptionalAction, default=None,
-                        help="run the stock bot too (default: yes, unless --url)")
+    parser.add_argument(
+        "--stock",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the stock bot too (default: yes, unless --url)",
+    )
     parser.add_argument("--profile", action=argparse.BooleanOptionalAction, default=True, help="flame graphs")
     parser.add_argument("--long-message", action=argparse.BooleanOptionalAction, default=True)
-    parser.add_argument("--project", type=Path, default=None, help="start our stack from this checkout instead")
+    parser.add_argument(
+        "--project", type=Path, default=None, help="start our stack from this checkout instead"
+    )
     parser.add_argument("--label", default=None, help="name of our system in the tables")
     parser.add_argument("--json", type=Path, default=None, help="also write every number to this file")
-    parser.add_argument("--compare", type=Path, default=None, help="an earlier --json run to show beside this one")
-    parser.add_argument("--write", action=argparse.BooleanOptionalAction, default=True,
-                        help="write the section of docs/benchmarks.md")
+    parser.add_argument(
+        "--compare", type=Path, default=None, help="an earlier --json run to show beside this one"
+    )
+    parser.add_argument(
+        "--write",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="write the section of docs/benchmarks.md",
+    )
     parser.add_argument("--section", default=SECTION)
     args = parser.parse_args(argv)
     quick = args.quick
@@ -707,11 +887,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.stock:
             stock = bench_stack.start_stock(log)
             report["stock_train_s"] = stock.train_s
-            systems.append(System(
-                "stock", stock.url, loadgen.STOCK_SCRIPTS, [], {n: p.pid for n, p in stock.processes.items()},
-                parse_url=f"{stock.url}/model/parse", ready_s=stock.ready_s,
-                parse_texts=_script_texts(loadgen.STOCK_SCRIPTS, []),
-            ))
+            systems.append(
+                System(
+                    "stock",
+                    stock.url,
+                    loadgen.STOCK_SCRIPTS,
+                    [],
+                    {n: p.pid for n, p in stock.processes.items()},
+                    parse_url=f"{stock.url}/model/parse",
+                    ready_s=stock.ready_s,
+                    parse_texts=_script_texts(loadgen.STOCK_SCRIPTS, []),
+                )
+            )
             log(f"stock bot ready in {stock.ready_s:.1f} s on {stock.url}")
         if args.url:
             database_url = args.database_url or os.environ.get("DATABASE_URL")
@@ -721,19 +908,40 @@ def main(argv: list[str] | None = None) -> int:
                 customers = loadgen.demo_customers(database_url)
             else:
                 raise SystemExit("--url needs --database-url or --customers (who the customers are)")
-            parse_url = f"{args.admin_url.rstrip('/')}/model/parse?token={args.token}" if args.admin_url else None
-            systems.insert(0, System("ours", args.url.rstrip("/"), loadgen.OUR_SCRIPTS, customers, {},
-                                     parse_url=parse_url, parse_texts=_script_texts(loadgen.OUR_SCRIPTS, customers)))
+            parse_url = (
+                f"{args.admin_url.rstrip('/')}/model/parse?token={args.token}" if args.admin_url else None
+            )
+            systems.insert(
+                0,
+                System(
+                    "ours",
+                    args.url.rstrip("/"),
+                    loadgen.OUR_SCRIPTS,
+                    customers,
+                    {},
+                    parse_url=parse_url,
+                    parse_texts=_script_texts(loadgen.OUR_SCRIPTS, customers),
+                ),
+            )
         else:
             model = _model_for(args.project)
-            ours_stack = bench_stack.start_ours(work / "ours", model, log, {"BOT_PERF_DIR": str(perf_dir)},
-                                                root=args.project)
+            ours_stack = bench_stack.start_ours(
+                work / "ours", model, log, {"BOT_PERF_DIR": str(perf_dir)}, root=args.project
+            )
             customers = loadgen.demo_customers(ours_stack.database_url)
-            systems.insert(0, System(
-                "ours", ours_stack.url, loadgen.OUR_SCRIPTS, customers, ours_stack.pids(),
-                parse_url=f"{ours_stack.admin_url}/model/parse?token={ours_stack.env['RASA_TOKEN']}",
-                ready_s=ours_stack.ready_s, parse_texts=_script_texts(loadgen.OUR_SCRIPTS, customers),
-            ))
+            systems.insert(
+                0,
+                System(
+                    "ours",
+                    ours_stack.url,
+                    loadgen.OUR_SCRIPTS,
+                    customers,
+                    ours_stack.pids(),
+                    parse_url=f"{ours_stack.admin_url}/model/parse?token={ours_stack.env['RASA_TOKEN']}",
+                    ready_s=ours_stack.ready_s,
+                    parse_texts=_script_texts(loadgen.OUR_SCRIPTS, customers),
+                ),
+            )
             log(f"our stack ready: Rasa in {ours_stack.ready_s:.1f} s on {ours_stack.url}")
         report["ready"] = {s.name: s.ready_s for s in systems if s.ready_s}
         report["memory_idle"] = {s.name: s.memory() for s in systems if s.pids}
@@ -747,9 +955,11 @@ def main(argv: list[str] | None = None) -> int:
                 for system in systems:
                     row = run_one(system, k, pause, args.duration, args.warmup)
                     report["load"].append(row)
-                    log(f"{system.name:5} K={k:<3} pause={pause:g}s: {row['turns_per_s']:6.1f} turns/s  "
+                    log(
+                        f"{system.name:5} K={k:<3} pause={pause:g}s: {row['turns_per_s']:6.1f} turns/s  "
                         f"p50 {row['p50_ms']:7.1f}  p95 {row['p95_ms']:7.1f}  p99 {row['p99_ms']:7.1f} ms  "
-                        f"errors {row['errors']} {row['error_kinds'] or ''}  load {row['load_before']}")
+                        f"errors {row['errors']} {row['error_kinds'] or ''}  load {row['load_before']}"
+                    )
                     time.sleep(1)
 
         ours = systems[0]
@@ -758,8 +968,10 @@ def main(argv: list[str] | None = None) -> int:
             log("a 100,000-character message among 10 customers")
             report["long_message"] = measure_long_message(ours, report["long_duration"], args.warmup)
             long = report["long_message"]["with"].get("long", {})
-            log(f"long messages: {long}; others p95 {report['long_message']['without']['p95_ms']} -> "
-                f"{report['long_message']['with']['p95_ms']} ms")
+            log(
+                f"long messages: {long}; others p95 {report['long_message']['without']['p95_ms']} -> "
+                f"{report['long_message']['with']['p95_ms']} ms"
+            )
         if args.profile and ours_stack is not None:
             seconds = 6.0 if args.quick else 20.0
             log(f"profiling our Rasa and action server for {seconds:g} s at K=50 (py-spy)")
@@ -780,8 +992,11 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1))
     if args.write:
         compare = json.loads(args.compare.read_text()) if args.compare else None
-        images = plot(report["load"], compare["load"] if compare else None,
-                      {**report["labels"], **({"before": compare["labels"]["ours"]} if compare else {})})
+        images = plot(
+            report["load"],
+            compare["load"] if compare else None,
+            {**report["labels"], **({"before": compare["labels"]["ours"]} if compare else {})},
+        )
         write_section(args.section, render(report, compare, images))
         log(f"written: docs/benchmarks.md ({args.section}), docs/img/{', docs/img/'.join(images)}")
     shutil.rmtree(work, ignore_errors=True)
@@ -801,8 +1016,13 @@ def _model_for(project: Path | None) -> Path:
         from bot.modelcache import ensure_model
 
         return ensure_model()
-    result = subprocess.run([sys.executable, "-m", "bot.modelcache", "ensure"], cwd=project, check=True,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.modelcache", "ensure"],
+        cwd=project,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return Path(result.stdout.strip().splitlines()[-1])
 
 

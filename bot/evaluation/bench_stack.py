@@ -222,11 +222,20 @@ def demo_database(log) -> Path:
     log(f"generating the demo database (5,000 customers × 24 months) -> {cached.name}")
     with tempfile.TemporaryDirectory(dir=cached.parent) as scratch:
         target = Path(scratch) / "utility.db"
-        env = {**os.environ, "BOT_FROZEN_NOW": FROZEN_NOW, "DATABASE_URL": f"sqlite:///{target}",
-               "BOT_VAR_DIR": scratch}
+        env = {
+            **os.environ,
+            "BOT_FROZEN_NOW": FROZEN_NOW,
+            "DATABASE_URL": f"sqlite:///{target}",
+            "BOT_VAR_DIR": scratch,
+        }
         for args in (["db", "upgrade"], ["demo-data", "--allow-non-default-db"]):
-            subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-m", "bot", *args],
+                cwd=PROJECT_ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         os.replace(target, cached)
     return cached
 
@@ -248,27 +257,47 @@ def start_ours(
         "ACTION_PORT": str(bench_port()),
         "WEB_PORT": str(bench_port()),
         "RASA_HOST": "127.0.0.1",
-        "RASA_URL": "", "ACTION_SERVER_URL": "", "WEB_ORIGIN": "", "RASA_PUBLIC_URL": "",
+        "RASA_URL": "",
+        "ACTION_SERVER_URL": "",
+        "WEB_ORIGIN": "",
+        "RASA_PUBLIC_URL": "",
         "DATABASE_URL": f"sqlite:///{var / 'utility.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{var / 'tracker.db'}",
         "EVENT_BROKER_URL": "",
         "LOCK_STORE_URL": "memory://",
         "MODEL_PATH": str(model),
-        "RASA_TOKEN": "", "ACTION_SERVER_SECRET": "", "OPERATOR_TOKEN": "",
+        "RASA_TOKEN": "",
+        "ACTION_SERVER_SECRET": "",
+        "OPERATOR_TOKEN": "",
         "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         **(extra_env or {}),
     }
     env = launch_environment({**os.environ, **values})
-    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=root, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        cwd=root,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     state = var / "run" / "processes.json"
-    command = [sys.executable, "-m", "bot.supervise", "--procfile", str(root / "Procfile"),
-               "--log-dir", str(logs), "--state-file", str(state)]
+    command = [
+        sys.executable,
+        "-m",
+        "bot.supervise",
+        "--procfile",
+        str(root / "Procfile"),
+        "--log-dir",
+        str(logs),
+        "--state-file",
+        str(state),
+    ]
     out = open(logs / "supervisor.out", "wb")  # noqa: SIM115 - closed with the process
-    supervisor = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+    supervisor = subprocess.Popen(
+        command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
     stack = OurStack(env, work, supervisor)
     try:
         wait_for(f"{stack.url}/", READY_TIMEOUT_S, supervisor)
@@ -288,9 +317,23 @@ def rasa_ready_seconds(model: Path, env: dict[str, str], runs: int = 1) -> list[
         port, admin = bench_port(), bench_port()
         started = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.rasa.server", "--model", str(model), "--host", "127.0.0.1",
-             "--port", str(port), "--admin-port", str(admin)],
-            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "bot.rasa.server",
+                "--model",
+                str(model),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--admin-port",
+                str(admin),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
         try:
@@ -353,8 +396,14 @@ def stock_project(log) -> tuple[Path, Path, float | None]:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     started = time.monotonic()
     with open(directory / "init.log", "wb") as out:
-        subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(directory)],
-                       cwd=directory, env=env, check=True, stdout=out, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(directory)],
+            cwd=directory,
+            env=env,
+            check=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     trained_s = time.monotonic() - started
     models = sorted((directory / "models").glob("*.tar.gz"))
     if not models:
@@ -374,16 +423,30 @@ def start_stock(log) -> StockBot:
 
     def spawn(name: str, args: list[str]) -> subprocess.Popen:
         out = open(logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        return subprocess.Popen(args, cwd=directory, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            args, cwd=directory, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     bot.processes["actions"] = spawn(
-        "actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(bot.action_port)])
+        "actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(bot.action_port)]
+    )
     started = time.monotonic()
-    bot.processes["rasa"] = spawn("rasa", [
-        str(VENV_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(bot.port),
-        "--model", str(model), "--endpoints", str(endpoints),
-    ])
+    bot.processes["rasa"] = spawn(
+        "rasa",
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--enable-api",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(bot.port),
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints),
+        ],
+    )
     try:
         bot.ready_s = wait_for(f"{bot.url}/", READY_TIMEOUT_S, bot.processes["rasa"]) + 0.0
         bot.ready_s = time.monotonic() - started
@@ -403,8 +466,10 @@ def _wait_parse(url: str, timeout: float = READY_TIMEOUT_S) -> None:
         request = urllib.request.Request(
             f"{url}/model/parse", data=body, headers={"Content-Type": "application/json"}
         )
-        with contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError, OSError), \
-                urllib.request.urlopen(request, timeout=10) as response:
+        with (
+            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError, OSError),
+            urllib.request.urlopen(request, timeout=10) as response,
+        ):
             if response.status == 200 and json.loads(response.read()).get("intent"):
                 return
         time.sleep(0.1)

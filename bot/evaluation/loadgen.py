@@ -365,8 +365,15 @@ def main(argv: list[str] | None = None) -> int:
             customers = demo_customers(load_settings().database_url)
     for k in args.k:
         result = asyncio.run(
-            run_load(args.url, k, args.duration, scripts=scripts, customers=customers,
-                     pause_s=args.pause, warmup_s=args.warmup)
+            run_load(
+                args.url,
+                k,
+                args.duration,
+                scripts=scripts,
+                customers=customers,
+                pause_s=args.pause,
+                warmup_s=args.warmup,
+            )
         )
         print(json.dumps(result.summary(), ensure_ascii=False), flush=True)
     return 0

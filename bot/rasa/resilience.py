@@ -157,7 +157,9 @@ def validate_action_answer(answer: dict) -> None:
     if responses is not None and (
         not isinstance(responses, list) or not all(isinstance(item, dict) for item in responses)
     ):
-        raise ValidationError("'responses' must be a list of objects. Failed to validate Action server response.")
+        raise ValidationError(
+            "'responses' must be a list of objects. Failed to validate Action server response."
+        )
 
 
 class GuardedRemoteAction(RemoteAction):
