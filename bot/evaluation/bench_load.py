@@ -26,8 +26,8 @@ One run, on this machine's loopback (ports 7300-7399):
 
 then writes the ``bench-load`` section of docs/benchmarks.md (tables, plots in docs/img/,
 the targets of issue 15 with what was measured) unless ``--no-write``. ``--json FILE``
-keeps every number; ``--compare FILE`` puts an earlier run's numbers (e.g. the code
-before the speed work, started with ``--project DIR``) beside this one.
+keeps every number; ``--before DIR`` also starts the code of another checkout (e.g. before
+the speed work) and measures it at each K right after ours and the stock bot.
 """
 
 from __future__ import annotations
@@ -391,9 +391,7 @@ def read_perf(directory: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
 # ------------------------------------------------------------------ plots
 
 
-def plot(
-    results: list[dict[str, Any]], compare: list[dict[str, Any]] | None, labels: dict[str, str]
-) -> list[str]:
+def plot(results: list[dict[str, Any]], labels: dict[str, str]) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -402,18 +400,11 @@ def plot(
     IMG.mkdir(parents=True, exist_ok=True)
     pauses = sorted({r["pause_s"] for r in results})
     series: list[tuple[str, list[dict[str, Any]], str]] = []
-    for system in sorted({r["system"] for r in results}, key=lambda s: s != "ours"):
-        series.append(
-            (
-                labels.get(system, system),
-                [r for r in results if r["system"] == system],
-                "tab:blue" if system == "ours" else "tab:gray",
-            )
-        )
-    if compare:
-        series.append(
-            (labels.get("before", "before"), [r for r in compare if r["system"] == "ours"], "tab:orange")
-        )
+    colours = {"ours": "tab:blue", "stock": "tab:gray", "before": "tab:orange"}
+    for system in ("ours", "stock", "before"):
+        rows = [r for r in results if r["system"] == system]
+        if rows:
+            series.append((labels.get(system, system), rows, colours[system]))
     written = []
     for metric, ylabel, filename in (
         ("latency", "per-turn latency (ms, log scale)", "bench-latency.png"),
@@ -542,7 +533,7 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def render(report: dict[str, Any], compare: dict[str, Any] | None, images: list[str]) -> str:
+def render(report: dict[str, Any], images: list[str]) -> str:
     results: list[dict[str, Any]] = report["load"]
     labels = report["labels"]
     lines = [
@@ -766,17 +757,19 @@ def render(report: dict[str, Any], compare: dict[str, Any] | None, images: list[
             ]
             lines += [f"| `{fn}` | {share:.1f} % |" for fn, share in top["inclusive"]]
             lines.append("")
-    if compare:
-        lines += render_comparison(report, compare)
+    if any(r["system"] == "before" for r in results):
+        lines += render_comparison(report)
     return "\n".join(lines)
 
 
-def render_comparison(report: dict[str, Any], before: dict[str, Any]) -> list[str]:
+def render_comparison(report: dict[str, Any]) -> list[str]:
+    labels = report["labels"]
     lines = [
-        f"### Before and after the speed work ({before['labels']['ours']} → {report['labels']['ours']})",
+        f"### Before and after the speed work ({labels['before']} → {labels['ours']})",
         "",
-        f"The same harness started the code before the changes (`--project`, run on {before['date']}, load "
-        f"average {before['load_start']:.1f} → {before['load_end']:.1f}); ours now is the run above.",
+        "The code before the changes, started from its own checkout (`--before DIR`) by the same harness "
+        "in the same run: at each K it was measured right after ours and the stock bot, so the three "
+        "saw the same machine.",
         "",
         "| K | pause | before: turns/s | p50 | p95 | errors | CPU ms/turn | after: turns/s | p50 | p95 | "
         "errors "
@@ -784,7 +777,7 @@ def render_comparison(report: dict[str, Any], before: dict[str, Any]) -> list[st
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in sorted(
-        (r for r in before["load"] if r["system"] == "ours"), key=lambda r: (r["pause_s"], r["k"])
+        (r for r in report["load"] if r["system"] == "before"), key=lambda r: (r["pause_s"], r["k"])
     ):
         after = _row_for(report["load"], "ours", row["k"], row["pause_s"])
         cells = [str(row["k"]), f"{row['pause_s']:g} s"]
@@ -844,8 +837,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--label", default=None, help="name of our system in the tables")
     parser.add_argument("--json", type=Path, default=None, help="also write every number to this file")
     parser.add_argument(
-        "--compare", type=Path, default=None, help="an earlier --json run to show beside this one"
+        "--before", type=Path, default=None, help="a checkout of earlier code to measure beside ours"
     )
+    parser.add_argument("--before-label", default="before", help="name of --before in the tables")
     parser.add_argument(
         "--write",
         action=argparse.BooleanOptionalAction,
@@ -874,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_start": load_average(),
         "duration": args.duration,
         "warmup": args.warmup,
-        "labels": {"ours": args.label or "ours", "stock": "stock rasa init", "before": "before"},
+        "labels": {"ours": args.label or "ours", "stock": "stock rasa init", "before": args.before_label},
         "scripts": [{"name": s.name, "turns": len(s.turns), "weight": s.weight} for s in loadgen.OUR_SCRIPTS],
     }
     log(f"machine: {report['machine']}; load average {report['load_start']}")
@@ -882,6 +876,7 @@ def main(argv: list[str] | None = None) -> int:
     perf_dir = work / "perf"
     stock: bench_stack.StockBot | None = None
     ours_stack: bench_stack.OurStack | None = None
+    before_stack: bench_stack.OurStack | None = None
     systems: list[System] = []
     try:
         if args.stock:
@@ -943,6 +938,21 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
             log(f"our stack ready: Rasa in {ours_stack.ready_s:.1f} s on {ours_stack.url}")
+        if args.before:
+            before_stack = bench_stack.start_ours(
+                work / "before", _model_for(args.before), log, root=args.before
+            )
+            systems.append(
+                System(
+                    "before",
+                    before_stack.url,
+                    loadgen.OUR_SCRIPTS,
+                    loadgen.demo_customers(before_stack.database_url),
+                    before_stack.pids(),
+                    ready_s=before_stack.ready_s,
+                )
+            )
+            log(f"the code before ready: Rasa in {before_stack.ready_s:.1f} s on {before_stack.url}")
         report["ready"] = {s.name: s.ready_s for s in systems if s.ready_s}
         report["memory_idle"] = {s.name: s.memory() for s in systems if s.pids}
 
@@ -981,8 +991,9 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(bench_stack_perf_wait())
             report["perf"] = read_perf(perf_dir)
     finally:
-        if ours_stack is not None:
-            ours_stack.stop()
+        for started_stack in (ours_stack, before_stack):
+            if started_stack is not None:
+                started_stack.stop()
         if stock is not None:
             stock.stop()
     report["load_end"] = load_average()
@@ -991,13 +1002,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1))
     if args.write:
-        compare = json.loads(args.compare.read_text()) if args.compare else None
-        images = plot(
-            report["load"],
-            compare["load"] if compare else None,
-            {**report["labels"], **({"before": compare["labels"]["ours"]} if compare else {})},
-        )
-        write_section(args.section, render(report, compare, images))
+        images = plot(report["load"], report["labels"])
+        write_section(args.section, render(report, images))
         log(f"written: docs/benchmarks.md ({args.section}), docs/img/{', docs/img/'.join(images)}")
     shutil.rmtree(work, ignore_errors=True)
     log(f"done in {report['minutes']:.1f} min; load average {report['load_end']}")

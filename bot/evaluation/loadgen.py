@@ -4,7 +4,9 @@ K virtual customers each repeat whole conversations until the time is up: a conv
 is a script (a list of turns) under a new sender id, so every conversation starts fresh
 (new REST session token, new verification, as a new customer would); a customer sends
 its next message when the previous one is answered, after an optional pause (think
-time). Only turns *started* after the warm-up and *finished* before the end are counted.
+time; with a pause, each customer starts at a random moment within the first pause, so
+the K customers do not send in step). Only turns *started* after the warm-up and
+*finished* before the end are counted.
 
 Every answer is checked: an HTTP status other than 200, a timeout or a refused
 connection, one of the apologies, or an answer without the text the script expects for
@@ -25,6 +27,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import random
 import re
 import sys
 import time
@@ -253,10 +256,13 @@ async def run_load(
     begin, end = start + warmup_s, start + warmup_s + duration_s
     result = LoadResult(k=k, pause_s=pause_s, window_s=duration_s)
     run_id = uuid.uuid4().hex[:6]
+    starts = random.Random(k)
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     timeout = aiohttp.ClientTimeout(total=timeout_s)
 
     async def customer(number: int) -> None:
+        if pause_s:  # customers who pause do not all start at the same instant (no bursts of K)
+            await asyncio.sleep(starts.uniform(0, pause_s))
         async with aiohttp.ClientSession(connector=connector, connector_owner=False, timeout=timeout) as http:
             while time.monotonic() < end:
                 script = order[next(picks) % len(order)]

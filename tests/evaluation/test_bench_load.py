@@ -164,7 +164,7 @@ def test_targets_are_judged_on_what_was_measured() -> None:
 
 
 def test_the_section_has_every_table_and_the_ratios() -> None:
-    text = bench_load.render(_report(), None, ["bench-latency.png"])
+    text = bench_load.render(_report(), ["bench-latency.png"])
     for heading in (
         "Against the targets",
         "Load, no pause",
@@ -209,3 +209,12 @@ def test_cpu_seconds_of_this_process_grow_with_work() -> None:
     before = bench_load.cpu_seconds(os.getpid())
     sum(i * i for i in range(2_000_000))
     assert bench_load.cpu_seconds(os.getpid()) > before
+
+
+def test_the_code_before_is_shown_beside_ours_when_measured() -> None:
+    report = _report()
+    report["labels"]["before"] = "main before the speed work"
+    report["load"].append(_row("before", 50, 0.0, 8, 6000, 9000))
+    text = bench_load.render(report, [])
+    assert "Before and after the speed work (main before the speed work → ours)" in text
+    assert "| 50 | 0 s | 8.0 | 6.00 s | 9.00 s | 0 | 10 | 60.0 | 800 ms | 1.00 s | 0 | 10 |" in text
