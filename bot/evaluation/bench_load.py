@@ -974,7 +974,7 @@ def main(argv: list[str] | None = None) -> int:
 
         ours = systems[0]
         if args.long_message:
-            report["long_duration"] = 6.0 if args.quick else 15.0
+            report["long_duration"] = 6.0 if args.quick else 20.0
             log("a 100,000-character message among 10 customers")
             report["long_message"] = measure_long_message(ours, report["long_duration"], args.warmup)
             long = report["long_message"]["with"].get("long", {})
