@@ -39,6 +39,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,6 +104,15 @@ class System:
     parse_url: str | None = None  # /model/parse, token included
     ready_s: float | None = None
     parse_texts: tuple[str, ...] = ()
+    supervisor: subprocess.Popen | None = None  # our stacks: the supervisor we started
+
+    def check_alive(self) -> None:
+        """Stop the bench when a system we started is gone (figures would be all errors)."""
+        if self.supervisor is not None and self.supervisor.poll() is not None:
+            raise RuntimeError(f"{self.name}: the supervisor exited ({self.supervisor.returncode}); stopping")
+        for name, pid in self.pids.items():
+            if self.supervisor is None and not Path(f"/proc/{pid}").exists():
+                raise RuntimeError(f"{self.name}: process {name} ({pid}) is gone; stopping")
 
     def cpu(self) -> dict[str, float]:
         return {name: cpu_seconds(pid) for name, pid in self.pids.items()}
@@ -151,6 +161,7 @@ def measure_nlu(system: System, rounds: int) -> dict[str, Any] | None:
 
 
 def run_one(system: System, k: int, pause: float, duration: float, warmup: float) -> dict[str, Any]:
+    system.check_alive()
     before_cpu, before_load, own_cpu = system.cpu(), load_average(), time.process_time()
     result = asyncio.run(
         loadgen.run_load(
@@ -858,8 +869,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _interrupt(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the systems we started, like Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     started = time.monotonic()
     report: dict[str, Any] = {
         "argv": " ".join(argv if argv is not None else sys.argv[1:]),
@@ -934,6 +950,7 @@ def main(argv: list[str] | None = None) -> int:
                     ours_stack.pids(),
                     parse_url=f"{ours_stack.admin_url}/model/parse?token={ours_stack.env['RASA_TOKEN']}",
                     ready_s=ours_stack.ready_s,
+                    supervisor=ours_stack.supervisor,
                     parse_texts=_script_texts(loadgen.OUR_SCRIPTS, customers),
                 ),
             )
@@ -950,6 +967,7 @@ def main(argv: list[str] | None = None) -> int:
                     loadgen.demo_customers(before_stack.database_url),
                     before_stack.pids(),
                     ready_s=before_stack.ready_s,
+                    supervisor=before_stack.supervisor,
                 )
             )
             log(f"the code before ready: Rasa in {before_stack.ready_s:.1f} s on {before_stack.url}")
