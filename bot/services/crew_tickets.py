@@ -23,6 +23,7 @@ from datetime import datetime
 from bot.db.models import Customer, Ticket, TicketKind, TicketPriority
 from bot.db.uow import UnitOfWork
 from bot.domain import phones
+from bot.services import verification
 from bot.services.rules import load_rules
 from bot.services.ticket_access import owner_hash
 from bot.services.verification import Requester
@@ -62,6 +63,13 @@ def registered_contact(uow: UnitOfWork, code: str) -> Contact | None:
     return Contact(
         customer.code, registered_location(customer), _area(customer), phones.mobile(customer.phone)
     )
+
+
+def verified_contact(uow: UnitOfWork, code: str, requester: Requester) -> Contact | None:
+    """The registered contact, only for a requester verified for the code (else None)."""
+    if not code or not verification.status(uow, code, requester).verified:
+        return None
+    return registered_contact(uow, code)
 
 
 def registered_location(customer: Customer) -> str:

@@ -97,13 +97,8 @@ def report_hazard(
     now = now or clock.now()
     description = " ".join((description or "").split())
     if existing_ticket:
-        ticket = uow.tickets.get(existing_ticket)
-        if (
-            ticket is not None
-            and ticket.kind == TicketKind.HAZARD.value
-            and ticket.status in (TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)
-            and ticket.created_at >= now - timedelta(minutes=SAME_CASE_MINUTES)
-        ):
+        ticket = _same_case(uow, existing_ticket, now)
+        if ticket is not None:
             _append(ticket, f"{now:%H:%M} khách hàng nhắn thêm: {description}")
             uow.flush()
             return _result(ticket, added=True)
@@ -127,6 +122,30 @@ def report_hazard(
         requester=requester,
     )
     return _result(ticket, added=False)
+
+
+def add_to_case(uow: UnitOfWork, number: str, description: str, now: datetime | None = None) -> bool:
+    """Add a later message to this conversation's hazard ticket while it is the same case
+    (open, opened less than an hour ago); False otherwise (then it is a new report)."""
+    now = now or clock.now()
+    ticket = _same_case(uow, number, now)
+    if ticket is None:
+        return False
+    _append(ticket, f"{now:%H:%M} khách hàng nhắn thêm: {' '.join((description or '').split())}")
+    uow.flush()
+    return True
+
+
+def _same_case(uow: UnitOfWork, number: str, now: datetime):
+    ticket = uow.tickets.get(number)
+    if (
+        ticket is not None
+        and ticket.kind == TicketKind.HAZARD.value
+        and ticket.status in (TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)
+        and ticket.created_at >= now - timedelta(minutes=SAME_CASE_MINUTES)
+    ):
+        return ticket
+    return None
 
 
 def _result(ticket, added: bool) -> HazardTicket:

@@ -20,6 +20,8 @@ from bot.dialogue.state import (
     AWAIT_OFFER,
     AWAIT_PLACE_CHOICE,
     AWAIT_RATING,
+    AWAIT_REPORT_PHONE,
+    AWAIT_REPORT_PLACE,
     AWAIT_SCOPE,
     AWAIT_SINCE,
     Awaiting,
@@ -38,6 +40,7 @@ from bot.dialogue.topics import (
     outages,
     payments,
     report,
+    report_form,
     requests,
     smalltalk,
     supply,
@@ -107,7 +110,7 @@ HANDLERS: dict[str, Handler] = {
     "estimated_reading": billing.estimated_reading,
     "office": offices.office,
     "supply_history": supply.supply_status,
-    "safety": smalltalk.safety,
+    "safety": hazard.safety,
     "misunderstood": fallback.misunderstood,
 }
 
@@ -150,6 +153,8 @@ TAKERS: dict[str, Taker] = {
     AWAIT_CALLBACK_TIME: human.take_time,
     AWAIT_RATING: human.take_rating,
     AWAIT_COMPLAINT: complaints.take_complaint,
+    AWAIT_REPORT_PLACE: report_form.take_place,
+    AWAIT_REPORT_PHONE: report_form.take_phone,
 }
 
 
@@ -225,6 +230,8 @@ def remind(ctx: Context, awaiting: Awaiting) -> None:
         ctx.say(report_wording.BREAKER_QUESTION, outages.buttons_of(report_wording.BREAKER_BUTTONS))
     elif awaiting.kind == AWAIT_SINCE:
         ctx.say(report_wording.SINCE_QUESTION, outages.buttons_of(report_wording.SINCE_BUTTONS))
+    elif awaiting.kind in (AWAIT_REPORT_PLACE, AWAIT_REPORT_PHONE):
+        report_form.remind(ctx, awaiting)
     elif awaiting.kind == AWAIT_HAZARD_PLACE:
         ctx.say(hazard_wording.HAZARD_PLACE_QUESTION)
     elif awaiting.kind == AWAIT_CALLBACK_PHONE:
