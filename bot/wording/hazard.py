@@ -163,7 +163,9 @@ _BREAKER_NOTES = {
         "tách người ra, và gọi ngay 115."
     ),
     "fire": "Ngắt điện rồi mới dập lửa; chưa ngắt được thì không dùng nước, gọi ngay 114.",
-    "leaking_appliance": "Ngắt xong thì rút phích thiết bị bị rò và nhờ thợ điện kiểm tra trước khi dùng lại.",
+    "leaking_appliance": (
+        "Ngắt xong thì rút phích thiết bị bị rò và nhờ thợ điện kiểm tra trước khi dùng lại."
+    ),
 }
 _WATER = (
     "Dạ, nước ngập tới ổ cắm, dây điện thì rất dễ bị điện giật: anh/chị ngắt cầu dao tổng nếu cầu dao còn "
@@ -187,9 +189,10 @@ def safety_answer(asked: str | None, kinds: Sequence[str], people_at_risk: bool 
     if asked == RESCUE:
         return _RESCUE
     if asked == BREAKER:
-        if kinds and kinds[0] in _OUTSIDE:
+        inside = [k for k in kinds if k not in _OUTSIDE]
+        if kinds and not inside:  # only dangers on the network, outside the house
             return f"{_NETWORK_BREAKER} Quan trọng nhất vẫn là tránh xa chỗ nguy hiểm nha."
-        note = next((_BREAKER_NOTES[k] for k in kinds if k in _BREAKER_NOTES), "")
+        note = next((_BREAKER_NOTES[k] for k in inside if k in _BREAKER_NOTES), "")
         return f"{_HOUSE_BREAKER} {note.format(hotlines=hotlines())}".strip()
     return advice_for(kinds, people_at_risk)
 
@@ -249,7 +252,8 @@ def callback_arranged(phone_shown: str, start: datetime, end: datetime, moved: b
     if start.date() == end.date():
         window = f"từ {start:%H:%M} đến {end:%H:%M} ngày {format_date(start.date())}"
     else:
-        window = f"từ {start:%H:%M} ngày {format_date(start.date())} đến {end:%H:%M} ngày {format_date(end.date())}"
+        first, last = format_date(start.date()), format_date(end.date())
+        window = f"từ {start:%H:%M} ngày {first} đến {end:%H:%M} ngày {last}"
     return (
         f"Dạ, em đã hẹn tư vấn viên gọi lại {phone_shown} {window}{note}. Việc gấp, anh/chị gọi "
         f"Tổng đài {hotlines()} (24/7) nha."

@@ -60,8 +60,8 @@ def place_again(kind: str, area: str | None = None) -> str:
     where = _WHERE.get(kind, _WHERE[OUTAGE])
     if area:
         return (
-            f"Dạ, để {_WHO.get(kind, 'nhân viên')} tìm đúng chỗ, anh/chị cho em thêm số nhà, tên đường hoặc một "
-            f"điểm dễ nhận ra gần {where} ở {area} nha."
+            f"Dạ, để {_WHO.get(kind, 'nhân viên')} tìm đúng chỗ, anh/chị cho em thêm số nhà, tên đường "
+            f"hoặc một điểm dễ nhận ra gần {where} ở {area} nha."
         )
     return (
         f"Dạ, để {_WHO.get(kind, 'nhân viên')} tìm đúng chỗ, anh/chị cho em địa chỉ {where}: số nhà, tên "
@@ -159,13 +159,13 @@ def cancelled(kind: str, ticket: str | None = None) -> str:
     """ "thôi", "hủy" while a report is being collected."""
     if ticket:
         return (
-            f"Dạ vâng, em dừng ở đây. Phiếu KHẨN số {ticket} vẫn đang được xử lý; tình hình nguy hiểm hơn thì "
-            f"anh/chị gọi ngay Tổng đài {hotlines()} (24/7) nha."
+            f"Dạ vâng, em dừng ở đây. Phiếu KHẨN số {ticket} vẫn đang được xử lý; tình hình nguy hiểm "
+            f"hơn thì anh/chị gọi ngay Tổng đài {hotlines()} (24/7) nha."
         )
     if kind == HAZARD:
         return (
-            "Dạ vâng, em dừng ở đây, chưa tạo phiếu nào ạ. Nếu vẫn còn nguy hiểm, anh/chị tránh xa và gọi ngay "
-            f"Tổng đài {hotlines()} (24/7) nha."
+            "Dạ vâng, em dừng ở đây, chưa tạo phiếu nào ạ. Nếu vẫn còn nguy hiểm, anh/chị tránh xa và gọi "
+            f"ngay Tổng đài {hotlines()} (24/7) nha."
         )
     return (
         "Dạ vâng, em dừng báo mất điện ở đây, chưa tạo phiếu nào ạ. Nếu nhà mình vẫn mất điện, anh/chị nhắn "

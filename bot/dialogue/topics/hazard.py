@@ -47,7 +47,9 @@ from bot.wording import reports as report_wording
 MAX_PLACE_CHARS = 300
 MAX_TEXT_CHARS = 500
 SAME_CASE_KIND = "hazard"
-_BREAKER_WORDS = re.compile(r"\b(?:cb|cau dao|aptomat|ap to mat|cong tac tong|(?:cup|ngat|tat|cat) (?:dien|cb))\b")
+_BREAKER_WORDS = re.compile(
+    r"\b(?:cb|cau dao|aptomat|ap to mat|cong tac tong|(?:cup|ngat|tat|cat) (?:dien|cb))\b"
+)
 _WATER_WORDS = re.compile(r"\b(?:nuoc|ngap|uot|mua|lut)\b")
 _RESCUE_WORDS = re.compile(r"\b(?:cuu|keo|so cuu|tach|nguoi bi)\b")
 
@@ -169,7 +171,12 @@ def _file(ctx: Context, draft: ReportDraft, contact: Contact | None, question: Q
     )
     ctx.say(
         wording.hazard_recorded(
-            ticket.number, shown, phone, ticket.respond_by, ctx.now, registered_phone=phone is not None and not typed
+            ticket.number,
+            shown,
+            phone,
+            ticket.respond_by,
+            ctx.now,
+            registered_phone=phone is not None and not typed,
         )
     )
     ctx.update(
@@ -179,7 +186,9 @@ def _file(ctx: Context, draft: ReportDraft, contact: Contact | None, question: Q
         customer_code=draft.code or ctx.state.customer_code,
     )
     registered = phone is not None and not typed
-    opened = human.offer(ctx, human.HAZARD, phone=typed, registered=registered, note=_note(ticket.number, kinds))
+    opened = human.offer(
+        ctx, human.HAZARD, phone=typed, registered=registered, note=_note(ticket.number, kinds)
+    )
     if opened is not None and opened.callback_offered and opened.callback is None and phone is None:
         return report_form.ask_phone(ctx, replace(draft, ticket=ticket.number), question)
     return None
@@ -228,8 +237,10 @@ def safety(ctx: Context, question: Question) -> None:
 
 def _asked(text: str) -> str | None:
     folded = plain(text)
-    if _RESCUE_WORDS.search(folded) and "person_shocked" in reader.hazard_kinds(text) or re.search(
-        r"\b(?:cuu|so cuu|keo) (?:nguoi|sao|the nao)\b", folded
+    if (
+        _RESCUE_WORDS.search(folded)
+        and "person_shocked" in reader.hazard_kinds(text)
+        or re.search(r"\b(?:cuu|so cuu|keo) (?:nguoi|sao|the nao)\b", folded)
     ):
         return wording.RESCUE
     if _BREAKER_WORDS.search(folded):

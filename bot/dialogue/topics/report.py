@@ -150,7 +150,9 @@ def resume(ctx: Context, draft: ReportDraft, question: Question, failures: int =
     if draft.phone is None and not (contact is not None and contact.phone):
         return report_form.ask_phone(ctx, draft, question)
     if draft.scope is None:
-        return _ask(ctx, AWAIT_SCOPE, draft, question, wording.SCOPE_QUESTION, wording.SCOPE_BUTTONS, failures)
+        return _ask(
+            ctx, AWAIT_SCOPE, draft, question, wording.SCOPE_QUESTION, wording.SCOPE_BUTTONS, failures
+        )
     house = draft.scope == Scope.HOUSE.value
     if house and draft.breaker is None:
         return _ask(

@@ -65,9 +65,12 @@ _LEADING_FILLER = re.compile(
     r"cho anh|cho chi|anh oi|chi oi|em oi|ad oi)\b[\s,:.-]*)+"
 )
 _TRAILING_FILLER = re.compile(r"[\s,.;:!-]*(?:\b(?:a|nha|nhe|ak|ah|ne|nghen|nha em|em nhe)\b[\s,.!]*)*$")
-_PHONE_LEAD = re.compile(r"[\s,;.-]*(?:\b(?:sdt|so dt|so dien thoai|dien thoai|dt|goi|lien he|so)\b[\s:.]*)?$")
+_PHONE_LEAD = re.compile(
+    r"[\s,;.-]*(?:\b(?:sdt|so dt|so dien thoai|dien thoai|dt|goi|lien he|so)\b[\s:.]*)?$"
+)
 _NO_PHONE = re.compile(
-    r"\b(?:khong|ko|k|hong|hok|chua) (?:co|tien|muon|can|cho|de lai)(?: so| sdt| dien thoai| so dien thoai)?\b"
+    r"\b(?:khong|ko|k|hong|hok|chua) (?:co|tien|muon|can|cho|de lai)"
+    r"(?: so| sdt| dien thoai| so dien thoai)?\b"
     r"|^(?:khong|ko|k|hong|khoi|thoi khoi|khong can|ko can|bo qua)$|\bkhoi (?:goi|so)\b"
 )
 _STREET_START = re.compile(
@@ -298,7 +301,9 @@ def ask_place(
     return ctx.ask(Awaiting(AWAIT_REPORT_PLACE, (question,), draft=draft, failures=failures), text)
 
 
-def ask_phone(ctx: Context, draft: ReportDraft, question: Question, failures: int = 0, lead: str = "") -> Asked:
+def ask_phone(
+    ctx: Context, draft: ReportDraft, question: Question, failures: int = 0, lead: str = ""
+) -> Asked:
     """A number to call back (the place just given is repeated, so a mistake shows)."""
     noted = location_label(draft) if not draft.ticket else None
     text = wording.phone_invalid() if failures else wording.ask_phone(kind_of(draft), noted)

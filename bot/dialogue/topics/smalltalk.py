@@ -70,4 +70,3 @@ def unexplained_digits(ctx: Context, question: Question) -> None:
 
 def how_can_i_help(ctx: Context, question: Question) -> None:
     ctx.say(common.how_can_i_help(), menu())
-
