@@ -70,6 +70,14 @@ def place_again(kind: str, area: str | None = None) -> str:
     )
 
 
+def no_code_ask_place(kind: str) -> str:
+    where = _WHERE.get(kind, _WHERE[OUTAGE])
+    return (
+        f"Dạ không sao ạ. Anh/chị cho em địa chỉ {where} (số nhà, tên đường, phường/xã; tên cũ hay mới đều "
+        "được) hoặc một điểm dễ nhận ra gần đó, kèm số điện thoại liên hệ nha."
+    )
+
+
 def code_noted_ask_place(kind: str, code: str) -> str:
     where = _WHERE.get(kind, _WHERE[OUTAGE])
     return (

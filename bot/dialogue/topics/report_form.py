@@ -44,7 +44,9 @@ NO_PHONE = "none"  # ReportDraft.phone: the customer gave no number (asked once)
 REPORT_AWAITS = frozenset(
     {AWAIT_REPORT_PLACE, AWAIT_REPORT_PHONE, AWAIT_SCOPE, AWAIT_BREAKER, AWAIT_SINCE, AWAIT_HAZARD_PLACE}
 )
-MAX_PLACE_TRIES = 2  # answers that are no place, before the report goes on without one
+# Answers that are no place before giving up (an outage: the hotline takes it; a danger:
+# a person, sooner).
+MAX_PLACE_TRIES = {OUTAGE: 3, HAZARD: 2}
 MAX_PHONE_TRIES = 2
 MAX_PLACE_CHARS = 200
 
@@ -200,6 +202,10 @@ def phone_in(ctx: Context) -> str | None:
         if found := phones.mobile(value):
             return found
     return phones.find_mobile(ctx.turn.text)
+
+
+def _no_code(text: str) -> bool:
+    return reader.says_no_code(text) and bool(re.search(r"\b(?:ma|hoa don|hop dong)\b", plain(text)))
 
 
 def no_phone(text: str) -> bool:
@@ -379,8 +385,14 @@ def take_place(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
                 wording.phone_noted_ask_place(kind_of(draft), phone),
             )
             return ()
+        if _no_code(ctx.turn.text) and not draft.code:  # "không nhớ mã": a place will do
+            ctx.ask(
+                Awaiting(AWAIT_REPORT_PLACE, (question,), draft=draft, failures=awaiting.failures),
+                wording.no_code_ask_place(kind_of(draft)),
+            )
+            return ()
         failures = awaiting.failures + 1
-        if failures > MAX_PLACE_TRIES:
+        if failures > MAX_PLACE_TRIES[kind_of(draft)]:
             ctx.update(awaiting=None)
             no_place(ctx, draft, question)
             return ()
