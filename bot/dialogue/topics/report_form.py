@@ -376,6 +376,12 @@ def take_place(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
         return ()
     phone = phone_in(ctx)
     if place is None:
+        if _no_code(ctx.turn.text) and not draft.code:  # "không nhớ mã": a place will do
+            ctx.ask(
+                Awaiting(AWAIT_REPORT_PLACE, (question,), draft=draft, failures=awaiting.failures),
+                wording.no_code_ask_place(kind_of(draft)),
+            )
+            return ()
         if phone is None and _asks_something_else(ctx):
             return None
         draft = with_details(ctx, draft, ctx.turn.text)
@@ -383,12 +389,6 @@ def take_place(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
             ctx.ask(
                 Awaiting(AWAIT_REPORT_PLACE, (question,), draft=draft, failures=awaiting.failures),
                 wording.phone_noted_ask_place(kind_of(draft), phone),
-            )
-            return ()
-        if _no_code(ctx.turn.text) and not draft.code:  # "không nhớ mã": a place will do
-            ctx.ask(
-                Awaiting(AWAIT_REPORT_PLACE, (question,), draft=draft, failures=awaiting.failures),
-                wording.no_code_ask_place(kind_of(draft)),
             )
             return ()
         failures = awaiting.failures + 1
