@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.dialogue import report_answers as answers
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.state import (
     AWAIT_HAZARD_PLACE,
@@ -115,9 +116,9 @@ def report(ctx: Context, question: Question) -> Asked | None:
     described = f"{draft.text} / {text}" if draft.text and text not in draft.text else draft.text or text
     draft = replace(draft, hazard=",".join(every) or None, text=described[:MAX_TEXT_CHARS])
     draft = replace(draft, code=ctx.details.code or draft.code or _known_code(ctx))
-    if (place := report_form.place_in_report(ctx, text)) is not None:
-        draft = report_form.with_place(draft, place)
-    draft = replace(draft, phone=draft.phone or report_form.phone_in(ctx))
+    if (place := answers.place_in_report(ctx, text)) is not None:
+        draft = answers.with_place(draft, place)
+    draft = replace(draft, phone=draft.phone or answers.phone_in(ctx))
     return resume(ctx, draft, question)
 
 
@@ -129,10 +130,10 @@ def _known_code(ctx: Context) -> str | None:
 
 
 def _add_place_and_number(ctx: Context, number: str, text: str) -> None:
-    place = report_form.place_in_report(ctx, text)
+    place = answers.place_in_report(ctx, text)
     if place is not None and not place.ward_only:
         ctx.backend.add_hazard_location(number, place.text[:MAX_PLACE_CHARS])
-    if phone := report_form.phone_in(ctx):
+    if phone := answers.phone_in(ctx):
         ctx.backend.add_callback_phone(number, phone)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.dialogue import report_answers as answers
 from bot.dialogue import since as since_reader
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
@@ -83,19 +84,19 @@ def report(ctx: Context, question: Question) -> Asked | None:
         ctx.update(customer_code=check.code)
         draft = replace(draft, code=check.code)
     elif (place := _place(ctx, question, text)) is not None:
-        draft = report_form.with_place(draft, place)
+        draft = answers.with_place(draft, place)
     elif ctx.details.malformed_codes and not ctx.details.areas:
         problem = ctx.backend.check_format(ctx.details.malformed_codes[0]).problem
         return report_form.ask_place(ctx, draft, question, lead=code_problem_text(problem))
     if not (draft.code or draft.location or draft.area):
         draft = _known_place(ctx, draft)
     given = bool(draft.location or draft.area) and not draft.code
-    return resume(ctx, report_form.with_details(ctx, draft, text, place_given=given), question)
+    return resume(ctx, answers.with_details(ctx, draft, text, place_given=given), question)
 
 
-def _place(ctx: Context, question: Question, text: str) -> report_form.Place | None:
+def _place(ctx: Context, question: Question, text: str) -> answers.Place | None:
     """An address, landmark or ward named in the report itself ("mất điện ở 12 Lê Lợi")."""
-    return report_form.place_in_report(ctx, text)
+    return answers.place_in_report(ctx, text)
 
 
 def _known_place(ctx: Context, draft: ReportDraft) -> ReportDraft:
@@ -299,7 +300,7 @@ def take_answer(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None
                 return ()
         draft = replace(draft, since=since)
     ctx.update(awaiting=None)
-    resume(ctx, report_form.with_details(ctx, draft, ctx.turn.text), question)
+    resume(ctx, answers.with_details(ctx, draft, ctx.turn.text), question)
     return ()
 
 
