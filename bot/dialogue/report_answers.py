@@ -52,7 +52,7 @@ _LANDMARK_WORD = re.compile(
     r"\b(?:gan|doi dien|ke ben|ben canh|canh|sat|sau|truoc|ngay|phia sau|phia truoc|cach|o)\s*$"
 )
 _DESCRIPTION = re.compile(
-    r"[\s,.;-]+(?:(?:bi|da|dang|con|van) )?(?:(?:mat|cup|cat|ngung|ngat) (?:dien|tu|luc|hoi)|bi)\b"
+    r"[\s,.;-]+(?:(?:(?:bi|da|dang|con|van) )?(?:(?:mat|cup|cat|ngung|ngat) (?:dien|tu|luc|hoi)|bi)|dang)\b"
 )
 _CODE_RE = re.compile(r"(?i)(?:\bma(?: kh| khach hang)?[\s:]*)?\b[a-z]{2}[\s.-]*\d(?:[\s.-]?\d){9,11}\b")
 _NO_ADDRESS = re.compile(r"\b(?:khong|ko|k|hong|chua) (?:biet|ro|nho)\b|\bquen\b")
@@ -98,7 +98,7 @@ def place_in_report(ctx: Context, text: str) -> Place | None:
     if address is None:
         return None
     area = _ward(address.area or ctx.details.area)
-    landmark = _landmark(address.landmark)
+    landmark = _landmark(_cut_description(re.split(r"[,.;!?]", address.landmark or "")[0].strip()))
     street = _numbered_street(address.street)
     spot = _with_preposition(said, landmark) if landmark else street
     if spot is None:

@@ -484,3 +484,25 @@ def test_one_ticket_per_case(outage_chat: Chat) -> None:
     outage_chat.say("0909123456", "inform", phone="0909123456")
     outage_chat.say("giờ tóe lửa luôn rồi", "report_hazard", hazard_kind="sparking_wire")
     assert len(tickets(outage_chat)) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "place"),
+    [
+        ("dây điện bị đứt rớt xuống đường trước nhà tôi, đang xẹt lửa", "fallen_wire", None),
+        ("oi co day dien bi dut roi xuong san nha", "fallen_wire", None),
+        ("cot dien dau hem co tia lua xet xet", "sparking_wire", None),
+        ("có tia lửa ở công tơ nhà tui", "sparking_meter", None),
+        ("trụ điện ở đầu hẻm 5 Lê Lợi bị nghiêng", "leaning_pole", "hẻm 5 Lê Lợi"),
+        ("cot dien truoc so 12 hem 3 dang toe lua", "sparking_wire", "truoc so 12 hem 3"),
+        ("dây điện đứt gần chợ Tân An Cần Thơ", "fallen_wire", "gần chợ Tân An, Cần Thơ"),
+    ],
+)
+def test_the_place_of_a_danger_is_read_from_its_message_only_when_it_names_one(
+    outage_chat: Chat, text: str, kind: str, place: str | None
+) -> None:
+    outage_chat.say(text, "report_hazard", hazard_kind=kind)
+    if place is None:  # the description is no place: asked
+        assert outage_chat.state.awaiting.kind == AWAIT_REPORT_PLACE and not tickets(outage_chat)
+    else:
+        assert the_ticket(outage_chat).location == place
