@@ -32,13 +32,14 @@ from bot.dialogue.state import (
     AWAIT_CALLBACK_TIME,
     AWAIT_CLARIFY,
     AWAIT_CODE,
+    AWAIT_CODE_OFFER,
     AWAIT_DIGITS,
     AWAIT_OFFER,
     Awaiting,
     Question,
     State,
 )
-from bot.dialogue.topics import human, registry
+from bot.dialogue.topics import human, locks, registry
 from bot.dialogue.topics.smalltalk import how_can_i_help
 from bot.dialogue.turn import Turn
 from bot.dialogue.understanding import CANCEL, read_intents
@@ -87,7 +88,9 @@ def _turn(ctx: Context) -> None:
     if CANCEL in intents:
         if awaiting is not None and awaiting.kind in (AWAIT_CALLBACK_PHONE, AWAIT_CALLBACK_TIME):
             human.cancel_callback(ctx)  # the callback offer is withdrawn too
-        pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY)
+        if awaiting is not None:
+            locks.cancel(ctx, awaiting)  # a one-time code awaited is void at once
+        pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY, AWAIT_CODE_OFFER)
         ctx.say(common.stopped_here() if pending else common.fine_then())
         ctx.update(awaiting=None, misunderstood=0)
         return

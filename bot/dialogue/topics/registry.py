@@ -13,11 +13,13 @@ from bot.dialogue.state import (
     AWAIT_CALLBACK_TIME,
     AWAIT_CLARIFY,
     AWAIT_CODE,
+    AWAIT_CODE_OFFER,
     AWAIT_COMPLAINT,
     AWAIT_DIGITS,
     AWAIT_HAZARD_PLACE,
     AWAIT_LOCATION,
     AWAIT_OFFER,
+    AWAIT_ONE_TIME_CODE,
     AWAIT_PLACE_CHOICE,
     AWAIT_RATING,
     AWAIT_SCOPE,
@@ -34,6 +36,7 @@ from bot.dialogue.topics import (
     fallback,
     hazard,
     human,
+    locks,
     offices,
     outages,
     payments,
@@ -51,6 +54,7 @@ from bot.wording import identity as identity_wording
 from bot.wording import offices as office_wording
 from bot.wording import outage as outage_wording
 from bot.wording import outage_report as report_wording
+from bot.wording import security as security_wording
 from bot.wording import supply as supply_wording
 
 Handler = Callable[[Context, Question], "Asked | None"]
@@ -150,6 +154,8 @@ TAKERS: dict[str, Taker] = {
     AWAIT_CALLBACK_TIME: human.take_time,
     AWAIT_RATING: human.take_rating,
     AWAIT_COMPLAINT: complaints.take_complaint,
+    AWAIT_CODE_OFFER: locks.take_offer,
+    AWAIT_ONE_TIME_CODE: locks.take_code,
 }
 
 
@@ -163,7 +169,7 @@ def take(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
 # Messages that ask nothing of their own: while a code, the digits or a place is awaited
 # they are a failed answer (asked again), not a new topic.
 NO_QUESTION_INTENTS = frozenset({"", "nlu_fallback", "out_of_scope", "inform", "affirm", "deny"})
-REASKED_KINDS = frozenset({AWAIT_CODE, AWAIT_DIGITS, AWAIT_LOCATION, AWAIT_PLACE_CHOICE})
+REASKED_KINDS = frozenset({AWAIT_CODE, AWAIT_DIGITS, AWAIT_LOCATION, AWAIT_PLACE_CHOICE, AWAIT_ONE_TIME_CODE})
 MAX_FAILED_ANSWERS = 3
 SURE_ENOUGH = 0.7  # below, a new intent must be confirmed by its words to end a wait
 
@@ -201,6 +207,8 @@ def _question_text(awaiting: Awaiting) -> str:
         return identity_wording.ask_code()
     if awaiting.kind == AWAIT_DIGITS:
         return identity_wording.ask_digits(awaiting.code or "")
+    if awaiting.kind == AWAIT_ONE_TIME_CODE:
+        return security_wording.ONE_TIME_CODE_FORMAT
     topic = awaiting.questions[0].topic if awaiting.questions else ""
     if topic == "office":
         return office_wording.ask_where()
@@ -233,5 +241,7 @@ def remind(ctx: Context, awaiting: Awaiting) -> None:
         human.ask_time(ctx, awaiting.query, "số anh/chị cho")
     elif awaiting.kind == AWAIT_COMPLAINT:
         ctx.say(complaint_wording.ask_what_about())
+    elif awaiting.kind in (AWAIT_CODE_OFFER, AWAIT_ONE_TIME_CODE):
+        locks.remind(ctx, awaiting)
     else:
         smalltalk.how_can_i_help(ctx, Question("how_can_i_help"))
