@@ -57,6 +57,7 @@ _DESK_REASONS = {
     RECHECK: HandoffReason.RECHECK,
     RULE: HandoffReason.RULE,
 }
+BY_RULE = "operator_rule"  # the topic of a question an operator rule hands over
 REGISTERED = "registered"  # the callback goes to the verified customer's registered number
 MAX_PHONE_TRIES = 3
 RATING_RE = re.compile(r"(?<![\d/.,:])([1-5])(?![\d/.,:])")
@@ -88,6 +89,11 @@ def offer(ctx: Context, reason: str, lead: str = "", note: str | None = None) ->
     _say(ctx, lead, wording.callback_offer_text(opened))
     if opened.callback is None:  # nothing arranged yet: ask for the number
         ask_phone(ctx, opened.registered_phone_tail)
+
+
+def by_rule(ctx: Context, question: Question) -> None:
+    """An intent the operators always hand over (``question.service``: which ones)."""
+    offer(ctx, RULE, lead=wording.RULE_LEAD, note=f"Quy tắc vận hành: {question.service or '?'}")
 
 
 def _say(ctx: Context, lead: str, text: str, buttons: list[Button] | None = None) -> None:

@@ -103,6 +103,7 @@ HANDLERS: dict[str, Handler] = {
     "complaint": complaints.complaint,
     "frustration": complaints.frustration,
     "human_offer": complaints.human_offer,
+    human.BY_RULE: human.by_rule,
     "payment_posting": payments.payment_posting,
     "payment_check": payments.payment_check,
     "payment_ticket": payments.payment_ticket,
