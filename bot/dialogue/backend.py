@@ -33,6 +33,7 @@ from bot.services import (
     handoff,
     hazard,
     meter,
+    notices,
     offices,
     one_time_codes,
     outage,
@@ -105,6 +106,13 @@ class Backend:
         self._identity[code] = status
         self._verified_codes = None
         return status
+
+    def subscribe(self, conversation_id: str, code: str | None) -> notices.SubscriptionResult:
+        """Outage notices for this conversation, on this turn's channel (docs/notices.md)."""
+        return notices.subscribe(self.uow, self.requester, conversation_id, self.channel, code)
+
+    def unsubscribe(self, conversation_id: str, code: str | None) -> notices.UnsubscriptionResult:
+        return notices.unsubscribe(self.uow, self.requester, conversation_id, self.channel, code)
 
     def explain_lock(self, status: Status) -> verification.LockExplanation | None:
         """Why this requester cannot verify now, and whether a one-time code may help."""

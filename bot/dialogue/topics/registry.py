@@ -30,6 +30,7 @@ from bot.dialogue.state import (
 from bot.dialogue.text import plain
 from bot.dialogue.topics import (
     account,
+    alerts,
     billing,
     complaints,
     detail,
@@ -92,8 +93,8 @@ HANDLERS: dict[str, Handler] = {
     "bot_challenge": smalltalk.bot_challenge,
     "contact": smalltalk.contact,
     "human": smalltalk.request_human,
-    "alerts": smalltalk.alerts,
-    "alerts_stop": smalltalk.alerts_stop,
+    "alerts": alerts.subscribe,
+    "alerts_stop": alerts.unsubscribe,
     "affirm": smalltalk.affirm,
     "deny": smalltalk.deny,
     "cancel": smalltalk.cancel,
@@ -121,7 +122,7 @@ HANDLERS: dict[str, Handler] = {
 NEEDS_INPUT = frozenset(
     account.ACCOUNT_TOPICS
     | outages.OUTAGE_QUESTION_TOPICS
-    | {"code_received", "office", "payment_posting", "supply_history"}
+    | {"code_received", "office", "payment_posting", "supply_history", "alerts"}
 )
 
 
