@@ -202,3 +202,14 @@ def test_the_code_is_never_kept_in_the_state(chat: Chat) -> None:
     with session_scope(chat.url) as session:
         hashes = session.execute(select(OneTimeCode.code_hash)).scalars().all()
     assert hashes and all(code not in h for h in hashes)
+
+
+def test_while_the_code_is_awaited_ok_reminds_and_another_customer_code_moves_on(chat: Chat) -> None:
+    lock(chat)
+    chat.say("có", "affirm")
+    waiting = chat.say("ok em", "affirm")
+    assert "em đang chờ mã xác thực 6 chữ số" in waiting and '"gửi lại mã"' in waiting
+    assert chat.state.awaiting.kind == AWAIT_ONE_TIME_CODE
+    other = chat.say(f"thôi xem mã {CUONG} đi", "inform", customer_code=CUONG)
+    assert f"mã {CUONG}" in other and "4 số cuối" in other and not MONEY.search(other)
+    assert chat.state.awaiting.kind == "digits" and chat.state.awaiting.code == CUONG

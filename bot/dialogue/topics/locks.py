@@ -28,6 +28,7 @@ masks the message that answers (``awaiting`` kind ``one_time_code``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.dialogue.context import Context
 from bot.dialogue.outcome import Button
@@ -126,9 +127,17 @@ def take_code(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
     message is no answer (another question)."""
     code = awaiting.code or ""
     text = ctx.turn.text
+    other = ctx.details.code
+    if other and other != code:  # another customer code: that one is asked about instead
+        ctx.update(awaiting=None, customer_code=None)
+        return tuple(replace(q, code=other) for q in awaiting.questions)
     if one_time_codes.code_in(text) is None:
         if _RESEND_RE.search(plain(text)):
             send(ctx, code, awaiting.questions)
+            return ()
+        if says_yes(ctx.turn):  # "ok", "dạ": the code is still awaited
+            ctx.say(words.one_time_code_waiting_text(code))
+            ctx.wait(awaiting)
             return ()
         if any(ch.isdigit() for ch in text[:200]) and not ctx.details.code:
             ctx.say(words.ONE_TIME_CODE_FORMAT)  # digits, but not 6: asked again, no try lost
