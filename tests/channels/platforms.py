@@ -106,7 +106,11 @@ class PlatformStack:
 
 
 async def zalo_stack(
-    serve, settings, aiohttp_server, agent: FakeAgent | None = None, share: PlatformStack | None = None,
+    serve,
+    settings,
+    aiohttp_server,
+    agent: FakeAgent | None = None,
+    share: PlatformStack | None = None,
     **changes,
 ) -> PlatformStack:
     """One instance of our Zalo channel against a fake Zalo; ``share``: another instance's
@@ -138,4 +142,6 @@ async def facebook_stack(
     )
     channel = FacebookInput(settings)
     served = await serve(channel, agent=agent)
-    return PlatformStack(served.url, fake, channel, served.agent, settings.database_url, settings.facebook_graph_url)
+    return PlatformStack(
+        served.url, fake, channel, served.agent, settings.database_url, settings.facebook_graph_url
+    )
