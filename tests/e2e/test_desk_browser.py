@@ -4,7 +4,6 @@ the pages on a laptop and a tablet go to docs/img/."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -13,15 +12,15 @@ from bot.config import PROJECT_ROOT
 from bot.services import desk_auth, unit_of_work
 from tests.e2e.desk_clients import CallbackCustomer, CallbackInbox
 from tests.e2e.stack import Stack
+from tests.support.browser import CHROMIUM, requires_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 IMAGES = PROJECT_ROOT / "docs" / "img"
 PASSWORD = "mật-khẩu-trình-duyệt-2026"
 LAPTOP = {"width": 1366, "height": 820}
 TABLET = {"width": 820, "height": 1180}
 
-pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} is not installed")
+pytestmark = requires_chromium
 
 
 @pytest.fixture(scope="module")
