@@ -33,6 +33,8 @@ AWAIT_RATING = "rating"  # 1-5 after an agent closed the conversation
 AWAIT_COMPLAINT = "complaint"  # what the complaint is about (the next message is its words)
 AWAIT_REPORT_PLACE = "report_place"  # where the outage or danger is: an address or a landmark
 AWAIT_REPORT_PHONE = "report_phone"  # a number to call back about the report
+AWAIT_CODE_OFFER = "one_time_code_offer"  # locked: send a one-time code by SMS (yes), or a person
+AWAIT_ONE_TIME_CODE = "one_time_code"  # the 6-digit code sent by SMS (bot/rasa/redaction.py masks it)
 AWAIT_KINDS = frozenset(
     {
         AWAIT_CODE,
@@ -51,6 +53,8 @@ AWAIT_KINDS = frozenset(
         AWAIT_COMPLAINT,
         AWAIT_REPORT_PLACE,
         AWAIT_REPORT_PHONE,
+        AWAIT_CODE_OFFER,
+        AWAIT_ONE_TIME_CODE,
     }
 )
 
@@ -261,11 +265,13 @@ __all__ = [
     "AWAIT_CALLBACK_TIME",
     "AWAIT_CLARIFY",
     "AWAIT_CODE",
+    "AWAIT_CODE_OFFER",
     "AWAIT_COMPLAINT",
     "AWAIT_DIGITS",
     "AWAIT_HAZARD_PLACE",
     "AWAIT_LOCATION",
     "AWAIT_OFFER",
+    "AWAIT_ONE_TIME_CODE",
     "AWAIT_PLACE_CHOICE",
     "AWAIT_RATING",
     "AWAIT_REPORT_PHONE",

@@ -12,10 +12,13 @@ After an agent closes, ``action_handoff_closed`` sets ``AWAIT_RATING``: a 1–5 
 message is stored (:func:`take_rating`); anything else is answered as usual.
 
 Every way to a person goes through :func:`offer` with its reason: the customer asked
-(``asked``), a complaint (``complaint``), frustration (``frustration``) and a danger
-(``hazard``, right after its urgent ticket: topics/hazard.py) open a handoff; the bot not
-understanding twice (``misunderstood``) only *offers* a person (a quick reply), so
-nobody is queued for an agent who did not ask. A caller that already has the number to
+(``asked``), a complaint (``complaint``), frustration (``frustration``), a verification lock
+nothing else can lift (``locked``, bot/dialogue/topics/locks.py), an overdue re-check
+(``recheck``), an operator rule (``rule``: handoff.yml / ``DESK_HANDOFF_INTENTS``) and a
+danger (``hazard``, right after its urgent ticket: topics/hazard.py) open a handoff; the bot
+not understanding twice (``misunderstood``) only *offers* a person (a quick reply), so
+nobody is queued for an agent who did not ask. ``note`` is a line for the agent (the
+summary's "Ghi chú"): why the bot handed over. A caller that already has the number to
 call back (a hazard report) passes it: a callback is then arranged at once
 (:func:`callback_now`) instead of asking for the number and the time.
 """
@@ -48,14 +51,21 @@ ASKED = "asked"
 MISUNDERSTOOD = "misunderstood"
 COMPLAINT = "complaint"
 FRUSTRATION = "frustration"
+LOCKED = "locked"
+RECHECK = "recheck"
+RULE = "rule"
 HAZARD = "hazard"
-REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION, HAZARD})
+REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION, LOCKED, RECHECK, RULE, HAZARD})
 _DESK_REASONS = {
     ASKED: HandoffReason.REQUEST,
     COMPLAINT: HandoffReason.COMPLAINT,
     FRUSTRATION: HandoffReason.FRUSTRATION,
+    LOCKED: HandoffReason.VERIFICATION_LOCK,
+    RECHECK: HandoffReason.RECHECK,
+    RULE: HandoffReason.RULE,
     HAZARD: HandoffReason.HAZARD,
 }
+BY_RULE = "operator_rule"  # the topic of a question an operator rule hands over
 REGISTERED = "registered"  # the callback goes to the verified customer's registered number
 MAX_PHONE_TRIES = 3
 RATING_RE = re.compile(r"(?<![\d/.,:])([1-5])(?![\d/.,:])")
@@ -66,22 +76,22 @@ def offer(
     ctx: Context,
     reason: str,
     lead: str = "",
+    note: str | None = None,
     *,
     phone: str | None = None,
     registered: bool = False,
-    note: str | None = None,
 ) -> HandoffOpened | None:
-    """``reason``: asked / misunderstood / complaint / frustration / hazard. ``lead``: what
-    the bot says first, in the same message (an apology, the complaint recorded).
+    """``reason``: one of :data:`REASONS`. ``lead``: what the bot says first, in the same
+    message (an apology, the complaint recorded, the lock). ``note``: for the agent.
     ``phone`` (typed by the customer) or ``registered`` (the verified customer's number on
-    file): a callback offer is arranged with it at once. ``note``: why, for the agent.
-    Returns the handoff opened (None when only a person was offered)."""
+    file): a callback offer is arranged with it at once. Returns the handoff opened (None
+    when only a person was offered)."""
     if reason == MISUNDERSTOOD:
         _say(ctx, lead, common.still_not_understood(), [Button.intent("Gặp tư vấn viên", "request_human")])
         ctx.update(awaiting=None)
         return None
     code = ctx.state.customer_code
-    locked = bool(code) and ctx.backend.identity(code).state is VerificationState.LOCKED
+    locked = reason == LOCKED or (bool(code) and ctx.backend.identity(code).state is VerificationState.LOCKED)
     why = reason_for(
         _DESK_REASONS.get(reason, HandoffReason.REQUEST),
         ctx.turn.intents,
@@ -102,6 +112,11 @@ def offer(
         elif reason != HAZARD:  # the hazard report asks for its own number (topics/hazard.py)
             ask_phone(ctx, opened.registered_phone_tail)
     return opened
+
+
+def by_rule(ctx: Context, question: Question) -> None:
+    """An intent the operators always hand over (``question.service``: which ones)."""
+    offer(ctx, RULE, lead=wording.RULE_LEAD, note=f"Quy tắc vận hành: {question.service or '?'}")
 
 
 def _say(ctx: Context, lead: str, text: str, buttons: list[Button] | None = None) -> None:
