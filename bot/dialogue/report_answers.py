@@ -48,6 +48,12 @@ _NO_PHONE = re.compile(
 _STREET_START = re.compile(
     r"\b(?:so nha|so|hem|kiet|ngo|ngach|duong|ap|khom|to|khu pho|kp|quoc lo|ql|tinh lo|lo|block)\b|\d"
 )
+# "2h", "14h30", "2 giờ chiều", "14:00", "30 phút", "2 tiếng", "3 ngày" (folded text).
+_TIME_OR_DURATION = re.compile(
+    r"\b\d{1,2}\s*(?:h|g|gio|:)\s*(?:\d{1,2}\s*(?:p|phut)?)?(?!\w)"
+    r"|\b\d{1,3}\s*(?:phut|tieng|ngay|hom|buoi)\b"
+    r"|\b\d{1,2}\s*(?:sang|trua|chieu|toi|dem)\b"
+)
 _LANDMARK_WORD = re.compile(
     r"\b(?:gan|doi dien|ke ben|ben canh|canh|sat|sau|truoc|ngay|phia sau|phia truoc|cach|o)\s*$"
 )
@@ -108,14 +114,17 @@ def place_in_report(ctx: Context, text: str) -> Place | None:
 
 def _numbered_street(street: str | None) -> str | None:
     """From the first number or street word on ("mất điện ở 12 Lê Lợi" -> "12 Lê Lợi"),
-    when it has a number."""
+    when it has a number; a time or a duration ("từ 2h chiều", "30 phút") is no house
+    number."""
     if not street:
         return None
-    match = _STREET_START.search(fold(street).lower())
+    folded = _TIME_OR_DURATION.sub(lambda m: " " * len(m.group()), fold(street).lower())
+    match = _STREET_START.search(folded)
     if match is None:
         return None
     found = _cut_description(street[match.start() :].strip(" ,.;:-"))
-    return found if any(c.isdigit() for c in found) and _specific(found) else None
+    digits = _TIME_OR_DURATION.sub("", fold(found).lower())
+    return found if any(c.isdigit() for c in digits) and _specific(found) else None
 
 
 def _landmark(part: str | None) -> str | None:

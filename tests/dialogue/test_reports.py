@@ -506,3 +506,22 @@ def test_the_place_of_a_danger_is_read_from_its_message_only_when_it_names_one(
         assert outage_chat.state.awaiting.kind == AWAIT_REPORT_PLACE and not tickets(outage_chat)
     else:
         assert the_ticket(outage_chat).location == place
+
+
+# ------------------------------------------------------------ found by talking to make run
+
+
+def test_a_start_time_in_the_report_is_no_address(outage_chat: Chat) -> None:
+    """ "từ 2h chiều rồi" once became the address "2h chieu roi, khi nao co dien lai"."""
+    reply = outage_chat.say("nha toi mat dien tu 2h chieu roi, khi nao co dien lai vay", "report_outage")
+    assert "ghi nhận địa chỉ" not in reply and "địa chỉ" in reply
+    assert outage_chat.state.awaiting.kind == AWAIT_REPORT_PLACE
+
+
+def test_a_complaint_while_a_report_question_waits_is_heard_not_misunderstood(outage_chat: Chat) -> None:
+    outage_chat.say("nhà tui mất điện rồi em ơi", "report_outage")
+    outage_chat.say("123 Nguyễn Trãi, phường 2, quận 5", "inform", area="Phường 2, Quận 5")
+    outage_chat.say("0909123456", "inform", phone="0909123456")
+    assert outage_chat.state.awaiting.kind == AWAIT_SCOPE
+    reply = outage_chat.say("dien luc lam an kieu gi vay, toi muon khieu nai", "complain")
+    assert NOT_UNDERSTOOD not in reply and "xin lỗi" in reply.lower()

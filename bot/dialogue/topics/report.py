@@ -57,6 +57,9 @@ _TICKET_WORDS = re.compile(
     r"\b(?:tao phieu|bao giup|bao di|ghi nhan|lam phieu|bao mat dien|bao su co|phieu)\b"
 )
 _VAGUE_YES = frozenset({"ok", "oke", "okie", "uh", "u", "um", "da", "vang", "roi", "co", "da vang"})
+# A complaint, anger, a request for a person or a danger is never "an answer I did not
+# understand" to a pending report question: the report waits, they are answered first.
+_URGENT_TURNS = frozenset({"complain", "express_frustration", "request_human", "report_hazard"})
 _OTHER_QUESTIONS = frozenset(
     {
         "ask_bill",
@@ -305,7 +308,10 @@ def take_answer(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None
 
 
 def _asks_other(ctx: Context) -> bool:
-    return bool(set(ctx.turn.intents) & _OTHER_QUESTIONS) and ctx.turn.confidence >= 0.8
+    intents = set(ctx.turn.intents)
+    if intents & _URGENT_TURNS and ctx.turn.confidence >= 0.5:
+        return True
+    return bool(intents & _OTHER_QUESTIONS) and ctx.turn.confidence >= 0.8
 
 
 def _breaker(ctx: Context) -> Breaker | None:
