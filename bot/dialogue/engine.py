@@ -26,23 +26,24 @@ from bot.dialogue.backend import Backend
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.details import Details
 from bot.dialogue.outcome import Button, Message, Outcome
-from bot.dialogue.planning import order, plan
+from bot.dialogue.planning import TOPIC_OF_INTENT, order, plan
 from bot.dialogue.state import (
     AWAIT_CALLBACK_PHONE,
     AWAIT_CALLBACK_TIME,
     AWAIT_CLARIFY,
     AWAIT_CODE,
+    AWAIT_CODE_OFFER,
     AWAIT_DIGITS,
     AWAIT_OFFER,
     Awaiting,
     Question,
     State,
 )
-from bot.dialogue.topics import human, registry
+from bot.dialogue.topics import hazard as hazard_topic
+from bot.dialogue.topics import human, locks, registry, report_form
 from bot.dialogue.topics.smalltalk import how_can_i_help
 from bot.dialogue.turn import Turn
 from bot.dialogue.understanding import CANCEL, read_intents
-from bot.services import hazard
 from bot.services.verification import NotVerified
 from bot.wording import common
 from bot.wording import hazard as hazard_words
@@ -87,13 +88,18 @@ def _turn(ctx: Context) -> None:
     if CANCEL in intents:
         if awaiting is not None and awaiting.kind in (AWAIT_CALLBACK_PHONE, AWAIT_CALLBACK_TIME):
             human.cancel_callback(ctx)  # the callback offer is withdrawn too
-        pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY)
-        ctx.say(common.stopped_here() if pending else common.fine_then())
+        if awaiting is not None:
+            locks.cancel(ctx, awaiting)  # a one-time code awaited is void at once
+        pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY, AWAIT_CODE_OFFER)
+        if awaiting is not None and awaiting.kind in report_form.REPORT_AWAITS:
+            ctx.say(report_form.cancelled(awaiting))  # the report ends politely, nothing recorded
+        else:
+            ctx.say(common.stopped_here() if pending else common.fine_then())
         ctx.update(awaiting=None, misunderstood=0)
         return
     if ENDINGS & set(intents):
         ctx.update(awaiting=None)  # thanks and goodbyes end whatever was asked
-    elif awaiting is not None and not INTERRUPTING & set(intents):
+    elif awaiting is not None and not _interrupting(ctx, intents, awaiting):
         taken = registry.take(ctx, awaiting)
         if taken is not None:
             ctx.update(misunderstood=0)
@@ -102,10 +108,37 @@ def _turn(ctx: Context) -> None:
         if registry.reask(ctx, awaiting, intents):
             return
         ctx.update(awaiting=None)  # the customer moved on...
-        answer_all(ctx, plan(ctx, intents))
+        answer_all(ctx, planned(ctx, intents))
         _keep_waiting_questions(ctx, awaiting)  # ...unless the new question waits for the same
         return
-    answer_all(ctx, plan(ctx, intents))
+    answer_all(ctx, planned(ctx, intents))
+
+
+def planned(ctx: Context, intents: list[str]) -> list[Question]:
+    """The message's questions; an operator rule (handoff.yml ``rules``,
+    ``DESK_HANDOFF_INTENTS``) hands the questions of its intents to a person instead (the
+    others are answered first). Safety is never handed over unanswered: the hazard topic
+    reports the danger and opens its own urgent handoff."""
+    questions = plan(ctx, intents)
+    rule = ctx.backend.operator_rule(intents)
+    if rule is None:
+        return questions
+    names = sorted(i for i in rule.intents - SAFETY if i in intents)
+    if not names:
+        return questions  # only a danger matched: the hazard topic answers and hands over
+    ruled = {TOPIC_OF_INTENT.get(i) for i in names}
+    kept = [q for q in questions if q.topic not in ruled]
+    return [*kept, Question(human.BY_RULE, service=",".join(names))]
+
+
+def _interrupting(ctx: Context, intents: list[str], awaiting: Awaiting) -> bool:
+    """Safety and people come before what is awaited; but while a report asks where, a
+    "danger" the NLU guessed from words that name none ("cho cay xang Phu Lam") is read
+    as the answer first."""
+    found = INTERRUPTING & set(intents)
+    if found == {"report_hazard"} and awaiting.kind in report_form.REPORT_AWAITS:
+        return hazard_topic.names_a_danger(ctx)
+    return bool(found)
 
 
 def answer_all(ctx: Context, questions: list[Question]) -> None:
@@ -139,7 +172,7 @@ def offline(turn: Turn, state: State) -> Outcome:
     for a danger; otherwise the one apology with the hotline. The state is kept."""
     intents = read_intents(turn, state, Details())
     if {"report_hazard", "ask_safety"} & set(intents):
-        messages = [Message(hazard_words.safety_advice(hazard.people_at_risk(turn.text)))]
+        messages = [Message(hazard_topic.advice(turn.text))]
         if "report_hazard" in intents:
             messages.append(Message(hazard_words.hazard_ticket_failed()))
         return Outcome(tuple(messages), state)

@@ -12,9 +12,15 @@ After an agent closes, ``action_handoff_closed`` sets ``AWAIT_RATING``: a 1–5 
 message is stored (:func:`take_rating`); anything else is answered as usual.
 
 Every way to a person goes through :func:`offer` with its reason: the customer asked
-(``asked``), a complaint (``complaint``), frustration (``frustration``) open a handoff; the
-bot not understanding twice (``misunderstood``) only *offers* a person (a quick reply), so
-nobody is queued for an agent who did not ask.
+(``asked``), a complaint (``complaint``), frustration (``frustration``), a verification lock
+nothing else can lift (``locked``, bot/dialogue/topics/locks.py), an overdue re-check
+(``recheck``), an operator rule (``rule``: handoff.yml / ``DESK_HANDOFF_INTENTS``) and a
+danger (``hazard``, right after its urgent ticket: topics/hazard.py) open a handoff; the bot
+not understanding twice (``misunderstood``) only *offers* a person (a quick reply), so
+nobody is queued for an agent who did not ask. ``note`` is a line for the agent (the
+summary's "Ghi chú"): why the bot handed over. A caller that already has the number to
+call back (a hazard report) passes it: a callback is then arranged at once
+(:func:`callback_now`) instead of asking for the number and the time.
 """
 
 from __future__ import annotations
@@ -25,8 +31,10 @@ from bot.dialogue.context import Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_CALLBACK_PHONE, AWAIT_CALLBACK_TIME, Awaiting, Question, to_slots
 from bot.dialogue.understanding import says_yes
+from bot.domain.phones import masked
 from bot.services.handoff import (
     HandoffError,
+    HandoffOpened,
     HandoffReason,
     HandoffStatus,
     format_phone,
@@ -37,32 +45,53 @@ from bot.services.handoff_summary import ConversationContext, Utterance
 from bot.services.verification import State as VerificationState
 from bot.wording import common
 from bot.wording import handoff as wording
+from bot.wording import hazard as wording_hazard
 
 ASKED = "asked"
 MISUNDERSTOOD = "misunderstood"
 COMPLAINT = "complaint"
 FRUSTRATION = "frustration"
-REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION})
+LOCKED = "locked"
+RECHECK = "recheck"
+RULE = "rule"
+HAZARD = "hazard"
+REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION, LOCKED, RECHECK, RULE, HAZARD})
 _DESK_REASONS = {
     ASKED: HandoffReason.REQUEST,
     COMPLAINT: HandoffReason.COMPLAINT,
     FRUSTRATION: HandoffReason.FRUSTRATION,
+    LOCKED: HandoffReason.VERIFICATION_LOCK,
+    RECHECK: HandoffReason.RECHECK,
+    RULE: HandoffReason.RULE,
+    HAZARD: HandoffReason.HAZARD,
 }
+BY_RULE = "operator_rule"  # the topic of a question an operator rule hands over
 REGISTERED = "registered"  # the callback goes to the verified customer's registered number
 MAX_PHONE_TRIES = 3
 RATING_RE = re.compile(r"(?<![\d/.,:])([1-5])(?![\d/.,:])")
 _SPEAKERS = {"khách: ": "customer", "bot: ": "bot"}
 
 
-def offer(ctx: Context, reason: str, lead: str = "") -> None:
-    """``reason``: asked / misunderstood / complaint / frustration. ``lead``: what the bot
-    says first, in the same message (an apology, the complaint recorded)."""
+def offer(
+    ctx: Context,
+    reason: str,
+    lead: str = "",
+    note: str | None = None,
+    *,
+    phone: str | None = None,
+    registered: bool = False,
+) -> HandoffOpened | None:
+    """``reason``: one of :data:`REASONS`. ``lead``: what the bot says first, in the same
+    message (an apology, the complaint recorded, the lock). ``note``: for the agent.
+    ``phone`` (typed by the customer) or ``registered`` (the verified customer's number on
+    file): a callback offer is arranged with it at once. Returns the handoff opened (None
+    when only a person was offered)."""
     if reason == MISUNDERSTOOD:
         _say(ctx, lead, common.still_not_understood(), [Button.intent("Gặp tư vấn viên", "request_human")])
         ctx.update(awaiting=None)
-        return
+        return None
     code = ctx.state.customer_code
-    locked = bool(code) and ctx.backend.identity(code).state is VerificationState.LOCKED
+    locked = reason == LOCKED or (bool(code) and ctx.backend.identity(code).state is VerificationState.LOCKED)
     why = reason_for(
         _DESK_REASONS.get(reason, HandoffReason.REQUEST),
         ctx.turn.intents,
@@ -70,15 +99,24 @@ def offer(ctx: Context, reason: str, lead: str = "") -> None:
         ticket_kind=ctx.state.ticket.kind if ctx.state.ticket else None,
         locked=locked,
     )
-    opened = ctx.backend.open_handoff(conversation_id(ctx), why, conversation_context(ctx), code)
+    opened = ctx.backend.open_handoff(conversation_id(ctx), why, conversation_context(ctx, note), code)
     ctx.update(handoff=str(opened.handoff_id), awaiting=None, misunderstood=0)
     if opened.status is HandoffStatus.WAITING:
         _say(ctx, lead, wording.queued_text(opened))
         ctx.pause = True
-        return
+        return opened
     _say(ctx, lead, wording.callback_offer_text(opened))
-    if opened.callback is None:  # nothing arranged yet: ask for the number
-        ask_phone(ctx, opened.registered_phone_tail)
+    if opened.callback is None:  # nothing arranged yet
+        if phone or registered:
+            callback_now(ctx, phone, registered)
+        elif reason != HAZARD:  # the hazard report asks for its own number (topics/hazard.py)
+            ask_phone(ctx, opened.registered_phone_tail)
+    return opened
+
+
+def by_rule(ctx: Context, question: Question) -> None:
+    """An intent the operators always hand over (``question.service``: which ones)."""
+    offer(ctx, RULE, lead=wording.RULE_LEAD, note=f"Quy tắc vận hành: {question.service or '?'}")
 
 
 def _say(ctx: Context, lead: str, text: str, buttons: list[Button] | None = None) -> None:
@@ -94,8 +132,9 @@ def conversation_id(ctx: Context) -> str:
     return ctx.turn.conversation_id or ctx.turn.requester.user_id
 
 
-def conversation_context(ctx: Context) -> ConversationContext:
-    """What the agent reads first: the intents understood, the state, the last messages."""
+def conversation_context(ctx: Context, note: str | None = None) -> ConversationContext:
+    """What the agent reads first: the intents understood, the state, the last messages
+    (and ``note``, why, when the caller says it)."""
     messages = []
     for line in ctx.turn.recent:
         for prefix, speaker in _SPEAKERS.items():
@@ -108,7 +147,7 @@ def conversation_context(ctx: Context) -> ConversationContext:
     ticket = ctx.state.ticket.number if ctx.state.ticket else None
     intents = [t for t in (ctx.state.topic,) if t] + list(ctx.turn.intents)
     return ConversationContext(
-        intents=intents, slots=slots, messages=messages, ticket_numbers=[ticket] if ticket else []
+        intents=intents, slots=slots, messages=messages, ticket_numbers=[ticket] if ticket else [], note=note
     )
 
 
@@ -170,6 +209,21 @@ def take_time(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
     ctx.say(wording.callback_recorded_text(recorded, moved))
     ctx.update(awaiting=None)
     return ()
+
+
+def callback_now(ctx: Context, phone: str | None, registered: bool = False) -> bool:
+    """Arrange the callback of the open handoff with a number already known (the next
+    opening of the desk, the configured length); said with the number masked. False when
+    the handoff ended meanwhile or the number is refused."""
+    try:
+        recorded, moved = ctx.backend.record_callback(
+            conversation_id(ctx), [], [], phone=None if registered else phone, registered=registered
+        )
+    except HandoffError:
+        return False
+    shown = recorded.phone_display if registered else f"số {masked(phone)}"
+    ctx.say(wording_hazard.callback_arranged(shown, recorded.window_start, recorded.window_end, moved))
+    return True
 
 
 def cancel_callback(ctx: Context) -> None:
