@@ -59,6 +59,7 @@ class Customer:
 class Turn:
     message: str  # may contain {code} and {digits}
     expect: str  # a regular expression the joined answer must match ("" = any answer)
+    done: str = ""  # an answer matching this ends the conversation there (correctly)
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ class Script:
     weight: int = 1
 
 
-def _t(message: str, expect: str) -> Turn:
-    return Turn(message, expect)
+def _t(message: str, expect: str, done: str = "") -> Turn:
+    return Turn(message, expect, done)
 
 
 # Our conversations over the demo data (clock frozen at 27/11/2026 by the bench). The
@@ -104,11 +105,15 @@ OUR_SCRIPTS: tuple[Script, ...] = (
         ),
         weight=2,
     ),
-    Script(
+    Script(  # a report a crew can act on (no code: an address, a number, since when)
         "report",
         (
-            _t("nhà tôi mất điện rồi", r"mã khách hàng"),
-            _t("{code}", r"(?i)sự cố|mất điện|phiếu|ghi nhận"),
+            _t("mất điện rồi em ơi", r"mã khách hàng"),
+            # once a crew knows of it (an earlier customer's report), the bot says so: done
+            _t("123 Nguyễn Trãi, phường 2, quận 5", r"ghi nhận", done=r"đã ghi nhận mất điện"),
+            _t("sđt 0909 123 456", r"hàng xóm"),
+            _t("cả xóm luôn", r"từ lúc nào"),
+            _t("mất từ 2 giờ chiều", r"(?i)phiếu|sự cố|ghi nhận"),
         ),
     ),
     Script(
@@ -192,13 +197,19 @@ class LoadResult:
         }
 
 
+def answer_text(body: object) -> str:
+    if not isinstance(body, list):
+        return ""
+    return "\n".join(str(m.get("text") or "") for m in body if isinstance(m, dict))
+
+
 def judge(status: int, body: object, expect: str) -> str | None:
     """None for a correct answer, else a short reason."""
     if status != 200:
         return f"HTTP {status}"
     if not isinstance(body, list):
         return "not a list of messages"
-    text = "\n".join(str(m.get("text") or "") for m in body if isinstance(m, dict))
+    text = answer_text(body)
     if not text:
         return "no answer"
     if any(fragment in text for fragment in APOLOGIES):
@@ -275,9 +286,11 @@ async def run_load(
                         return
                     text = turn.message.format(code=person.code, digits=person.digits)
                     sent = time.monotonic()
+                    finished = False
                     try:
                         status, body = await talk.say(text)
                         error = judge(status, body, turn.expect)
+                        finished = bool(turn.done) and re.search(turn.done, answer_text(body)) is not None
                     except TimeoutError:
                         error = "timeout"
                     except aiohttp.ClientError as failure:
@@ -289,8 +302,8 @@ async def run_load(
                         result.turns.append(measured)
                         if on_turn:
                             on_turn(measured)
-                    if error is not None:
-                        break  # a broken conversation is not continued
+                    if error is not None or finished:
+                        break  # a broken (or finished) conversation is not continued
                     if pause_s and index + 1 < len(script.turns):
                         await asyncio.sleep(pause_s)
                 if pause_s:

@@ -218,3 +218,17 @@ def test_the_code_before_is_shown_beside_ours_when_measured() -> None:
     text = bench_load.render(report, [])
     assert "Before and after the speed work (main before the speed work → ours)" in text
     assert "| 50 | 0 s | 8.0 | 6.00 s | 9.00 s | 0 | 10 | 60.0 | 800 ms | 1.00 s | 0 | 10 |" in text
+
+
+async def test_an_answer_that_ends_the_conversation_ends_it_correctly() -> None:
+    seen: dict = {}
+    runner, url = await _rest_stand_in(seen)
+    done = (
+        loadgen.Script("known", (loadgen.Turn("mất điện", "mất", done="mất điện"), loadgen.Turn("x", "y"))),
+    )
+    try:
+        result = await loadgen.run_load(url, 2, 0.6, scripts=done, warmup_s=0)
+    finally:
+        await runner.cleanup()
+    assert result.turns and result.errors == 0
+    assert all(texts == ["mất điện"] for texts in seen.values())  # the second turn never sent
