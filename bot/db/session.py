@@ -10,11 +10,8 @@ async engine.
   read after it ends (relationships not loaded inside the scope cannot).
 
 SQLite (the embedded default under ``var/``) gets WAL journaling, a 5 s busy
-timeout and foreign keys ON on every connection, and a small pool of connections
-shared by the threads (SQLAlchemy 1.4 would open a new connection, run the pragmas and
-read the schema for every unit of work: a third of the action server's database time
-under load, docs/benchmarks.md). Use a file, not ``:memory:``: an in-memory database is
-private to one thread.
+timeout and foreign keys ON on every connection. Use a file, not ``:memory:``:
+an in-memory database is private to one thread.
 """
 
 from __future__ import annotations
@@ -28,13 +25,10 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
 
 from bot.config import load_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
-SQLITE_POOL_SIZE = 8  # connections kept open per process (threads of asyncio.to_thread)
-SQLITE_POOL_OVERFLOW = 24
 
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
@@ -103,13 +97,7 @@ def _create_engine(url: str) -> Engine:
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    if database and database != ":memory:" and not database.startswith("file:"):
-        engine = create_engine(
-            url, future=True, poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE,
-            max_overflow=SQLITE_POOL_OVERFLOW, connect_args={"check_same_thread": False},
-        )
-    else:
-        engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
