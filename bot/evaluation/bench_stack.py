@@ -212,9 +212,10 @@ class OurStack:
         _stop(self.supervisor)
 
 
-def demo_database(log) -> Path:
-    """A migrated SQLite file with the full demo data (clock frozen), from the cache."""
-    key = _hash_tree(PROJECT_ROOT, DEMO_INPUTS, FROZEN_NOW)
+def demo_database(log, root: Path = PROJECT_ROOT) -> Path:
+    """A migrated SQLite file with the full demo data (clock frozen), made by the code of
+    ``root`` (its migrations), from the cache."""
+    key = _hash_tree(root, DEMO_INPUTS, FROZEN_NOW)
     cached = cache_dir() / f"demo-{key}.db"
     if cached.exists():
         return cached
@@ -231,7 +232,7 @@ def demo_database(log) -> Path:
         for args in (["db", "upgrade"], ["demo-data", "--allow-non-default-db"]):
             subprocess.run(
                 [sys.executable, "-m", "bot", *args],
-                cwd=PROJECT_ROOT,
+                cwd=root,
                 env=env,
                 check=True,
                 stdout=subprocess.DEVNULL,
@@ -248,7 +249,7 @@ def start_ours(
     root = (root or PROJECT_ROOT).resolve()
     var = work / "var"
     var.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(demo_database(log), var / "utility.db")
+    shutil.copyfile(demo_database(log, root), var / "utility.db")
     values = {
         "BOT_VAR_DIR": str(var),
         "BOT_FROZEN_NOW": FROZEN_NOW,
