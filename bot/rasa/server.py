@@ -107,7 +107,8 @@ async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None
         log.error("the model at %s could not be loaded", options.model)
         return 1
     resilience.guard_message_handling(agent)
-    nlu_off_the_event_loop(agent.processor)
+    nlu_thread = (os.environ.get("RASA_NLU_THREAD") or "false").strip().lower() in ("1", "true", "yes", "on")
+    lean_parse_message(agent.processor, on_own_thread=nlu_thread)
     await agent.parse_message(WARM_UP_TEXT)  # traces the prediction graph before the ports open
     if perfstats.enabled():
         _time_turns(agent)
@@ -166,23 +167,29 @@ def functions_run_eagerly() -> Any:
         tf.config.run_functions_eagerly(False)
 
 
-def nlu_off_the_event_loop(processor: Any) -> None:
-    """Run the NLU graph on one thread of its own instead of the event loop.
+def lean_parse_message(processor: Any, on_own_thread: bool = False) -> None:
+    """Rasa's ``MessageProcessor.parse_message`` (3.6), less a cost, and optionally on a
+    thread of its own.
 
-    Rasa parses a message synchronously on the event loop that serves every
-    conversation: 4-8 ms for a usual message, 40 ms at the channels' 2,000-character cap,
-    during which no other conversation moves (answers from the action server and the
-    database wait). One NLU thread keeps the parses in order, one at a time, as before
-    (the model is not shared between threads); the loop goes on with the others. The rest
-    is Rasa's ``MessageProcessor.parse_message`` (3.6), except that its check of the
-    parsed intent and entities against the domain (a warning for unknown ones) no longer
-    builds an empty Domain to compare with on every message (``Domain.is_empty``: a tenth
-    of the event loop's time under load)."""
+    - Its check of the parsed intent and entities against the domain (a warning for
+      unknown ones) built an empty Domain to compare with on every message
+      (``Domain.is_empty``: a tenth of the event loop's time under load); the domain is
+      known not to be empty once, at start.
+    - ``on_own_thread`` (``RASA_NLU_THREAD=true``): the NLU graph runs on one thread of its
+      own, parses in order as before, so the event loop never waits for a parse (4-8 ms
+      for a usual message, 40 ms at the channels' 2,000-character cap). Measured at K=50
+      without pause, it costs throughput (42-50 against 53-59 turns/s, Rasa 20-24 against
+      17-19 ms of CPU a turn: the GIL passed between the loop and the NLU thread), so it is
+      off by default (docs/benchmarks.md)."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
     domain = processor.domain
     check_domain = bool(domain) and not domain.is_empty()
-    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
+    executor = (
+        concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
+        if on_own_thread
+        else None
+    )
     parse_with_graph, original = processor._parse_message_with_graph, processor.parse_message
 
     async def parse_message(message: Any, tracker: Any = None, only_output_properties: bool = True) -> Any:
@@ -190,10 +197,12 @@ def nlu_off_the_event_loop(processor: Any) -> None:
             return await original(message, tracker, only_output_properties)
         if tracker is None:
             tracker = DialogueStateTracker.from_events(message.sender_id, [])
-        loop = asyncio.get_running_loop()
-        parse_data = await loop.run_in_executor(
-            executor, parse_with_graph, message, tracker, only_output_properties
-        )
+        if executor is None:
+            parse_data = parse_with_graph(message, tracker, only_output_properties)
+        else:
+            parse_data = await asyncio.get_running_loop().run_in_executor(
+                executor, parse_with_graph, message, tracker, only_output_properties
+            )
         processor._update_full_retrieval_intent(parse_data)
         if check_domain:
             warn_unseen_features(domain, parse_data)
