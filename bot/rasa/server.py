@@ -58,6 +58,7 @@ class ServerOptions:
     cors: list[str]
     token: str
     max_body_bytes: int
+    proxies_count: int = 0  # RASA_PROXIES_COUNT: proxies in front of the channels (X-Forwarded-For)
 
 
 def parse_options(argv: list[str] | None, environ: dict[str, str]) -> ServerOptions:
@@ -83,7 +84,15 @@ def parse_options(argv: list[str] | None, environ: dict[str, str]) -> ServerOpti
         host=args.host, port=args.port, admin_host=args.admin_host, admin_port=args.admin_port,
         cors=cors, token=token,
         max_body_bytes=int(environ.get("RASA_MAX_BODY_BYTES") or 1024 * 1024),
+        proxies_count=_proxies_count(environ.get("RASA_PROXIES_COUNT")),
     )
+
+
+def _proxies_count(raw: str | None) -> int:
+    value = (raw or "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"RASA_PROXIES_COUNT must be a whole number (proxies in front), not {value!r}")
+    return int(value)
 
 
 async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None = None) -> int:
@@ -103,7 +112,9 @@ async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None
         return 1
     resilience.guard_message_handling(agent)
     channels = create_http_input_channels(None, options.credentials)
-    public = admin_api.build_public_app(agent, channels, options.cors, options.max_body_bytes)
+    public = admin_api.build_public_app(
+        agent, channels, options.cors, options.max_body_bytes, proxies_count=options.proxies_count
+    )
     admin = admin_api.build_admin_app(agent, options.token, options.max_body_bytes, channels)
     adopt_library_loggers()  # Sanic configured its own loggers while creating the apps
 
