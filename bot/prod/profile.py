@@ -156,6 +156,7 @@ def production_environment(
         RASA_HOST="127.0.0.1",  # only the balancer is reachable from outside
         RASA_ADMIN_HOST="127.0.0.1",
         RASA_PROXIES_COUNT="1",  # the balancer: its X-Forwarded-For is the client
+        RASA_EARLY_BIND="false",  # a restarting instance refuses: the balancer uses the other one
         RASA_URL=f"http://127.0.0.1:{layout.admin_port}",
         ACTION_HOST="127.0.0.1",
         ACTION_SERVER_URL=f"http://127.0.0.1:{layout.actions_port}/webhook",

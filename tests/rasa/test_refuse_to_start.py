@@ -78,3 +78,8 @@ def test_proxies_in_front_are_counted_and_nonsense_refused() -> None:
     assert parse_options([], {**STRONG, "RASA_PROXIES_COUNT": "1"}).proxies_count == 1
     with pytest.raises(ValueError, match="RASA_PROXIES_COUNT"):
         parse_options([], {**STRONG, "RASA_PROXIES_COUNT": "yes"})
+
+
+def test_early_binding_is_the_default_and_can_be_turned_off_behind_a_balancer() -> None:
+    assert parse_options([], STRONG).early_bind is True
+    assert parse_options([], {**STRONG, "RASA_EARLY_BIND": "false"}).early_bind is False
