@@ -27,9 +27,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Rasa's public listener (Sanic) closes idle keep-alive connections after 5 s: nginx must
-# drop its idle upstream connections first, or it may send a POST on a closing one (502).
-UPSTREAM_KEEPALIVE_S = 4
+# No keep-alive to Rasa and the action servers: a new (loopback or in-cluster) connection
+# per request costs ~0.1 ms, and a dead instance then refuses it, so nginx sends the message
+# to the other one. A kept-alive connection to an instance that just died fails *after*
+# the POST was written, and nginx never resends a POST (the test of a killed instance got
+# one 502 per idle connection); Sanic also closes idle connections after 5 s, the same race.
 BODY_LIMIT = "2m"  # above RASA_MAX_BODY_BYTES (1 MiB), so Rasa answers its own 413 with a reason
 TURN_TIMEOUT_S = 120  # a turn under heavy load; the action timeout (8 s) is far below
 
@@ -83,10 +85,11 @@ http {{
 {temp}
     server_tokens off;
     # No client addresses, no query strings (the admin API's token), no bodies.
+    # upstream= last: after a refused connection it lists every server tried ("a, b").
     log_format evn '$time_iso8601 $server_port $request_method $uri $status '
-                   'upstream=$upstream_addr $request_time';
+                   '$request_time upstream=$upstream_addr';
     log_format evn_internal '$time_iso8601 $server_port $request_method - $status '
-                            'upstream=$upstream_addr $request_time';
+                            '$request_time upstream=$upstream_addr';
     access_log {access} evn;
 
     client_max_body_size {BODY_LIMIT};
@@ -100,8 +103,8 @@ http {{
     proxy_read_timeout {TURN_TIMEOUT_S}s;
     proxy_send_timeout {TURN_TIMEOUT_S}s;
 
-    # Websockets (the widget's socket.io, the desk): pass the upgrade; other requests keep
-    # their upstream connection alive (an empty Connection header).
+    # Websockets (the widget's socket.io, the desk): pass the upgrade; other requests to
+    # the web app keep their upstream connection alive (an empty Connection header).
     map $http_upgrade $connection_upgrade {{
         default upgrade;
         ''      '';
@@ -110,8 +113,6 @@ http {{
     upstream rasa_channels {{
         least_conn;
 {_servers(balancer.rasa_channels, down)}
-        keepalive 32;
-        keepalive_timeout {UPSTREAM_KEEPALIVE_S}s;
     }}
 
     upstream rasa_widget {{
@@ -122,15 +123,11 @@ http {{
     upstream rasa_admin {{
         least_conn;
 {_servers(balancer.rasa_admin or balancer.rasa_channels, down)}
-        keepalive 8;
-        keepalive_timeout {UPSTREAM_KEEPALIVE_S}s;
     }}
 
     upstream action_servers {{
         least_conn;
 {_servers(balancer.actions, down)}
-        keepalive 32;
-        keepalive_timeout 60s;
     }}
 
     upstream web_app {{
@@ -144,7 +141,14 @@ http {{
 
         location /webhooks/ {{
             proxy_pass http://rasa_channels;
-            proxy_set_header Connection "";
+        }}
+
+        # Zalo and Messenger events are recorded once by their message id (channel_inbox,
+        # shared by the instances): one that reached an instance dying at that moment may be
+        # resent to the other without being answered twice. REST and callback may not.
+        location ~ ^/webhooks/(zalo|facebook)/ {{
+            proxy_pass http://rasa_channels;
+            proxy_next_upstream error timeout non_idempotent;
         }}
 
         location /socket.io/ {{
@@ -167,7 +171,6 @@ http {{
 
         location / {{
             proxy_pass http://rasa_admin;
-            proxy_set_header Connection "";
         }}
     }}
 
@@ -178,7 +181,6 @@ http {{
 
         location / {{
             proxy_pass http://action_servers;
-            proxy_set_header Connection "";
         }}
     }}
 }}
