@@ -27,6 +27,7 @@ COMPOSE_BALANCER = Balancer(
     web=("web:8080",),
     run_dir=None,
     worker_connections=4096,
+    resolver="127.0.0.11",  # Docker's embedded DNS
 )
 
 
