@@ -86,7 +86,8 @@ def network_fact(address: str | None) -> dict[str, str]:
 def message_metadata(identity: dict[str, str], client: Mapping[str, str] | None = None, **facts: Any) -> dict:
     """Metadata of a UserMessage: the allowed client part, server facts, then the identity."""
     metadata = {
-        k: v for k, v in (client or {}).items()
+        k: v
+        for k, v in (client or {}).items()
         if k not in (IDENTITY_METADATA_KEY, rate_limits.NETWORK_METADATA_KEY)
     }
     metadata.update(facts)

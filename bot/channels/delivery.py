@@ -46,8 +46,9 @@ class Delivery:
                 self.database_url, outbox.enqueue, self.channel, recipient_id, message
             )
         except DataUnavailable as error:  # the database is down: still try to deliver
-            log.error("%s: outbox unavailable (%s); sending without a record", self.channel,
-                      type(error).__name__)
+            log.error(
+                "%s: outbox unavailable (%s); sending without a record", self.channel, type(error).__name__
+            )
             try:
                 await with_retries(lambda: self.client.send(recipient_id, message), tries=self.quick_tries)
                 return True
@@ -85,8 +86,9 @@ class Delivery:
             if status == "failed":
                 log.error("%s: gave up on outbox message %s: %s", self.channel, outbox_id, error)
             else:
-                log.warning("%s: outbox message %s not delivered yet (%s); will retry", self.channel,
-                            outbox_id, error)
+                log.warning(
+                    "%s: outbox message %s not delivered yet (%s); will retry", self.channel, outbox_id, error
+                )
             return False
         except Exception as error:  # a bug (or the token store down) must not lose the message
             log.exception("%s: unexpected error delivering outbox message %s", self.channel, outbox_id)

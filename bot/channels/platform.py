@@ -154,8 +154,14 @@ class PlatformInput(GuardedInputChannel):
                 continue
             try:
                 recorded = await in_unit_of_work(
-                    self.database_url, inbox.record, self.name(), event.event_id, event.user_id, event.kind,
-                    event.text, executor=_WEBHOOK_THREADS,
+                    self.database_url,
+                    inbox.record,
+                    self.name(),
+                    event.event_id,
+                    event.user_id,
+                    event.kind,
+                    event.text,
+                    executor=_WEBHOOK_THREADS,
                 )
             except DataUnavailable as failure:  # the platform retries on 5xx: nothing lost
                 log.error("%s: inbox unavailable (%s)", self.name(), type(failure).__name__)

@@ -130,11 +130,19 @@ class SecureRestInput(GuardedInputChannel):
             busy = replies.system_busy(self.settings.hotline)
             return response.json([{"recipient_id": sender, "text": busy}], headers=dict(EXPOSE))
         if check.outcome is Outcome.MISSING:
-            return error(403, "session_token_required",
-                         f"this sender id is in use: send the {TOKEN_HEADER} header you received", EXPOSE)
+            return error(
+                403,
+                "session_token_required",
+                f"this sender id is in use: send the {TOKEN_HEADER} header you received",
+                EXPOSE,
+            )
         if check.outcome is Outcome.WRONG:
-            return error(403, "session_token_invalid",
-                         f"the {TOKEN_HEADER} header does not belong to this sender id", EXPOSE)
+            return error(
+                403,
+                "session_token_invalid",
+                f"the {TOKEN_HEADER} header does not belong to this sender id",
+                EXPOSE,
+            )
         headers = dict(EXPOSE)
         if check.outcome is Outcome.ISSUED:
             headers[TOKEN_HEADER] = check.token or ""

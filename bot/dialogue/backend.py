@@ -33,7 +33,9 @@ from bot.services import (
     handoff,
     hazard,
     meter,
+    notices,
     offices,
+    one_time_codes,
     outage,
     outage_reports,
     payments,
@@ -104,6 +106,33 @@ class Backend:
         self._identity[code] = status
         self._verified_codes = None
         return status
+
+    def subscribe(self, conversation_id: str, code: str | None) -> notices.SubscriptionResult:
+        """Outage notices for this conversation, on this turn's channel (docs/notices.md)."""
+        return notices.subscribe(self.uow, self.requester, conversation_id, self.channel, code)
+
+    def unsubscribe(self, conversation_id: str, code: str | None) -> notices.UnsubscriptionResult:
+        return notices.unsubscribe(self.uow, self.requester, conversation_id, self.channel, code)
+
+    def explain_lock(self, status: Status) -> verification.LockExplanation | None:
+        """Why this requester cannot verify now, and whether a one-time code may help."""
+        return verification.explain_lock(self.uow, status, self.requester)
+
+    def issue_one_time_code(self, code: str) -> one_time_codes.Issued:
+        """A 6-digit code by SMS to the phone registered for ``code`` (the SMS outbox)."""
+        return one_time_codes.issue(self.uow, code, self.requester)
+
+    def check_one_time_code(self, code: str, answer: str) -> one_time_codes.Checked:
+        checked = one_time_codes.verify(self.uow, code, self.requester, answer)
+        self._identity[checked.status.code or code] = checked.status
+        self._verified_codes = None
+        return checked
+
+    def can_issue_one_time_code(self, code: str) -> bool:
+        return one_time_codes.can_issue(self.uow, code, self.requester)
+
+    def expire_one_time_codes(self, code: str) -> int:
+        return one_time_codes.expire(self.uow, code, self.requester)
 
     def verified_codes(self) -> list[str]:
         """Codes this requester may see: linked (Zalo, Messenger, signed web user) or
@@ -234,6 +263,11 @@ class Backend:
             requester=self.requester,
         )
         return handoff.open_handoff(self.uow, request)
+
+    def operator_rule(self, intents: list[str]) -> handoff.OperatorRule | None:
+        """The operator rule (handoff.yml, DESK_HANDOFF_INTENTS) these intents trigger; the
+        hazard rule is the hazard topic's own (it reports the danger first)."""
+        return handoff.operator_rule(intents, skip={handoff.HandoffReason.HAZARD})
 
     def callback_details(self, conversation_id: str) -> handoff.CallbackDetails:
         return handoff.callback_details(self.uow, conversation_id)

@@ -26,19 +26,20 @@ from bot.dialogue.backend import Backend
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.details import Details
 from bot.dialogue.outcome import Button, Message, Outcome
-from bot.dialogue.planning import order, plan
+from bot.dialogue.planning import TOPIC_OF_INTENT, order, plan
 from bot.dialogue.state import (
     AWAIT_CALLBACK_PHONE,
     AWAIT_CALLBACK_TIME,
     AWAIT_CLARIFY,
     AWAIT_CODE,
+    AWAIT_CODE_OFFER,
     AWAIT_DIGITS,
     AWAIT_OFFER,
     Awaiting,
     Question,
     State,
 )
-from bot.dialogue.topics import human, registry
+from bot.dialogue.topics import human, locks, registry
 from bot.dialogue.topics.smalltalk import how_can_i_help
 from bot.dialogue.turn import Turn
 from bot.dialogue.understanding import CANCEL, read_intents
@@ -87,7 +88,9 @@ def _turn(ctx: Context) -> None:
     if CANCEL in intents:
         if awaiting is not None and awaiting.kind in (AWAIT_CALLBACK_PHONE, AWAIT_CALLBACK_TIME):
             human.cancel_callback(ctx)  # the callback offer is withdrawn too
-        pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY)
+        if awaiting is not None:
+            locks.cancel(ctx, awaiting)  # a one-time code awaited is void at once
+        pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY, AWAIT_CODE_OFFER)
         ctx.say(common.stopped_here() if pending else common.fine_then())
         ctx.update(awaiting=None, misunderstood=0)
         return
@@ -102,10 +105,27 @@ def _turn(ctx: Context) -> None:
         if registry.reask(ctx, awaiting, intents):
             return
         ctx.update(awaiting=None)  # the customer moved on...
-        answer_all(ctx, plan(ctx, intents))
+        answer_all(ctx, planned(ctx, intents))
         _keep_waiting_questions(ctx, awaiting)  # ...unless the new question waits for the same
         return
-    answer_all(ctx, plan(ctx, intents))
+    answer_all(ctx, planned(ctx, intents))
+
+
+def planned(ctx: Context, intents: list[str]) -> list[Question]:
+    """The message's questions; an operator rule (handoff.yml ``rules``,
+    ``DESK_HANDOFF_INTENTS``) hands the questions of its intents to a person instead (the
+    others are answered first). Safety is never handed over unanswered: the hazard topic
+    reports the danger and opens its own urgent handoff."""
+    questions = plan(ctx, intents)
+    rule = ctx.backend.operator_rule(intents)
+    if rule is None:
+        return questions
+    names = sorted(i for i in rule.intents - SAFETY if i in intents)
+    if not names:
+        return questions  # only a danger matched: the hazard topic answers and hands over
+    ruled = {TOPIC_OF_INTENT.get(i) for i in names}
+    kept = [q for q in questions if q.topic not in ruled]
+    return [*kept, Question(human.BY_RULE, service=",".join(names))]
 
 
 def answer_all(ctx: Context, questions: list[Question]) -> None:

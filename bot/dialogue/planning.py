@@ -91,6 +91,7 @@ ORDER = {
     "complaint": 4,
     "frustration": 4,
     "human": 5,
+    "operator_rule": 80,  # after the message's other answers (bot/dialogue/engine.py: planned)
     "thank": 90,
     "goodbye": 95,
 }

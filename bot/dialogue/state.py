@@ -31,6 +31,8 @@ AWAIT_CALLBACK_PHONE = "callback_phone"  # the number an agent calls back (hando
 AWAIT_CALLBACK_TIME = "callback_time"  # when to call back (the number in ``query``)
 AWAIT_RATING = "rating"  # 1-5 after an agent closed the conversation
 AWAIT_COMPLAINT = "complaint"  # what the complaint is about (the next message is its words)
+AWAIT_CODE_OFFER = "one_time_code_offer"  # locked: send a one-time code by SMS (yes), or a person
+AWAIT_ONE_TIME_CODE = "one_time_code"  # the 6-digit code sent by SMS (bot/rasa/redaction.py masks it)
 AWAIT_KINDS = frozenset(
     {
         AWAIT_CODE,
@@ -47,6 +49,8 @@ AWAIT_KINDS = frozenset(
         AWAIT_CALLBACK_TIME,
         AWAIT_RATING,
         AWAIT_COMPLAINT,
+        AWAIT_CODE_OFFER,
+        AWAIT_ONE_TIME_CODE,
     }
 )
 
@@ -246,11 +250,13 @@ __all__ = [
     "AWAIT_CALLBACK_TIME",
     "AWAIT_CLARIFY",
     "AWAIT_CODE",
+    "AWAIT_CODE_OFFER",
     "AWAIT_COMPLAINT",
     "AWAIT_DIGITS",
     "AWAIT_HAZARD_PLACE",
     "AWAIT_LOCATION",
     "AWAIT_OFFER",
+    "AWAIT_ONE_TIME_CODE",
     "AWAIT_PLACE_CHOICE",
     "AWAIT_RATING",
     "AWAIT_SCOPE",

@@ -435,8 +435,11 @@ def reason_for(
 
 
 def operator_rule(
-    intents: list[str] | tuple[str, ...], config: DeskConfig | None = None
+    intents: list[str] | tuple[str, ...],
+    config: DeskConfig | None = None,
+    skip: frozenset[HandoffReason] | set[HandoffReason] = frozenset(),
 ) -> OperatorRule | None:
     """The operator rule (``handoff.yml`` rules, ``DESK_HANDOFF_INTENTS``) these intents
-    trigger, if any: the engine then opens a handoff with the rule's reason."""
-    return (config or load_config()).rule_for(intents)
+    trigger, if any: the engine then opens a handoff with the rule's reason. ``skip``:
+    rules of these reasons are left to their own handler (the engine's hazard topic)."""
+    return (config or load_config()).rule_for(intents, skip)

@@ -61,11 +61,12 @@ class DeskConfig:
     def priority_for(self, reason: HandoffReason | str) -> int:
         return self.priorities.get(str(reason), int(TicketPriority.NORMAL))
 
-    def rule_for(self, intents: Iterable[str]) -> OperatorRule | None:
+    def rule_for(self, intents: Iterable[str], skip: Iterable[HandoffReason] = ()) -> OperatorRule | None:
         """The first operator rule one of these intents triggers (combined intents such as
-        ``ask_bill+complain`` count for each part)."""
+        ``ask_bill+complain`` count for each part), leaving out rules of the ``skip`` reasons."""
         names = {part for intent in intents if intent for part in str(intent).split("+")}
-        return next((rule for rule in self.rules if rule.intents & names), None)
+        skipped = set(skip)
+        return next((r for r in self.rules if r.intents & names and r.reason not in skipped), None)
 
 
 class ConfigError(ValueError):

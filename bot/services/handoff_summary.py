@@ -23,6 +23,7 @@ from typing import Any
 from bot import clock
 from bot.db.models import Incident, IncidentStatus
 from bot.db.uow import UnitOfWork
+from bot.domain import ticket_numbers
 from bot.domain.codes import normalize_code
 from bot.services import verification
 from bot.services.verification import Requester
@@ -48,7 +49,6 @@ HIDDEN_SLOTS = frozenset(
     }
 )
 
-TICKET_RE = re.compile(r"\bSC\s?\d{10}\b", re.IGNORECASE)
 _FIGURE_RES = (
     re.compile(r"\b\d{1,3}(?:\.\d{3})+ đ(?!\w)|\b\d{1,3} đ(?!\w)"),  # money 798.660 đ
     re.compile(r"\b\d[\d.]* kWh\b"),
@@ -144,14 +144,19 @@ def _figures(answers: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(found))[:20]
 
 
+def _found_tickets(text: str) -> list[str]:
+    """Ticket numbers in free text, canonical: ``SC-K7Q4-M2XP`` and the older ``SC2611270001``."""
+    return [number for _start, _end, number in ticket_numbers.spans(text)]
+
+
 def _ticket_numbers(context: ConversationContext) -> list[str]:
-    numbers = [str(n) for n in context.ticket_numbers if n]
+    numbers = [ticket_numbers.normalize(str(n)) or str(n) for n in context.ticket_numbers if n]
     for value in context.slots.values():
         if isinstance(value, str):
-            numbers.extend(TICKET_RE.findall(value))
+            numbers.extend(_found_tickets(value))
     for message in context.messages:
-        numbers.extend(TICKET_RE.findall(message.text or ""))
-    return list(dict.fromkeys(n.replace(" ", "").upper() for n in numbers))
+        numbers.extend(_found_tickets(message.text or ""))
+    return list(dict.fromkeys(numbers))
 
 
 def _incident_ref(incident: Incident) -> IncidentRef:

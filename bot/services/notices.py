@@ -291,6 +291,33 @@ def delivery_counts(uow: UnitOfWork, since: datetime | None = None, problems: in
     )
 
 
+@dataclass(frozen=True)
+class EventDeliveries:
+    """The notices of one planned outage or incident, by status (every status present)."""
+
+    event_ref: str  # the planned outage's or incident's code
+    kinds: tuple[str, ...]  # planned, reminder, moved, cancelled, incident, restored
+    counts: dict[str, int]
+    last_at: datetime  # the newest of its notices
+
+    @property
+    def waiting(self) -> int:
+        return self.counts["pending"] + self.counts["sending"]
+
+
+def deliveries_by_event(
+    uow: UnitOfWork, since: datetime | None = None, limit: int = 20
+) -> list[EventDeliveries]:
+    """For the supervisors: the events with the newest notices (since ``since``), newest
+    first, each with its notices by status."""
+    found: dict[str, tuple[set[str], dict[str, int], datetime]] = {}
+    for ref, kind, status, count, last_at in uow.notices.counts_by_event(since, max(1, min(limit, 200))):
+        kinds, counts, _ = found.setdefault(ref, (set(), dict.fromkeys(STATUSES, 0), last_at))
+        kinds.add(kind)
+        counts[status] = counts.get(status, 0) + count
+    return [EventDeliveries(ref, tuple(sorted(k)), counts, at) for ref, (k, counts, at) in found.items()]
+
+
 def event_deliveries(uow: UnitOfWork, event_ref: str) -> dict[str, dict[str, int]]:
     """The notices of one planned outage or incident: {kind: {status: count}}."""
     found: dict[str, dict[str, int]] = {}

@@ -223,6 +223,18 @@ def recheck_text(result: RecheckResult) -> str:
     )
 
 
+def recheck_overdue_text(result: RecheckResult) -> str:
+    """A re-check still open after the time promised: the apology before a person takes it."""
+    assert result.month is not None and result.answer_by is not None
+    answer_by = result.answer_by
+    return (
+        f"Dạ, yêu cầu phúc tra số {result.ticket_number} cho hóa đơn tháng {result.month.label} của "
+        f"{account_label(result.account)} đã quá hạn trả lời (hẹn trước {answer_by:%H:%M} ngày "
+        f"{format_date(answer_by.date())}) mà anh/chị chưa nhận được kết quả. Em thành thật xin lỗi "
+        "anh/chị."
+    )
+
+
 # -------------------------------------------------------------- public information
 
 

@@ -165,21 +165,6 @@ def human_by_phone() -> str:
     )
 
 
-def alerts_not_available() -> str:
-    return (
-        "Dạ, hiện em chưa gửi được thông báo lịch cúp điện tự động qua kênh chat này. Anh/chị cứ nhắn "
-        'em "lịch cúp điện" bất cứ lúc nào để xem lịch sắp tới của khu vực mình; lịch có kế hoạch luôn '
-        "được Điện lực thông báo trước ít nhất 5 ngày ạ."
-    )
-
-
-def alerts_none_to_stop() -> str:
-    return (
-        "Dạ, hiện em không gửi thông báo tự động nào qua kênh chat này, nên anh/chị sẽ không nhận tin "
-        "nhắn thông báo từ em ạ."
-    )
-
-
 def stopped_here() -> str:
     """After "thôi", "hủy", "khỏi": whatever was asked is dropped (never "Dạ vâng ạ",
     which reads as a yes to a question)."""

@@ -45,6 +45,9 @@ def _place(position: int | None, wait: timedelta | None) -> str:
     return f"Anh/chị đang ở vị trí số {position}, thời gian chờ dự kiến {_minutes(wait)}."
 
 
+RULE_LEAD = "Dạ, yêu cầu này được tư vấn viên hỗ trợ trực tiếp ạ."
+
+
 def queued_text(opened: HandoffOpened) -> str:
     """Placed in the queue (or already there)."""
     if opened.already_open:

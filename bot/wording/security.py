@@ -40,6 +40,18 @@ def wrong_answer_text(status: Status) -> str:
 
 def lock_text(explanation: LockExplanation, code: str, now: datetime | None = None) -> str:
     """Why the requester cannot verify now, until when, and the help there is."""
+    text = lock_reason_text(explanation, code, now)
+    if explanation.one_time_code:
+        return (
+            f"{text} Nếu anh/chị là chủ hợp đồng, em có thể gửi mã xác thực 6 chữ số qua tin nhắn "
+            f"SMS đến số điện thoại đã đăng ký với mã {code} để xác thực ngay, hoặc anh/chị "
+            f"{_hotline_help()} nha."
+        )
+    return f"{text} Anh/chị vui lòng thử lại sau thời gian này, hoặc {_hotline_help()} nha."
+
+
+def lock_reason_text(explanation: LockExplanation, code: str, now: datetime | None = None) -> str:
+    """Why the requester cannot verify now and until when (no help offered yet)."""
     until = _until(explanation.until, now)
     if explanation.reason is LockReason.REQUESTER:
         text = (
@@ -61,13 +73,32 @@ def lock_text(explanation: LockExplanation, code: str, now: datetime | None = No
             "Dạ, thông tin xác thực đã được nhập chưa đúng nhiều lần, nên để bảo vệ thông tin khách hàng "
             f"em tạm ngưng xác thực đến {until}."
         )
-    if explanation.one_time_code:
-        return (
-            f"{text} Nếu anh/chị là chủ hợp đồng, em có thể gửi mã xác thực 6 chữ số qua tin nhắn "
-            f"SMS đến số điện thoại đã đăng ký với mã {code} để xác thực ngay, hoặc anh/chị "
-            f"{_hotline_help()} nha."
-        )
-    return f"{text} Anh/chị vui lòng thử lại sau thời gian này, hoặc {_hotline_help()} nha."
+    return text
+
+
+def one_time_code_choice_text() -> str:
+    """After :func:`lock_text` offered the code: the choice between the SMS and a person."""
+    return (
+        'Anh/chị chọn "Gửi mã qua SMS" để em gửi mã, hoặc "Gặp tư vấn viên" để tư vấn viên hỗ trợ '
+        "xác thực ngay trong cuộc trò chuyện này nha."
+    )
+
+
+def lock_handoff_lead(explanation: LockExplanation, code: str, now: datetime | None = None) -> str:
+    """The lock, then a person: what comes before the handoff's queue or callback text."""
+    return (
+        f"{lock_reason_text(explanation, code, now)} Để anh/chị không phải chờ, em nhờ tư vấn viên "
+        "hỗ trợ anh/chị xác thực."
+    )
+
+
+def one_time_code_waiting_text(code: str) -> str:
+    """The code is awaited and the message held none (a reminder, no try lost)."""
+    return (
+        f"Dạ, em đang chờ mã xác thực 6 chữ số vừa gửi qua tin nhắn SMS đến số điện thoại đã đăng ký "
+        f'với mã {code}. Anh/chị nhập mã vào đây giúp em; chưa nhận được tin nhắn thì nhắn "gửi lại mã", '
+        'không muốn tiếp tục thì nhắn "thôi" nha.'
+    )
 
 
 def one_time_code_offer_text(code: str) -> str:
@@ -92,6 +123,11 @@ def one_time_code_sent_text(issued: Issued, now: datetime | None = None) -> str:
             f"vui lòng thử lại sau {_until(issued.retry_at, now)}, hoặc {_hotline_help()} nha."
         )
     return f"Dạ, em chưa gửi được mã xác thực cho yêu cầu này. Anh/chị vui lòng {_hotline_help()} nha."
+
+
+def one_time_code_expired_text() -> str:
+    """The code typed back expired or was burned, and no new one may be sent now."""
+    return "Dạ, mã xác thực này đã hết hạn hoặc đã nhập sai quá số lần cho phép ạ."
 
 
 def one_time_code_checked_text(checked: Checked, now: datetime | None = None) -> str:

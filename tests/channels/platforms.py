@@ -98,6 +98,7 @@ class PlatformStack:
     channel: Any
     agent: FakeAgent
     database_url: str
+    platform_url: str  # the fake platform's base URL
 
     async def post(self, raw: bytes, headers: dict) -> tuple[int, Any, float]:
         path = ZALO_PATH if self.channel.name() == "zalo" else FB_PATH
@@ -105,17 +106,28 @@ class PlatformStack:
 
 
 async def zalo_stack(
-    serve, settings, aiohttp_server, agent: FakeAgent | None = None, **changes
+    serve,
+    settings,
+    aiohttp_server,
+    agent: FakeAgent | None = None,
+    share: PlatformStack | None = None,
+    **changes,
 ) -> PlatformStack:
+    """One instance of our Zalo channel against a fake Zalo; ``share``: another instance's
+    stack whose fake Zalo this one talks to (one platform, several of our instances: the
+    access and refresh tokens one instance renews are the ones Zalo knows)."""
     from bot.channels.zalo import ZaloInput
 
-    fake = FakeZalo(ZALO_APP_ID, ZALO_APP_SECRET, settings.zalo_access_token, settings.zalo_refresh_token)
-    server = await aiohttp_server(fake.app())
-    base = str(server.make_url("")).rstrip("/")
+    if share is None:
+        fake = FakeZalo(ZALO_APP_ID, ZALO_APP_SECRET, settings.zalo_access_token, settings.zalo_refresh_token)
+        server = await aiohttp_server(fake.app())
+        base = str(server.make_url("")).rstrip("/")
+    else:
+        fake, base = share.fake, share.platform_url
     settings = dataclasses.replace(settings, zalo_api_url=base, zalo_oauth_url=base, **changes)
     channel = ZaloInput(settings)
     served = await serve(channel, agent=agent)
-    return PlatformStack(served.url, fake, channel, served.agent, settings.database_url)
+    return PlatformStack(served.url, fake, channel, served.agent, settings.database_url, base)
 
 
 async def facebook_stack(
@@ -130,4 +142,6 @@ async def facebook_stack(
     )
     channel = FacebookInput(settings)
     served = await serve(channel, agent=agent)
-    return PlatformStack(served.url, fake, channel, served.agent, settings.database_url)
+    return PlatformStack(
+        served.url, fake, channel, served.agent, settings.database_url, settings.facebook_graph_url
+    )

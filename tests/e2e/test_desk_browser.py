@@ -4,7 +4,6 @@ the pages on a laptop and a tablet go to docs/img/."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -13,15 +12,15 @@ from bot.config import PROJECT_ROOT
 from bot.services import desk_auth, unit_of_work
 from tests.e2e.desk_clients import CallbackCustomer, CallbackInbox
 from tests.e2e.stack import Stack
+from tests.support.browser import CHROMIUM, requires_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 IMAGES = PROJECT_ROOT / "docs" / "img"
 PASSWORD = "mật-khẩu-trình-duyệt-2026"
 LAPTOP = {"width": 1366, "height": 820}
 TABLET = {"width": 820, "height": 1180}
 
-pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} is not installed")
+pytestmark = requires_chromium
 
 
 @pytest.fixture(scope="module")
@@ -118,5 +117,10 @@ async def test_log_in_take_reply_close(stack: Stack, inbox: CallbackInbox, brows
         await page.click('button[type="submit"]')
         await page.click("text=Giám sát")
         await expect(page.locator(".stats")).to_contain_text("tư vấn viên trực tuyến")
+        await expect(page.locator("#security h2")).to_contain_text("Cảnh báo bảo mật")
+        await expect(page.locator("#sms h2")).to_contain_text("Tin nhắn SMS mã xác thực")
+        await expect(page.locator("#notices h2")).to_contain_text("Thông báo lịch cúp điện")
+        await expect(page.locator("#health")).to_contain_text("Cơ sở dữ liệu")
+        await expect(page.locator("#health")).to_contain_text("hoạt động")
         await shot(page, "supervisor-tablet")
         await browser.close()

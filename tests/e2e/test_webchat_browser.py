@@ -10,19 +10,18 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
 from bot.config import PROJECT_ROOT
 from tests.e2e.stack import Stack
+from tests.support.browser import CHROMIUM, requires_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "var" / "artifacts"
 MONEY = re.compile(r"\d[\d.]* đ(?!\w)")
 QUESTION = "tiền điện tháng này bao nhiêu"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")
+pytestmark = requires_chromium
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import clock
 from bot.domain.codes import CodeProblem
 from bot.services import notices, unit_of_work, verification
 from bot.services.notices import ChannelLimit, SubscribeStatus, UnsubscribeStatus
@@ -176,3 +177,23 @@ def test_delivery_counts_for_the_supervisors(outage_db: str) -> None:
             "planned": {"refused": 1, "sending": 1},
             "reminder": {"pending": 2},
         }
+
+
+def test_deliveries_by_event_for_the_supervisors(outage_db: str) -> None:
+    from bot.domain.notices import Timing
+    from bot.services import notice_sync
+    from bot.services.notice_delivery import Policy, claim_due
+
+    subscribe(outage_db, "zalo", "1001", "PB11020000002")
+    subscribe(outage_db, "callback", "cb", "PB11020000002")
+    with unit_of_work(outage_db) as uow:
+        notice_sync.sync(uow, Timing())
+        claim_due(uow, Policy(), 100)
+        events = notices.deliveries_by_event(uow)
+        later = clock.now().replace(year=2100)  # created_at is the real clock's (notice_delivery)
+        assert notices.deliveries_by_event(uow, since=later) == []
+    planned = next(e for e in events if e.event_ref == "KH26120301")
+    assert planned.kinds == ("planned", "reminder")
+    assert (planned.counts["refused"], planned.counts["sending"], planned.counts["pending"]) == (1, 1, 2)
+    assert planned.waiting == 3 and sum(planned.counts.values()) == 4
+    assert [e.last_at for e in events] == sorted((e.last_at for e in events), reverse=True)

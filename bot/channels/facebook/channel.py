@@ -23,6 +23,7 @@ from bot.channels.facebook import events, messages
 from bot.channels.facebook.client import FacebookClient
 from bot.channels.http import error
 from bot.channels.platform import PlatformInput
+from bot.channels.platform_output import PlatformOutput
 from bot.channels.signatures import hub_problem
 from bot.config import ChannelSettings, load_channel_settings
 
@@ -32,44 +33,19 @@ PREFIX = "facebook:"
 MESSAGING_TYPES = frozenset({"RESPONSE", "UPDATE", "MESSAGE_TAG"})
 
 
-class FacebookOutput(OutputChannel):
+class FacebookOutput(PlatformOutput):
     """Sends Rasa's responses to a Messenger user through the outbox."""
+
+    prefix = PREFIX
+    text_messages = staticmethod(messages.text_messages)
+    image_message = staticmethod(messages.image_message)
 
     @classmethod
     def name(cls) -> str:
         return "facebook"
 
-    def __init__(self, delivery: Delivery) -> None:
-        self.delivery = delivery
-
-    def _user(self, recipient_id: str) -> str | None:
-        if recipient_id.startswith(PREFIX) and len(recipient_id) > len(PREFIX):
-            return recipient_id[len(PREFIX) :]
-        log.error("facebook: refusing to send to a conversation that is not a Messenger one")
-        return None
-
-    async def _send_all(self, recipient_id: str, items: list[dict[str, Any]], **envelope: Any) -> None:
-        user = self._user(recipient_id)
-        if user is None:
-            return
-        for message in items:
-            await self.delivery.send(user, {"message": message, **envelope})
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send_all(recipient_id, messages.text_messages(text))
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send_all(recipient_id, messages.text_messages(text, buttons))
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send_all(recipient_id, messages.text_messages(text, quick_replies))
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self._send_all(recipient_id, [messages.image_message(image)])
+    def payload(self, message: dict[str, Any], **envelope: Any) -> dict[str, Any]:
+        return {"message": message, **envelope}
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """``{"facebook": {"message": …, "messaging_type": "MESSAGE_TAG", "tag": …}}``:
@@ -83,11 +59,7 @@ class FacebookOutput(OutputChannel):
             envelope["messaging_type"] = raw["messaging_type"]
         if isinstance(raw.get("tag"), str):
             envelope["tag"] = raw["tag"]
-        await self._send_all(recipient_id, [raw["message"]], **envelope)
-
-    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
-        if isinstance(attachment, str) and attachment.startswith(("https://", "http://")):
-            await self.send_text_message(recipient_id, attachment)
+        await self.send_all(recipient_id, [raw["message"]], **envelope)
 
 
 class FacebookInput(PlatformInput):

@@ -15,6 +15,7 @@ from sanic.request import Request
 from bot.channels.delivery import Delivery
 from bot.channels.events import PlatformEvent
 from bot.channels.platform import PlatformInput
+from bot.channels.platform_output import PlatformOutput
 from bot.channels.signatures import zalo_problem
 from bot.channels.zalo import events, messages
 from bot.channels.zalo.client import ZaloClient
@@ -25,55 +26,23 @@ log = logging.getLogger(__name__)
 PREFIX = "zalo:"
 
 
-class ZaloOutput(OutputChannel):
+class ZaloOutput(PlatformOutput):
     """Sends Rasa's responses to a Zalo user through the outbox."""
+
+    prefix = PREFIX
+    text_messages = staticmethod(messages.text_messages)
+    image_message = staticmethod(messages.image_message)
 
     @classmethod
     def name(cls) -> str:
         return "zalo"
-
-    def __init__(self, delivery: Delivery) -> None:
-        self.delivery = delivery
-
-    def _user(self, recipient_id: str) -> str | None:
-        if recipient_id.startswith(PREFIX) and len(recipient_id) > len(PREFIX):
-            return recipient_id[len(PREFIX) :]
-        log.error("zalo: refusing to send to a conversation that is not a Zalo one")
-        return None
-
-    async def _send_all(self, recipient_id: str, items: list[dict[str, Any]]) -> None:
-        user = self._user(recipient_id)
-        if user is None:
-            return
-        for message in items:
-            await self.delivery.send(user, message)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send_all(recipient_id, messages.text_messages(text))
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send_all(recipient_id, messages.text_messages(text, buttons))
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send_all(recipient_id, messages.text_messages(text, quick_replies))
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self._send_all(recipient_id, [messages.image_message(image)])
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """``{"zalo": <a Zalo message object>}`` is sent as it is; other custom payloads
         are not for Zalo."""
         raw = json_message.get("zalo") if isinstance(json_message, dict) else None
         if isinstance(raw, dict):
-            await self._send_all(recipient_id, [raw])
-
-    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
-        if isinstance(attachment, str) and attachment.startswith(("https://", "http://")):
-            await self.send_text_message(recipient_id, attachment)
+            await self.send_all(recipient_id, [raw])
 
 
 class ZaloInput(PlatformInput):

@@ -109,8 +109,11 @@ class ZaloTokens:
                 self.session(),
                 "POST",
                 f"{settings.zalo_oauth_url}/v4/oa/access_token",
-                form={"refresh_token": refresh_token, "app_id": settings.zalo_app_id,
-                      "grant_type": "refresh_token"},
+                form={
+                    "refresh_token": refresh_token,
+                    "app_id": settings.zalo_app_id,
+                    "grant_type": "refresh_token",
+                },
                 headers={"secret_key": settings.zalo_app_secret},
             )
         )
@@ -127,8 +130,12 @@ class ZaloTokens:
         except ValueError:
             lifetime = timedelta(hours=25)
         self.pair = await in_unit_of_work(
-            settings.database_url, channel_tokens.save, CHANNEL, access,
-            renewed if isinstance(renewed, str) else None, real_now() + lifetime,
+            settings.database_url,
+            channel_tokens.save,
+            CHANNEL,
+            access,
+            renewed if isinstance(renewed, str) else None,
+            real_now() + lifetime,
         )
         log.info("zalo: access token renewed, valid for %d h", lifetime.total_seconds() // 3600)
 

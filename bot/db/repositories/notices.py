@@ -373,6 +373,29 @@ class NoticeRepository(Repository):
         )
         return [tuple(row) for row in self.session.execute(statement)]
 
+    def counts_by_event(
+        self, since: datetime | None, limit: int
+    ) -> list[tuple[str, str, str, int, datetime]]:
+        """(event ref, kind, status, count, newest notice) of the ``limit`` events whose notices
+        were created last (since ``since``), newest event first."""
+        newest = func.max(NoticeOutboxRow.created_at).label("newest")
+        events = select(NoticeOutboxRow.event_ref, newest).group_by(NoticeOutboxRow.event_ref)
+        if since is not None:
+            events = events.where(NoticeOutboxRow.created_at >= since)
+        newest_first = events.order_by(newest.desc()).limit(limit)
+        latest = {ref: _aware(at) for ref, at in self.session.execute(newest_first)}
+        if not latest:
+            return []
+        statement = (
+            select(NoticeOutboxRow.event_ref, NoticeOutboxRow.kind, NoticeOutboxRow.status, func.count())
+            .where(NoticeOutboxRow.event_ref.in_(list(latest)))
+            .group_by(NoticeOutboxRow.event_ref, NoticeOutboxRow.kind, NoticeOutboxRow.status)
+        )
+        if since is not None:
+            statement = statement.where(NoticeOutboxRow.created_at >= since)
+        rows = [(r, kind, status, n, latest[r]) for r, kind, status, n in self.session.execute(statement)]
+        return sorted(rows, key=lambda row: (row[4], row[0]), reverse=True)
+
     def problems(self, since: datetime | None, limit: int) -> list[tuple[str, str, str, int]]:
         """(channel, status, reason, count) of refused and failed notices, most frequent first."""
         count = func.count().label("n")

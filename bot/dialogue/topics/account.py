@@ -17,8 +17,9 @@ from typing import Generic, TypeVar
 
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
-from bot.dialogue.state import AWAIT_CODE, AWAIT_DIGITS, Awaiting, Question
+from bot.dialogue.state import AWAIT_CODE, AWAIT_CODE_OFFER, AWAIT_DIGITS, Awaiting, Question
 from bot.dialogue.text import plain
+from bot.dialogue.topics import locks
 from bot.nlu.core import read as reader
 from bot.services import customers, verification
 from bot.services.verification import NotVerified, Status
@@ -111,6 +112,10 @@ def _refused(ctx: Context, question: Question, status: Status) -> Asked | None:
         return None  # no channel identity: an answer could never be checked
     if status.state is Identity.NEEDS_ANSWER:
         return ask_digits(ctx, replace(question, code=status.code), status.code)
+    if status.state is Identity.LOCKED:
+        locks.locked(ctx, status, (replace(question, code=status.code),))
+        awaiting = ctx.state.awaiting
+        return Asked(awaiting) if awaiting is not None and awaiting.kind == AWAIT_CODE_OFFER else None
     ctx.say(wording.not_verified(status), [Button.intent("Số tổng đài", "ask_contact")])
     return None
 
@@ -191,6 +196,9 @@ def take_digits(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None
     if status.state is Identity.NEEDS_ANSWER:
         ctx.say(wording.wrong_answer(status.remaining_tries))
         ctx.wait(awaiting)
+        return ()
+    if status.state is Identity.LOCKED:  # this answer locked it (or it was locked meanwhile)
+        locks.locked(ctx, status, awaiting.questions)
         return ()
     ctx.say(wording.not_verified(status), [Button.intent("Số tổng đài", "ask_contact")])
     ctx.update(awaiting=None)

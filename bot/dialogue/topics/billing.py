@@ -7,9 +7,11 @@ from bot.dialogue import when
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_CODE, AWAIT_OFFER, Awaiting, Question, TicketRef
+from bot.dialogue.topics import human
 from bot.dialogue.topics.account import Answered, with_account
 from bot.dialogue.topics.where import known_code
 from bot.domain import periods
+from bot.services.billing import RecheckResult
 from bot.wording import billing as words
 from bot.wording import meter as meter_words
 from bot.wording import payments as payment_words
@@ -132,11 +134,22 @@ def recheck(ctx: Context, question: Question) -> Asked | None:
     if not isinstance(got, Answered):
         return got
     result = got.value
-    ctx.say(words.recheck_text(result), [Button.intent("Xem hóa đơn", "ask_bill")])
     if result.ticket_number:
         ctx.update(ticket=TicketRef(result.ticket_number, "recheck"))
     ctx.update(topic="recheck")
+    if overdue(ctx, result):  # the promise was missed: a person chases it (reason recheck)
+        note = f"Phúc tra {result.ticket_number} quá hạn trả lời (hẹn {result.answer_by:%H:%M %d/%m/%Y})"
+        human.offer(ctx, human.RECHECK, lead=words.recheck_overdue_text(result), note=note)
+        return None
+    ctx.say(words.recheck_text(result), [Button.intent("Xem hóa đơn", "ask_bill")])
     return None
+
+
+def overdue(ctx: Context, result: RecheckResult) -> bool:
+    """A re-check opened earlier, still open, and past the time its answer was promised."""
+    return bool(result.ticket_number) and not result.created and (
+        result.answer_by is not None and result.answer_by < ctx.now
+    )
 
 
 def meter_reading(ctx: Context, question: Question) -> Asked | None:

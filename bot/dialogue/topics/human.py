@@ -12,9 +12,12 @@ After an agent closes, ``action_handoff_closed`` sets ``AWAIT_RATING``: a 1–5 
 message is stored (:func:`take_rating`); anything else is answered as usual.
 
 Every way to a person goes through :func:`offer` with its reason: the customer asked
-(``asked``), a complaint (``complaint``), frustration (``frustration``) open a handoff; the
-bot not understanding twice (``misunderstood``) only *offers* a person (a quick reply), so
-nobody is queued for an agent who did not ask.
+(``asked``), a complaint (``complaint``), frustration (``frustration``), a verification lock
+nothing else can lift (``locked``, bot/dialogue/topics/locks.py), an overdue re-check
+(``recheck``) and an operator rule (``rule``: handoff.yml / ``DESK_HANDOFF_INTENTS``) open a
+handoff; the bot not understanding twice (``misunderstood``) only *offers* a person (a
+quick reply), so nobody is queued for an agent who did not ask. ``note`` is a line for the
+agent (the summary's "Ghi chú"): why the bot handed over.
 """
 
 from __future__ import annotations
@@ -42,27 +45,34 @@ ASKED = "asked"
 MISUNDERSTOOD = "misunderstood"
 COMPLAINT = "complaint"
 FRUSTRATION = "frustration"
-REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION})
+LOCKED = "locked"
+RECHECK = "recheck"
+RULE = "rule"
+REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION, LOCKED, RECHECK, RULE})
 _DESK_REASONS = {
     ASKED: HandoffReason.REQUEST,
     COMPLAINT: HandoffReason.COMPLAINT,
     FRUSTRATION: HandoffReason.FRUSTRATION,
+    LOCKED: HandoffReason.VERIFICATION_LOCK,
+    RECHECK: HandoffReason.RECHECK,
+    RULE: HandoffReason.RULE,
 }
+BY_RULE = "operator_rule"  # the topic of a question an operator rule hands over
 REGISTERED = "registered"  # the callback goes to the verified customer's registered number
 MAX_PHONE_TRIES = 3
 RATING_RE = re.compile(r"(?<![\d/.,:])([1-5])(?![\d/.,:])")
 _SPEAKERS = {"khách: ": "customer", "bot: ": "bot"}
 
 
-def offer(ctx: Context, reason: str, lead: str = "") -> None:
-    """``reason``: asked / misunderstood / complaint / frustration. ``lead``: what the bot
-    says first, in the same message (an apology, the complaint recorded)."""
+def offer(ctx: Context, reason: str, lead: str = "", note: str | None = None) -> None:
+    """``reason``: one of :data:`REASONS`. ``lead``: what the bot says first, in the same
+    message (an apology, the complaint recorded, the lock). ``note``: for the agent."""
     if reason == MISUNDERSTOOD:
         _say(ctx, lead, common.still_not_understood(), [Button.intent("Gặp tư vấn viên", "request_human")])
         ctx.update(awaiting=None)
         return
     code = ctx.state.customer_code
-    locked = bool(code) and ctx.backend.identity(code).state is VerificationState.LOCKED
+    locked = reason == LOCKED or (bool(code) and ctx.backend.identity(code).state is VerificationState.LOCKED)
     why = reason_for(
         _DESK_REASONS.get(reason, HandoffReason.REQUEST),
         ctx.turn.intents,
@@ -70,7 +80,7 @@ def offer(ctx: Context, reason: str, lead: str = "") -> None:
         ticket_kind=ctx.state.ticket.kind if ctx.state.ticket else None,
         locked=locked,
     )
-    opened = ctx.backend.open_handoff(conversation_id(ctx), why, conversation_context(ctx), code)
+    opened = ctx.backend.open_handoff(conversation_id(ctx), why, conversation_context(ctx, note), code)
     ctx.update(handoff=str(opened.handoff_id), awaiting=None, misunderstood=0)
     if opened.status is HandoffStatus.WAITING:
         _say(ctx, lead, wording.queued_text(opened))
@@ -79,6 +89,11 @@ def offer(ctx: Context, reason: str, lead: str = "") -> None:
     _say(ctx, lead, wording.callback_offer_text(opened))
     if opened.callback is None:  # nothing arranged yet: ask for the number
         ask_phone(ctx, opened.registered_phone_tail)
+
+
+def by_rule(ctx: Context, question: Question) -> None:
+    """An intent the operators always hand over (``question.service``: which ones)."""
+    offer(ctx, RULE, lead=wording.RULE_LEAD, note=f"Quy tắc vận hành: {question.service or '?'}")
 
 
 def _say(ctx: Context, lead: str, text: str, buttons: list[Button] | None = None) -> None:
@@ -94,7 +109,7 @@ def conversation_id(ctx: Context) -> str:
     return ctx.turn.conversation_id or ctx.turn.requester.user_id
 
 
-def conversation_context(ctx: Context) -> ConversationContext:
+def conversation_context(ctx: Context, note: str | None = None) -> ConversationContext:
     """What the agent reads first: the intents understood, the state, the last messages."""
     messages = []
     for line in ctx.turn.recent:
@@ -108,7 +123,7 @@ def conversation_context(ctx: Context) -> ConversationContext:
     ticket = ctx.state.ticket.number if ctx.state.ticket else None
     intents = [t for t in (ctx.state.topic,) if t] + list(ctx.turn.intents)
     return ConversationContext(
-        intents=intents, slots=slots, messages=messages, ticket_numbers=[ticket] if ticket else []
+        intents=intents, slots=slots, messages=messages, ticket_numbers=[ticket] if ticket else [], note=note
     )
 
 

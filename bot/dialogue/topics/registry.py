@@ -13,11 +13,13 @@ from bot.dialogue.state import (
     AWAIT_CALLBACK_TIME,
     AWAIT_CLARIFY,
     AWAIT_CODE,
+    AWAIT_CODE_OFFER,
     AWAIT_COMPLAINT,
     AWAIT_DIGITS,
     AWAIT_HAZARD_PLACE,
     AWAIT_LOCATION,
     AWAIT_OFFER,
+    AWAIT_ONE_TIME_CODE,
     AWAIT_PLACE_CHOICE,
     AWAIT_RATING,
     AWAIT_SCOPE,
@@ -28,12 +30,14 @@ from bot.dialogue.state import (
 from bot.dialogue.text import plain
 from bot.dialogue.topics import (
     account,
+    alerts,
     billing,
     complaints,
     detail,
     fallback,
     hazard,
     human,
+    locks,
     offices,
     outages,
     payments,
@@ -51,6 +55,7 @@ from bot.wording import identity as identity_wording
 from bot.wording import offices as office_wording
 from bot.wording import outage as outage_wording
 from bot.wording import outage_report as report_wording
+from bot.wording import security as security_wording
 from bot.wording import supply as supply_wording
 
 Handler = Callable[[Context, Question], "Asked | None"]
@@ -88,8 +93,8 @@ HANDLERS: dict[str, Handler] = {
     "bot_challenge": smalltalk.bot_challenge,
     "contact": smalltalk.contact,
     "human": smalltalk.request_human,
-    "alerts": smalltalk.alerts,
-    "alerts_stop": smalltalk.alerts_stop,
+    "alerts": alerts.subscribe,
+    "alerts_stop": alerts.unsubscribe,
     "affirm": smalltalk.affirm,
     "deny": smalltalk.deny,
     "cancel": smalltalk.cancel,
@@ -99,6 +104,7 @@ HANDLERS: dict[str, Handler] = {
     "complaint": complaints.complaint,
     "frustration": complaints.frustration,
     "human_offer": complaints.human_offer,
+    human.BY_RULE: human.by_rule,
     "payment_posting": payments.payment_posting,
     "payment_check": payments.payment_check,
     "payment_ticket": payments.payment_ticket,
@@ -116,7 +122,7 @@ HANDLERS: dict[str, Handler] = {
 NEEDS_INPUT = frozenset(
     account.ACCOUNT_TOPICS
     | outages.OUTAGE_QUESTION_TOPICS
-    | {"code_received", "office", "payment_posting", "supply_history"}
+    | {"code_received", "office", "payment_posting", "supply_history", "alerts"}
 )
 
 
@@ -150,6 +156,8 @@ TAKERS: dict[str, Taker] = {
     AWAIT_CALLBACK_TIME: human.take_time,
     AWAIT_RATING: human.take_rating,
     AWAIT_COMPLAINT: complaints.take_complaint,
+    AWAIT_CODE_OFFER: locks.take_offer,
+    AWAIT_ONE_TIME_CODE: locks.take_code,
 }
 
 
@@ -163,7 +171,7 @@ def take(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
 # Messages that ask nothing of their own: while a code, the digits or a place is awaited
 # they are a failed answer (asked again), not a new topic.
 NO_QUESTION_INTENTS = frozenset({"", "nlu_fallback", "out_of_scope", "inform", "affirm", "deny"})
-REASKED_KINDS = frozenset({AWAIT_CODE, AWAIT_DIGITS, AWAIT_LOCATION, AWAIT_PLACE_CHOICE})
+REASKED_KINDS = frozenset({AWAIT_CODE, AWAIT_DIGITS, AWAIT_LOCATION, AWAIT_PLACE_CHOICE, AWAIT_ONE_TIME_CODE})
 MAX_FAILED_ANSWERS = 3
 SURE_ENOUGH = 0.7  # below, a new intent must be confirmed by its words to end a wait
 
@@ -201,6 +209,8 @@ def _question_text(awaiting: Awaiting) -> str:
         return identity_wording.ask_code()
     if awaiting.kind == AWAIT_DIGITS:
         return identity_wording.ask_digits(awaiting.code or "")
+    if awaiting.kind == AWAIT_ONE_TIME_CODE:
+        return security_wording.ONE_TIME_CODE_FORMAT
     topic = awaiting.questions[0].topic if awaiting.questions else ""
     if topic == "office":
         return office_wording.ask_where()
@@ -233,5 +243,7 @@ def remind(ctx: Context, awaiting: Awaiting) -> None:
         human.ask_time(ctx, awaiting.query, "số anh/chị cho")
     elif awaiting.kind == AWAIT_COMPLAINT:
         ctx.say(complaint_wording.ask_what_about())
+    elif awaiting.kind in (AWAIT_CODE_OFFER, AWAIT_ONE_TIME_CODE):
+        locks.remind(ctx, awaiting)
     else:
         smalltalk.how_can_i_help(ctx, Question("how_can_i_help"))

@@ -1,5 +1,5 @@
-"""Greetings, thanks, goodbyes, who the bot is, contact, notices, safety advice asked
-for, and the menu."""
+"""Greetings, thanks, goodbyes, who the bot is, contact, safety advice asked for, and the
+menu (outage notices: bot/dialogue/topics/alerts.py)."""
 
 from __future__ import annotations
 
@@ -38,14 +38,6 @@ def bot_challenge(ctx: Context, question: Question) -> None:
 
 def contact(ctx: Context, question: Question) -> None:
     ctx.say(common.contact())
-
-
-def alerts(ctx: Context, question: Question) -> None:
-    ctx.say(common.alerts_not_available(), [Button.intent("Xem lịch cúp điện", "ask_outage_schedule")])
-
-
-def alerts_stop(ctx: Context, question: Question) -> None:
-    ctx.say(common.alerts_none_to_stop())
 
 
 def request_human(ctx: Context, question: Question) -> None:

@@ -50,6 +50,8 @@ def _routes(app: web.Application) -> None:
     get("/desk/supervisor", auth.require_supervisor(views.supervisor_page))
     post("/desk/incidents/{code}", auth.require_supervisor(views.incident_update))
     post("/desk/settings/hours", auth.require_supervisor(views.hours_update))
+    get("/desk/api/supervisor", auth.require_supervisor(views.api_supervisor))
+    post("/desk/security/alerts/{alert_id}/acknowledge", auth.require_supervisor(views.alert_acknowledge))
     app.router.add_static("/desk/static/", HERE / "static", name="desk_static")
 
 

@@ -3,7 +3,9 @@ and the Vietnamese names of reasons, priorities, channels and statuses."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import jinja2
 
@@ -60,6 +62,56 @@ DELIVERY = {
 }
 
 
+ALERT_KINDS = {
+    "failure_spike": "Nhiều lần xác thực sai trên toàn hệ thống",
+    "network_limited": "Một mạng nhập sai xác thực nhiều lần",
+    "code_locked": "Mã khách hàng bị khóa xác thực (nhập sai nhiều lần)",
+}
+SMS_STATES = {
+    "waiting": "chờ cổng SMS gửi",
+    "sent": "đã gửi",
+    "expired": "hết hạn",
+}
+# Notice statuses as the Giám sát page groups them.
+NOTICE_COLUMNS = (
+    ("sent", ("sent",), "Đã gửi"),
+    ("waiting", ("pending", "sending"), "Đang chờ"),
+    ("failed", ("failed",), "Lỗi"),
+    ("refused", ("refused",), "Bị chặn (quy định kênh)"),
+    ("dropped", ("superseded", "expired", "cancelled"), "Không gửi nữa"),
+)
+NOTICE_KINDS = {
+    "planned": "báo cắt điện",
+    "reminder": "nhắc trước 1 ngày",
+    "moved": "đổi giờ",
+    "cancelled": "hủy lịch",
+    "incident": "sự cố",
+    "restored": "có điện lại",
+}
+HEALTH_PARTS = {"rasa": "Rasa (trợ lý ảo)", "action_server": "Máy chủ hành động", "database": "Cơ sở dữ liệu"}
+_SMS_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+
+
+def sms_body(body: str | None) -> str:
+    """An SMS as the desk shows it: the one-time code masked. Staff never need it (nobody
+    asks a customer for it), and a code on a screen is a code someone else can read."""
+    return _SMS_CODE.sub("••••••", body or "")
+
+
+def sms_state(message: Any, now: datetime | None = None) -> str:
+    """waiting (for the SMS gateway), sent, or expired (the code can no longer be used)."""
+    if message.sent_at is not None:
+        return "sent"
+    expires = message.expires_at
+    if expires is not None and expires <= (now or clock.now()):
+        return "expired"
+    return "waiting"
+
+
+def notice_count(counts: dict[str, int], statuses: tuple[str, ...]) -> int:
+    return sum(counts.get(status, 0) for status in statuses)
+
+
 def when(moment: datetime | str | None) -> str:
     if moment is None:
         return "–"
@@ -93,8 +145,17 @@ def iso(moment: datetime | None) -> str:
 
 
 def install(env: jinja2.Environment) -> None:
-    env.filters.update(money=format_money, when=when, hm=hm, day=day, duration=duration, iso=iso)
+    env.filters.update(
+        money=format_money, when=when, hm=hm, day=day, duration=duration, iso=iso, sms_body=sms_body
+    )
     env.globals.update(
+        ALERT_KINDS=ALERT_KINDS,
+        HEALTH_PARTS=HEALTH_PARTS,
+        SMS_STATES=SMS_STATES,
+        NOTICE_COLUMNS=NOTICE_COLUMNS,
+        NOTICE_KINDS=NOTICE_KINDS,
+        notice_count=notice_count,
+        sms_state=sms_state,
         REASONS=REASONS,
         PRIORITIES=PRIORITIES,
         CHANNELS=CHANNELS,

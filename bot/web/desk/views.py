@@ -27,18 +27,27 @@ from bot.services import (
     handoff_queue,
     handoff_stats,
     incidents,
+    notices,
+    one_time_codes,
+    security_alerts,
 )
 from bot.services.handoff_desk import DeskError, HandoffOutcome
 from bot.services.handoff_hours import HoursError
 from bot.services.incidents import IncidentError
 from bot.web.desk.auth import current, in_db, see_other, wants_json
 from bot.web.desk.db import run_db
+from bot.web.desk.filters import sms_body, sms_state
 from bot.web.desk.rasa_client import AGENT_MESSAGE, HANDOFF_CLOSED
 from bot.web.desk.state import DeskState, desk_state
+from bot.web.health import PartHealth, check_all
 
 log = logging.getLogger(__name__)
 
 INCIDENTS_SHOWN = 20  # newest first, restored ones included (to reopen)
+ALERTS_SHOWN = 30  # the last 7 days, open ones first
+SMS_SHOWN = 20  # the last 2 days, newest first
+NOTICE_WINDOW = timedelta(days=7)  # notice deliveries counted on the Giám sát page
+NOTICE_EVENTS_SHOWN = 10
 OUTCOMES = {
     HandoffOutcome.RESOLVED.value: "Đã giải quyết",
     HandoffOutcome.TICKET.value: "Đã tạo phiếu cho bộ phận liên quan",
@@ -289,12 +298,71 @@ def _supervisor_context(uow: Any) -> dict[str, Any]:
         "hours_overridden": handoff_config.hours_overridden(uow),
         "configured_hours": handoff_config.load_config().hours.describe(),
         "callbacks": handoff_queue.pending_callbacks(uow),
+        **_security_and_notices(uow),
     }
 
 
+def _security_and_notices(uow: Any) -> dict[str, Any]:
+    """Security alerts (open first), the SMS outbox, notice deliveries by channel and event."""
+    since = clock.now() - NOTICE_WINDOW
+    alerts = security_alerts.recent_alerts(uow, include_acknowledged=True, limit=ALERTS_SHOWN)
+    return {
+        "alerts": sorted(alerts, key=lambda a: (not a.open, -a.last_at.timestamp())),
+        "sms": one_time_codes.outbox(uow, limit=SMS_SHOWN),
+        "deliveries": notices.delivery_counts(uow, since=since),
+        "events": notices.deliveries_by_event(uow, since=since, limit=NOTICE_EVENTS_SHOWN),
+        "notice_since": since,
+    }
+
+
+async def _health(request: web.Request) -> list[PartHealth]:
+    """/health/details for the supervisor (the same checks, each within 3 s)."""
+    state = desk_state(request.app)
+    try:
+        return await check_all(state.settings, state.rasa.http)
+    except Exception as error:  # the page shows the rest; a failing check is no reason to fail it
+        log.warning("health details for the desk failed: %s", type(error).__name__)
+        return []
+
+
 async def supervisor_page(request: web.Request) -> web.Response:
-    context = await in_db(request, _supervisor_context)
-    return aiohttp_jinja2.render_template("supervisor.html", request, _base(request, **context))
+    context, health = await asyncio.gather(in_db(request, _supervisor_context), _health(request))
+    return aiohttp_jinja2.render_template(
+        "supervisor.html", request, _base(request, health=health, **context)
+    )
+
+
+async def api_supervisor(request: web.Request) -> web.Response:
+    """The security and notice part of the Giám sát page, and the health details, as JSON."""
+    context, health = await asyncio.gather(in_db(request, _security_and_notices), _health(request))
+    now = clock.now()
+    return web.json_response(
+        {
+            "health": {p.name: p.as_dict() for p in health},
+            "alerts": [vars(a) | {"open": a.open} for a in context["alerts"]],
+            "sms": [
+                vars(m) | {"body": sms_body(m.body), "state": sms_state(m, now)} for m in context["sms"]
+            ],
+            "deliveries": vars(context["deliveries"]),
+            "events": [vars(e) for e in context["events"]],
+        },
+        dumps=_dumps,
+    )
+
+
+async def alert_acknowledge(request: web.Request) -> web.Response:
+    """A supervisor has seen a security alert (who and when are kept with it)."""
+    info = current(request)
+    try:
+        alert_id = int(request.match_info["alert_id"])
+    except (KeyError, ValueError):
+        raise web.HTTPNotFound(text="Không có cảnh báo này.") from None
+    who = f"{info.agent.display_name} ({info.agent.username})"
+    if not await in_db(request, security_alerts.acknowledge, alert_id, who):
+        error = DeskError("Cảnh báo này không còn, hoặc đã được xác nhận.", 409)
+        return _refused(request, error, "/desk/supervisor")
+    log.info("security alert %d acknowledged by desk agent %d", alert_id, info.agent.id)
+    return _answer(request, {"ok": True, "id": alert_id}, "/desk/supervisor#security")
 
 
 class BadMoment(ValueError):

@@ -23,7 +23,7 @@ def desk_routes(client: TestClient) -> list[tuple[str, str]]:
         path = info.get("path") or info.get("formatter") or info.get("prefix")
         if not path or not path.startswith("/desk") or route.method == "HEAD":
             continue
-        path = path.replace("{handoff_id}", "1").replace("{code}", "SC-1")
+        path = path.replace("{handoff_id}", "1").replace("{code}", "SC-1").replace("{alert_id}", "1")
         if path.endswith("/static/") or path.endswith("/static"):
             continue
         routes.append((route.method, path))
