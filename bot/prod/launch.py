@@ -109,7 +109,7 @@ def prepare(
     except Exception as error:
         first = str(getattr(error, "orig", error)).strip().splitlines()[0]
         raise ProfileError(
-            f"cannot create the databases through {profile._shown(admin_url)}: {first}\n"
+            f"cannot create the databases through {profile.without_password(admin_url)}: {first}\n"
             "Is PostgreSQL running? tools/ensure-services.sh starts it when it is installed."
         ) from error
     if created:
@@ -181,16 +181,16 @@ def summary(prepared: Prepared) -> str:
         + "; "
         + ", ".join(f"actions{n} 127.0.0.1:{port}" for n, port in enumerate(layout.action_ports, 1))
         + f"; web 127.0.0.1:{layout.web_port}",
-        f"  PostgreSQL:      utility {profile._shown(env['DATABASE_URL'])}",
-        f"                   tracker store {profile._shown(env['TRACKER_STORE_URL'])}",
+        f"  PostgreSQL:      utility {profile.without_password(env['DATABASE_URL'])}",
+        f"                   tracker store {profile.without_password(env['TRACKER_STORE_URL'])}",
         f"  Redis:           locks {env['LOCK_STORE_URL']}, rate limits {env['RATE_LIMIT_URL']}, "
         f"widget pub/sub {env['WEBCHAT_PUBSUB_URL']}",
-        f"  RabbitMQ:        {profile._shown(env['EVENT_BROKER_URL'])} "
+        f"  RabbitMQ:        {profile.without_password(env['EVENT_BROKER_URL'])} "
         f"(queue {env.get('DESK_EVENTS_QUEUE') or 'evn_desk_events'})",
         f"  Balancer log:    {prepared.access_log}",
         f"  Load test:       python -m bot.prod load --url {layout.public_url} --customers 20 --seconds 60",
         "  Desk account:    python -m bot desk add-agent lan --name Lan "
-        f"--database-url {profile._shown(env['DATABASE_URL'])}",
+        f"--database-url {profile.without_password(env['DATABASE_URL'])}",
         "",
     ]
     return "\n".join(lines)

@@ -177,19 +177,22 @@ def production_environment(
 
 def refusals(env: Mapping[str, str]) -> list[str]:
     """What in ``env`` the production profile cannot run with."""
+    wanted = {
+        "DATABASE_URL": ("postgresql", "PostgreSQL"), "TRACKER_STORE_URL": ("postgresql", "PostgreSQL"),
+        "LOCK_STORE_URL": ("redis", "Redis (the instances share it)"),
+        "RATE_LIMIT_URL": ("redis", "Redis (the instances share it)"),
+        "WEBCHAT_PUBSUB_URL": ("redis", "Redis (the instances share it)"),
+        "EVENT_BROKER_URL": ("amqp", "RabbitMQ"),
+    }
     problems = []
-    for name in ("DATABASE_URL", "TRACKER_STORE_URL"):
-        if not urlsplit(env[name]).scheme.startswith("postgres"):
-            problems.append(f"{name} must be PostgreSQL in the production profile, not {_shown(env[name])}")
-    for name in ("LOCK_STORE_URL", "RATE_LIMIT_URL", "WEBCHAT_PUBSUB_URL"):
-        if urlsplit(env[name]).scheme not in ("redis", "rediss"):
-            problems.append(f"{name} must be redis:// (the instances share it), not {_shown(env[name])}")
-    if urlsplit(env["EVENT_BROKER_URL"]).scheme not in ("amqp", "amqps"):
-        problems.append(f"EVENT_BROKER_URL must be amqp:// (RabbitMQ), not {_shown(env['EVENT_BROKER_URL'])}")
+    for name, (scheme, what) in wanted.items():
+        if not urlsplit(env[name]).scheme.startswith(scheme):  # also postgresql+psycopg2, rediss, amqps
+            shown = without_password(env[name])
+            problems.append(f"{name} must be {what} in the production profile, not {shown}")
     return problems
 
 
-def _shown(url: str) -> str:
+def without_password(url: str) -> str:
     """A URL without its password."""
     parts = urlsplit(url)
     if parts.password:
@@ -206,7 +209,7 @@ def _database_and_role(url: str) -> tuple[str, str]:
     database, role = parts.path.lstrip("/").split("?")[0], parts.username or ""
     for name, value in (("database", database), ("role", role)):
         if not _IDENTIFIER.match(value):
-            raise ValueError(f"{_shown(url)}: the {name} name must be a plain lower-case identifier")
+            raise ValueError(f"{without_password(url)}: the {name} name must be a lower-case identifier")
     return database, role
 
 
@@ -276,7 +279,7 @@ def service_problems(env: Mapping[str, str]) -> list[str]:
                 connection.execute(text("SELECT 1"))
         except Exception as error:
             first = str(getattr(error, "orig", error)).strip().splitlines()[0]
-            problems.append(f"PostgreSQL ({name}={_shown(env[name])}): {first}")
+            problems.append(f"PostgreSQL ({name}={without_password(env[name])}): {first}")
         finally:
             engine.dispose()
     import redis
@@ -285,10 +288,10 @@ def service_problems(env: Mapping[str, str]) -> list[str]:
         try:
             redis.Redis.from_url(env[name], socket_connect_timeout=2).ping()
         except Exception as error:
-            problems.append(f"Redis ({name}={_shown(env[name])}): {type(error).__name__}: {error}")
+            problems.append(f"Redis ({name}={without_password(env[name])}): {type(error).__name__}: {error}")
     broker = urlsplit(env["EVENT_BROKER_URL"])
     if not _tcp_open(broker.hostname or "127.0.0.1", broker.port or 5672):
-        problems.append(f"RabbitMQ ({_shown(env['EVENT_BROKER_URL'])}): nothing listens there")
+        problems.append(f"RabbitMQ ({without_password(env['EVENT_BROKER_URL'])}): nothing listens there")
     return problems
 
 
