@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from bot import clock
 from bot.domain import places
 from bot.domain.periods import Month
 from bot.services import (
@@ -28,6 +29,7 @@ from bot.services import (
     billing,
     billing_cycle,
     complaints,
+    crew_tickets,
     customers,
     estimates,
     handoff,
@@ -242,8 +244,18 @@ class Backend:
     def report_hazard(self, **kwargs: Any) -> hazard.HazardTicket:
         return hazard.report_hazard(self.uow, channel=self.channel, requester=self.requester, **kwargs)
 
+    def add_to_hazard(self, number: str, description: str) -> bool:
+        return hazard.add_to_case(self.uow, number, description)
+
     def add_hazard_location(self, number: str, place: str) -> bool:
         return hazard.add_location(self.uow, number, place)
+
+    def verified_contact(self, code: str) -> crew_tickets.Contact | None:
+        """The registered address and mobile of a code this requester is verified for."""
+        return crew_tickets.verified_contact(self.uow, code, self.requester)
+
+    def add_callback_phone(self, number: str, phone: str) -> bool:
+        return crew_tickets.add_callback_phone(self.uow, number, phone, clock.now())
 
     # ------------------------------------------------------------------ handoff
 

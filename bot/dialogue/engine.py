@@ -39,11 +39,11 @@ from bot.dialogue.state import (
     Question,
     State,
 )
-from bot.dialogue.topics import human, locks, registry
+from bot.dialogue.topics import hazard as hazard_topic
+from bot.dialogue.topics import human, locks, registry, report_form
 from bot.dialogue.topics.smalltalk import how_can_i_help
 from bot.dialogue.turn import Turn
 from bot.dialogue.understanding import CANCEL, read_intents
-from bot.services import hazard
 from bot.services.verification import NotVerified
 from bot.wording import common
 from bot.wording import hazard as hazard_words
@@ -91,12 +91,15 @@ def _turn(ctx: Context) -> None:
         if awaiting is not None:
             locks.cancel(ctx, awaiting)  # a one-time code awaited is void at once
         pending = awaiting is not None and awaiting.kind not in (AWAIT_OFFER, AWAIT_CLARIFY, AWAIT_CODE_OFFER)
-        ctx.say(common.stopped_here() if pending else common.fine_then())
+        if awaiting is not None and awaiting.kind in report_form.REPORT_AWAITS:
+            ctx.say(report_form.cancelled(awaiting))  # the report ends politely, nothing recorded
+        else:
+            ctx.say(common.stopped_here() if pending else common.fine_then())
         ctx.update(awaiting=None, misunderstood=0)
         return
     if ENDINGS & set(intents):
         ctx.update(awaiting=None)  # thanks and goodbyes end whatever was asked
-    elif awaiting is not None and not INTERRUPTING & set(intents):
+    elif awaiting is not None and not _interrupting(ctx, intents, awaiting):
         taken = registry.take(ctx, awaiting)
         if taken is not None:
             ctx.update(misunderstood=0)
@@ -126,6 +129,16 @@ def planned(ctx: Context, intents: list[str]) -> list[Question]:
     ruled = {TOPIC_OF_INTENT.get(i) for i in names}
     kept = [q for q in questions if q.topic not in ruled]
     return [*kept, Question(human.BY_RULE, service=",".join(names))]
+
+
+def _interrupting(ctx: Context, intents: list[str], awaiting: Awaiting) -> bool:
+    """Safety and people come before what is awaited; but while a report asks where, a
+    "danger" the NLU guessed from words that name none ("cho cay xang Phu Lam") is read
+    as the answer first."""
+    found = INTERRUPTING & set(intents)
+    if found == {"report_hazard"} and awaiting.kind in report_form.REPORT_AWAITS:
+        return hazard_topic.names_a_danger(ctx)
+    return bool(found)
 
 
 def answer_all(ctx: Context, questions: list[Question]) -> None:
@@ -159,7 +172,7 @@ def offline(turn: Turn, state: State) -> Outcome:
     for a danger; otherwise the one apology with the hotline. The state is kept."""
     intents = read_intents(turn, state, Details())
     if {"report_hazard", "ask_safety"} & set(intents):
-        messages = [Message(hazard_words.safety_advice(hazard.people_at_risk(turn.text)))]
+        messages = [Message(hazard_topic.advice(turn.text))]
         if "report_hazard" in intents:
             messages.append(Message(hazard_words.hazard_ticket_failed()))
         return Outcome(tuple(messages), state)

@@ -31,6 +31,8 @@ AWAIT_CALLBACK_PHONE = "callback_phone"  # the number an agent calls back (hando
 AWAIT_CALLBACK_TIME = "callback_time"  # when to call back (the number in ``query``)
 AWAIT_RATING = "rating"  # 1-5 after an agent closed the conversation
 AWAIT_COMPLAINT = "complaint"  # what the complaint is about (the next message is its words)
+AWAIT_REPORT_PLACE = "report_place"  # where the outage or danger is: an address or a landmark
+AWAIT_REPORT_PHONE = "report_phone"  # a number to call back about the report
 AWAIT_CODE_OFFER = "one_time_code_offer"  # locked: send a one-time code by SMS (yes), or a person
 AWAIT_ONE_TIME_CODE = "one_time_code"  # the 6-digit code sent by SMS (bot/rasa/redaction.py masks it)
 AWAIT_KINDS = frozenset(
@@ -49,6 +51,8 @@ AWAIT_KINDS = frozenset(
         AWAIT_CALLBACK_TIME,
         AWAIT_RATING,
         AWAIT_COMPLAINT,
+        AWAIT_REPORT_PLACE,
+        AWAIT_REPORT_PHONE,
         AWAIT_CODE_OFFER,
         AWAIT_ONE_TIME_CODE,
     }
@@ -76,13 +80,23 @@ class Question:
 
 @dataclass(frozen=True)
 class ReportDraft:
-    """An outage report being collected."""
+    """An outage (or hazard) report being collected (bot/dialogue/topics/report_form.py).
+
+    Security: ``phone`` is the number the customer typed to be called back; it lives
+    in the conversation state (like the handoff's callback number) only until the
+    ticket is filed, and is shown masked."""
 
     code: str | None = None
     area: str | None = None  # a checked place path (one ward)
     scope: str | None = None  # house / area
     breaker: str | None = None  # still_dark / back
     since: str | None = None  # as the customer said it
+    kind: str | None = None  # "hazard" for a danger; None for an outage
+    location: str | None = None  # the address or landmark as written
+    phone: str | None = None  # a checked mobile number to call back
+    hazard: str | None = None  # the kinds of danger named, most urgent first, comma-separated
+    text: str | None = None  # a danger as the customer described it
+    ticket: str | None = None  # the hazard ticket filed (a number to call back still asked)
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,7 @@ class ShownOutage:
 class TicketRef:
     number: str
     kind: str  # outage / hazard / recheck / request
+    hazard: str | None = None  # a hazard ticket's kinds of danger (safety questions that follow)
 
 
 @dataclass(frozen=True)
@@ -259,6 +274,8 @@ __all__ = [
     "AWAIT_ONE_TIME_CODE",
     "AWAIT_PLACE_CHOICE",
     "AWAIT_RATING",
+    "AWAIT_REPORT_PHONE",
+    "AWAIT_REPORT_PLACE",
     "AWAIT_SCOPE",
     "AWAIT_SINCE",
     "SLOT_NAMES",

@@ -168,6 +168,8 @@ def read_intents(turn: Turn, state: State, details: Details) -> list[str]:
     firm = [i for i in intents if i in FIRM_INTENTS]
     if wants_to_stop(turn.text):
         return [CANCEL]
+    if CANCEL in intents and (keywords.is_unsure(turn) or reader.scope(turn.text) is not None):
+        intents = [i for i in intents if i != CANCEL] or [INFORM]  # "chỉ nhà tui thôi" is no "thôi"
     if state.topic and is_bare_follow_up(turn, details) and fits(state.topic, details):
         return [*firm, INFORM] if "report_hazard" not in firm else firm
     if "report_hazard" in intents:

@@ -12,7 +12,10 @@ The checks, in order (DOMAIN.md "Supply status", "Outages"):
    customer when the requester opened it or is verified for the code) -> its number
    again, no second ticket;
 5. "only my house" -> check the breaker first; still dark -> a ticket for that house;
-6. otherwise a new outage ticket with a number to quote. Reports of several customers
+6. otherwise a new outage ticket with a number to quote, where the crew goes (the
+   address or landmark the customer wrote, or the code's registered address: no ticket
+   without one, :class:`bot.services.crew_tickets.MissingLocation`), the number to call
+   back and since when (:mod:`bot.services.crew_tickets`). Reports of several customers
    on one station within a short window (``OUTAGE_GROUP_WINDOW_MIN``, 30 min by default)
    become one incident for the operators: the second report opens the incident, links
    the first report and its ticket to it, and later reports find it at step 3.
@@ -43,7 +46,7 @@ from bot.db.models import (
 )
 from bot.db.repositories.tickets import OPEN_STATES
 from bot.db.uow import UnitOfWork
-from bot.services import outage_results, ticket_access, verification
+from bot.services import crew_tickets, outage_results, ticket_access, verification
 from bot.services.outage import under_way_for_station, under_way_for_wards
 from bot.services.outage_results import (
     Assessment,
@@ -62,7 +65,6 @@ from bot.services.verification import Requester
 
 DUPLICATE_TICKET_HOURS = 12  # an open outage ticket this recent is "already reported"
 OPEN_TICKET_STATES = OPEN_STATES
-DETAILS_MAX_CHARS = 500
 
 
 def group_window() -> timedelta:
@@ -99,6 +101,8 @@ def _where(uow: UnitOfWork, target: Target, requester: Requester | None, now: da
             customer, customer.station, customer.province, (customer.ward,), None, verified, requester
         )
     if target.area is None:
+        if target.place:  # an address or landmark in no known ward: recorded as written
+            return _Where(None, None, None, (), target.place)
         raise ValueError("a report needs a customer code or a place")
     area = target.area
     return _Where(None, None, area.province, area.wards, area.label)
@@ -333,20 +337,33 @@ def _new_ticket(
 ) -> Ticket:
     house = report.scope == Scope.HOUSE
     summary = "Mất điện một hộ (đã kiểm tra cầu dao)" if house else "Khách hàng báo mất điện khu vực"
-    area = where.place_label or ", ".join(p for p in (*where.wards[:1], where.province) if p)
+    written_only = where.customer is None and not where.wards  # an address in no known ward
+    area = (
+        None
+        if written_only
+        else where.place_label or ", ".join(p for p in (*where.wards[:1], where.province) if p)
+    )
+    since = report.since
+    if report.started_at is not None:
+        moment = f"{report.started_at:%H:%M %d/%m/%Y}"
+        since = f"{since} (khoảng {moment})" if since else moment
     details = [
-        f"Khu vực: {area}",
+        f"Khu vực: {area}" if area else None,
         f"Trạm: {where.station.code} ({where.station.name})" if where.station is not None else None,
-        f"Mất điện từ: {report.since}" if report.since else None,
+        f"Mất điện từ: {since}" if since else None,
         "Phạm vi: chỉ nhà khách hàng" if house else "Phạm vi: cả khu vực / hàng xóm cũng mất",
         f"Báo lúc: {now:%H:%M %d/%m/%Y}",
     ]
-    return uow.tickets.add(
+    return crew_tickets.open_ticket(
+        uow,
         kind=TicketKind.OUTAGE,
-        summary=summary,
         priority=priority,
+        summary=summary,
+        details=details,
+        channel=report.channel,
+        location=report.location or (where.place_label if written_only else None),
         customer_code=where.customer.code if where.customer is not None else None,
-        channel=report.channel[:20],
-        details="\n".join(line for line in details if line)[:DETAILS_MAX_CHARS],
-        requester_hash=ticket_access.owner_hash(report.requester),
+        callback_phone=report.callback_phone,
+        started_at=report.started_at,
+        requester=report.requester,
     )

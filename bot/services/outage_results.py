@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.db.models import Incident, Ticket
 from bot.domain import places
+from bot.services.crew_tickets import respond_by
 from bot.services.verification import Requester
 
 REPORTS_INCIDENT_PREFIX = "BC"  # incidents opened from customers' reports: BC + ticket digits
@@ -48,10 +49,12 @@ class Outcome(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Target:
-    """Who reports: a customer (by code) or a place (one or more current wards)."""
+    """Who reports: a customer (by code) or a place (one or more current wards, or an
+    address in no ward the gazetteer knows: ``place``, as written)."""
 
     customer_code: str | None = None
     area: places.Area | None = None
+    place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,10 @@ class TicketInfo:
     number: str
     created_at: datetime
     status: str
+    location: str | None = None  # where the crew goes (bot.services.crew_tickets)
+    callback_phone: str | None = None  # the mobile number to call back (shown masked)
+    started_at: datetime | None = None  # since when, as best known
+    respond_by: datetime | None = None  # acted on at the latest (operator's setting), or None
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,9 @@ class Report:
     scope: Scope | None = None
     breaker: Breaker | None = None
     since: str | None = None  # as the customer said it, for the operators
+    started_at: datetime | None = None  # since when, resolved against the clock (best known)
+    location: str | None = None  # address or landmark as written; None: the code's registered address
+    callback_phone: str | None = None  # a Vietnamese mobile number to call back
     previous_ticket: str | None = None  # a ticket this conversation already opened
     # Who reports: the ticket remembers them (they may look it up), and the
     # customer's own account facts (a suspended supply) are checked only when they
@@ -120,4 +130,12 @@ def incident_info(incident: Incident) -> IncidentInfo:
 
 
 def ticket_info(ticket: Ticket) -> TicketInfo:
-    return TicketInfo(ticket.number, ticket.created_at, ticket.status)
+    return TicketInfo(
+        ticket.number,
+        ticket.created_at,
+        ticket.status,
+        location=ticket.location,
+        callback_phone=ticket.callback_phone,
+        started_at=ticket.started_at,
+        respond_by=respond_by(ticket.kind, ticket.priority, ticket.created_at),
+    )

@@ -1,6 +1,8 @@
 """The service rules an operator sets (``resources/service_rules.yml``, or the file
 named by ``SERVICE_RULES_FILE``): complaint deadlines, payment terms, reconnection,
-payment posting delays, why readings are estimated, and the public holidays.
+payment posting delays, why readings are estimated, the public holidays, and how soon
+outage and hazard reports are acted on (``reports.response``, optional: without it no
+time is promised).
 
 Read once and cached; :func:`clear_cache` after changing the file (tests). The values
 are quoted to customers as they are configured (DOMAIN.md: never constants in code).
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from bot.domain.workdays import add_working_days
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "resources" / "service_rules.yml"
 END_OF_WORKING_DAY = time(17, 0)
+REPORT_KINDS = ("hazard", "outage_area", "outage_house")  # reports.response keys
 
 
 class RulesError(ValueError):
@@ -66,6 +69,9 @@ class ServiceRules:
     payment: PaymentRules
     posting: dict[str, Delay]  # by posting kind: connected / transfer / instant
     estimate_reasons: tuple[str, ...]
+    # How soon a report is acted on, by kind: hazard / outage_area / outage_house
+    # (bot.services.crew_tickets.respond_by); empty when the operator promises nothing.
+    report_response: dict[str, Delay] = field(default_factory=dict)
 
     def complaint_deadline(self, category: str) -> Delay:
         return self.complaint_deadlines.get(category) or self.complaint_deadlines["other"]
@@ -119,12 +125,23 @@ def parse_rules(raw: dict[str, Any], where: str = "rules") -> ServiceRules:
         if kind not in posting:
             raise RulesError(f"{where}: posting.{kind} is missing")
     reasons = tuple(str(r) for r in (_map(raw, "estimated_reading", where).get("reasons") or ()))
+    reports = raw.get("reports") or {}
+    if not isinstance(reports, dict) or not isinstance(reports.get("response") or {}, dict):
+        raise RulesError(f"{where}: reports.response must map a kind of report to a delay")
+    response = {
+        str(k): _delay(v, f"{where}: reports.response.{k}")
+        for k, v in (reports.get("response") or {}).items()
+    }
+    unknown = set(response) - set(REPORT_KINDS)
+    if unknown:
+        raise RulesError(f"{where}: reports.response: unknown kind {sorted(unknown)[0]!r}")
     return ServiceRules(
         holidays=frozenset(_day(v, where) for v in raw.get("holidays") or ()),
         complaint_deadlines=deadlines,
         payment=payment_rules,
         posting=posting,
         estimate_reasons=reasons,
+        report_response=response,
     )
 
 

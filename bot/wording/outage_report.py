@@ -28,6 +28,10 @@ BREAKER_BUTTONS = [
     {"title": "Vẫn mất điện", "payload": "vẫn mất điện"},
 ]
 SINCE_QUESTION = 'Dạ, nhà mình mất điện từ lúc nào ạ? (ví dụ: "từ 7h sáng", "khoảng 30 phút trước")'
+SINCE_AGAIN = (
+    'Dạ, anh/chị nhớ khoảng mấy giờ bắt đầu mất điện không ạ? Ví dụ "từ 2 giờ chiều", "khoảng 30 phút '
+    'trước"; không nhớ thì nhắn "không nhớ", em vẫn tạo phiếu nha.'
+)
 SINCE_BUTTONS = [
     {"title": "Vừa mới mất", "payload": "vừa mới mất điện"},
     {"title": "Từ sáng nay", "payload": "từ sáng nay"},

@@ -46,6 +46,7 @@ class Chat:
     sender: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}")
     state: State = field(default_factory=State)
     replies: list[tuple[Message, ...]] = field(default_factory=list)
+    paused: bool = False  # the last turn handed the conversation to an agent
 
     def turn(self, text: str, intent: str = "inform", ranking: tuple[str, ...] = (), **found: Any) -> Turn:
         malformed = found.pop("malformed", ())
@@ -57,12 +58,13 @@ class Chat:
             channel=self.channel,
             requester=Requester(self.channel, self.sender, persistent=self.channel in ("zalo", "facebook")),
             malformed_codes=tuple(malformed),
+            conversation_id=self.sender,
         )
 
     def say(self, text: str, intent: str = "inform", ranking: tuple[str, ...] = (), **found: Any) -> str:
         """The bot's replies as one text (messages on their own lines)."""
         outcome = run_turn(self.turn(text, intent, ranking, **found), self.state, self.url)
-        self.state = outcome.state
+        self.state, self.paused = outcome.state, outcome.pause
         self.replies.append(outcome.messages)
         assert outcome.messages, f"no reply to {text!r}"
         return "\n".join(m.text for m in outcome.messages)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import Ticket
 from bot.db.session import session_scope
-from tests.dialogue.conftest import BICH, CUONG, DUNG, Chat
+from tests.dialogue.conftest import CUONG, DUNG, Chat
 
 CUONG_OUTAGE = ("03/12/2026", "07:30–16:00")
 
@@ -107,69 +107,10 @@ def test_a_known_incident_is_told_and_no_ticket_is_opened(outage_chat: Chat) -> 
     assert tickets(outage_chat.url) == before and outage_chat.state.awaiting is None
 
 
-def test_nothing_known_asks_scope_breaker_since_then_opens_a_ticket(outage_chat: Chat) -> None:
-    outage_chat.say("nhà tui mất điện, mã PB11020000102", "report_outage", customer_code="PB11020000102")
-    assert "hàng xóm" in outage_chat.last[-1].text
-    assert "cầu dao" in outage_chat.say("chỉ nhà tui thôi", "deny")
-    assert "mất điện từ lúc nào" in outage_chat.say("vẫn mất điện", "report_outage")
-    again = outage_chat.say("vẫn mất điện", "report_outage")  # no time: asked again, not stored
-    assert "từ lúc nào" in again
-    reply = outage_chat.say("từ 7h sáng", "report_outage", time="7h sáng=07:00")
-    assert "đã tạo phiếu báo mất điện số SC" in reply
-    assert outage_chat.state.ticket.kind == "outage" and outage_chat.state.awaiting is None
-    with session_scope(outage_chat.url) as session:
-        ticket = session.execute(
-            select(Ticket).where(Ticket.number == outage_chat.state.ticket.number)
-        ).scalar_one()
-        assert "Mất điện từ: từ 7h sáng" in ticket.details and "vẫn mất điện" not in ticket.details
-    steps = outage_chat.say("có ai tới không", "bot_challenge")
-    assert outage_chat.state.ticket.number in steps and "nhân viên" in steps
-
-
-def test_ok_make_a_ticket_to_the_breaker_question_means_still_dark(outage_chat: Chat) -> None:
-    outage_chat.say("nhà tui mất điện, mã PB11020000102", "report_outage", customer_code="PB11020000102")
-    outage_chat.say("chỉ nhà tui thôi", "deny")
-    assert "từ lúc nào" in outage_chat.say("ok tạo phiếu giúp tôi", "affirm")
-    assert "chưa hiểu" in outage_chat.say("ok", "affirm") or outage_chat.state.awaiting is not None
-
-
-def test_power_back_after_the_breaker_records_nothing(outage_chat: Chat) -> None:
-    before = tickets(outage_chat.url)
-    outage_chat.say("nhà tui mất điện, mã PB11020000102", "report_outage", customer_code="PB11020000102")
-    outage_chat.say("chỉ nhà tui thôi", "deny")
-    assert "cầu dao trong nhà bị nhảy" in outage_chat.say("có điện lại rồi", "affirm")
-    assert tickets(outage_chat.url) == before
-
-
-def test_a_report_by_place_needs_one_ward(outage_chat: Chat) -> None:
-    outage_chat.say("mất điện rồi", "report_outage")
-    reply = outage_chat.say("Cần Thơ", area="Cần Thơ")
-    assert "gồm nhiều phường/xã" in reply
-
-
 def test_stopping_a_report(outage_chat: Chat) -> None:
     outage_chat.say("mất điện rồi", "report_outage")
     reply = outage_chat.say("thôi khỏi", "deny")
     assert "dừng" in reply and outage_chat.state.awaiting is None
 
 
-# ------------------------------------------------------------------------ hazards
-
-
-def test_a_hazard_gets_the_advice_first_then_an_urgent_ticket_then_where(chat: Chat) -> None:
-    chat.say("dây điện bị đứt rơi xuống đường trước nhà tui", "report_hazard")
-    first, second, third = (m.text for m in chat.last)
-    assert "Tránh xa" in first and "114" in first and "115" in first and "19001006" in first
-    assert "phiếu KHẨN số SC" in second and "địa chỉ" in third
-    number = chat.state.ticket.number
-    added = chat.say("trước số 25 đường 30 tháng 4, phường Tân Ninh, Tây Ninh", "nlu_fallback")
-    assert f"bổ sung địa chỉ vào phiếu KHẨN số {number}" in added
-    with session_scope(chat.url) as session:
-        ticket = session.execute(select(Ticket).where(Ticket.number == number)).scalar_one()
-    assert (ticket.kind, ticket.priority) == ("hazard", 1) and "số 25 đường 30 tháng 4" in ticket.details
-
-
-def test_a_hazard_interrupts_the_verification(chat: Chat) -> None:
-    chat.say("xem hóa đơn mã PB05010000001", "ask_bill", customer_code=BICH)
-    reply = chat.say("có tia lửa ở công tơ nhà tui", "report_hazard")
-    assert "giữ an toàn" in chat.last[0].text and "4 số cuối" not in reply
+# Reports a crew can act on (where, a number, since when) and hazards: test_reports.py.

@@ -8,6 +8,7 @@ real engine over the demo database.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +46,9 @@ CODES = (None, BICH, CUONG, DUNG, "PB99990000001")
 TEXTS = (
     "", "1321", "0000", "ok", "thôi", "còn tháng 9 thì sao", "vì sao cắt vậy", "😀", "'; DROP TABLE x; --",
     "chỉ nhà tui thôi", "vẫn mất điện", "từ 7h sáng", "Cần Thơ", "a" * 3000, "/ask_bill",
+    "123 Nguyễn Trãi, phường 2, quận 5", "gan cho Ben Thanh", "0909 123 456", "0123456789", "không có",
+    "ok tạo phiếu giúp tôi", "có nên cúp CB không", "nước ngập tới ổ cắm thì sao", "hủy",
+    "dây điện đứt trước số 25 đường 30 tháng 4, phường Tân Ninh, Tây Ninh",
 )  # fmt: skip
 ENTITIES = (
     Entity("customer_code", BICH, BICH),
@@ -61,6 +65,10 @@ ENTITIES = (
     Entity("tariff_when", "previous", "giá cũ"),
     Entity("payment_channel", "momo", "momo"),
     Entity("date", "relative_day:-1", "hôm qua"),
+    Entity("phone", "0909123456", "0909 123 456"),
+    Entity("hazard_kind", "fallen_wire", "dây điện đứt"),
+    Entity("hazard_kind", "leaking_appliance", "rò điện"),
+    Entity("time", "14:00", "2 giờ chiều"),
 )
 
 questions = st.builds(
@@ -84,7 +92,19 @@ awaiting = st.builds(
     failures=st.integers(0, 3),
     offer=st.sampled_from([None, "recheck", "request", "human", "payment_ticket"]),
     draft=st.sampled_from(
-        [None, ReportDraft(code=CUONG), ReportDraft(area="Phường Tân An, Thành phố Cần Thơ")]
+        [
+            None,
+            ReportDraft(code=CUONG),
+            ReportDraft(area="Phường Tân An, Thành phố Cần Thơ"),
+            # reports a crew can act on (topics/report_form.py): where, a number, since when
+            ReportDraft(location="gần chợ Bến Thành", phone="0909123456", scope="area"),
+            ReportDraft(
+                location="hẻm 5", area="Phường Tân An, Thành phố Cần Thơ", phone="none", since="từ 7h"
+            ),
+            ReportDraft(kind="hazard", hazard="fallen_wire", text="dây điện đứt"),
+            ReportDraft(kind="hazard", hazard="flooded_house", location="số 3 Lê Lợi", ticket="SC2699999998"),
+            ReportDraft(kind="hazard", code=BICH, phone="0909123456"),
+        ]
     ),
     choices=st.sampled_from([(), ("ask_bill",), ("ask_bill", "ask_debt")]),
 )
@@ -97,7 +117,14 @@ states = st.builds(
     kwh=st.sampled_from([None, 300]),
     households=st.sampled_from([None, 1, 2]),
     dates_shown=st.sampled_from([(), ("week:+1",)]),
-    ticket=st.sampled_from([None, TicketRef("SC2699999999", "outage"), TicketRef("SC2699999998", "hazard")]),
+    ticket=st.sampled_from(
+        [
+            None,
+            TicketRef("SC2699999999", "outage"),
+            TicketRef("SC2699999998", "hazard"),
+            TicketRef("SC2699999997", "hazard", "fallen_wire,flooded_house"),
+        ]
+    ),
     outages_shown=st.sampled_from(
         [
             (),
@@ -150,3 +177,53 @@ def test_no_state_and_message_yields_an_empty_reply(
     assert outcome.messages[0].text.startswith(("Dạ", "Anh/chị", "⚠️")), outcome.messages
     assert not any(m.text.strip() == "Dạ vâng ạ." for m in outcome.messages)
     assert from_slots(to_slots(outcome.state)) == outcome.state
+
+
+REPORT_DRAFTS = (
+    ReportDraft(),
+    ReportDraft(code=CUONG, location="hẻm 9 Mậu Thân"),
+    ReportDraft(location="gần chợ Bến Thành", phone="0909123456", scope="area"),
+    ReportDraft(location="hẻm 5", phone="none", scope="house", breaker="still_dark"),
+    ReportDraft(kind="hazard", hazard="fallen_wire", text="dây điện đứt"),
+    ReportDraft(kind="hazard", hazard="sparking_meter", location="số 3 Lê Lợi", ticket="SC2699999998"),
+)
+REPORT_TEXTS = (
+    "", "123 Nguyễn Trãi, phường 2, quận 5", "gan cho Ben Thanh", "0909 123 456", "0123456789", "không có",
+    "vẫn mất điện", "ok tạo phiếu giúp tôi", "có nên cúp CB không", "thôi", "PB11020000002", "😀",
+)  # fmt: skip
+REPORT_INTENTS = ("inform", "report_hazard", "ask_safety", "ask_bill", "nlu_fallback", "cancel")
+REPORT_WAITS = sorted(
+    {"report_place", "report_phone", "report_scope", "report_breaker", "report_since", "hazard_place"}
+)
+
+
+@pytest.mark.parametrize("kind", REPORT_WAITS)
+def test_every_report_question_answers_every_message(chat: Chat, kind: str) -> None:
+    """Each awaited report answer (the new ones included) with every kind of message:
+    a polite reply, never empty, never "em chưa hiểu" for a place, and a state that
+    survives the slots."""
+    assert set(REPORT_WAITS) <= AWAIT_KINDS
+    turns = 0
+    for n, text in enumerate(REPORT_TEXTS):
+        for m, intent in enumerate(REPORT_INTENTS):
+            draft = REPORT_DRAFTS[(n + m) % len(REPORT_DRAFTS)]
+            question = Question("hazard" if draft.kind == "hazard" else "outage_report", ticket=draft.ticket)
+            state = State(awaiting=Awaiting(kind, (question,), draft=draft), customer_code=draft.code)
+            turn = Turn(
+                text=text,
+                intents=(intent,),
+                ranking=(intent,),
+                channel="rest",
+                requester=Requester("rest", f"report-{kind}"),
+                conversation_id=f"report-{kind}-{n}-{m}",
+            )
+            with clock.frozen(NOW):
+                outcome = run_turn(turn, state, chat.url)
+            said = [m.text for m in outcome.messages]
+            assert said and all(t.strip() for t in said), (kind, text, intent)
+            assert said[0].startswith(("Dạ", "Anh/chị", "⚠️")), said
+            if kind == "report_place" and text in REPORT_TEXTS[1:3]:
+                assert not any("chưa hiểu" in t for t in said), (text, intent, said)
+            assert from_slots(to_slots(outcome.state)) == outcome.state
+            turns += 1
+    assert turns == len(REPORT_TEXTS) * len(REPORT_INTENTS)

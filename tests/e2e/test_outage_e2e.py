@@ -9,7 +9,16 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import Customer, Incident, IncidentStatus, OutageReport, Station, Ticket, incident_stations
+from bot.db.models import (
+    Customer,
+    Handoff,
+    Incident,
+    IncidentStatus,
+    OutageReport,
+    Station,
+    Ticket,
+    incident_stations,
+)
 from bot.db.session import session_scope
 from tests.e2e.stack import Stack
 
@@ -87,18 +96,28 @@ def test_his_report_is_matched_to_the_open_incident_and_no_second_one_is_opened(
         assert session.execute(select(func.count()).select_from(Incident)).scalar_one() == incidents_before
 
 
-def test_a_hazard_gets_the_safety_advice_first_and_an_urgent_ticket(stack: Stack) -> None:
-    replies = stack.say(sender(), "dây điện bị đứt rơi xuống đường trước nhà tui")
+def test_a_hazard_gets_the_safety_advice_first_then_where_then_an_urgent_ticket_and_handoff(
+    stack: Stack,
+) -> None:
+    user = sender()
+    replies = stack.say(user, "dây điện bị đứt rơi xuống đường trước nhà tui")
     assert replies, "the bot answers"
     first = replies[0].get("text", "")
     assert "Tránh xa" in first and "114" in first and "115" in first, first
     assert "19001006" in first
-    rest = joined(replies[1:])
+    assert "địa chỉ chỗ nguy hiểm" in joined(replies[1:]) and "phiếu KHẨN" not in joined(replies)
+    place = "trước số 25 đường 30 tháng 4, phường Tân Ninh, Tây Ninh, sđt 0909 123 456"
+    rest = joined(stack.say(user, place))
     number = re.search(r"phiếu KHẨN số (SC-\w{4}-\w{4})", rest)
     assert number, rest
+    assert "09xx xxx 456" in rest and "0909" not in rest and "19001006" in rest
     with session_scope(stack.env["DATABASE_URL"]) as session:
         ticket = session.execute(select(Ticket).where(Ticket.number == number.group(1))).scalars().one()
-    assert (ticket.kind, ticket.priority) == ("hazard", 1)
+        handoff = session.execute(select(Handoff).where(Handoff.conversation_id == user)).scalars().one()
+        assert (ticket.kind, ticket.priority, ticket.callback_phone) == ("hazard", 1, "0909123456")
+        assert ticket.location == "trước số 25 đường 30 tháng 4, phường Tân Ninh, Tây Ninh"
+        assert (handoff.reason, handoff.priority) == ("hazard", 1)  # REST: a callback, at the top
+        assert handoff.callback is not None and handoff.callback.phone == "0909123456"
 
 
 def test_a_place_by_its_old_name_without_diacritics(stack: Stack) -> None:

@@ -50,7 +50,9 @@ def test_an_urgent_ticket_tops_the_queue(outage_db: str) -> None:
 
 def test_more_messages_of_the_same_case_go_to_the_same_ticket(outage_db: str) -> None:
     with unit_of_work(outage_db) as session:
-        first = hazard.report_hazard(session, description="tóe lửa trên trụ", channel="zalo")
+        first = hazard.report_hazard(
+            session, description="tóe lửa trên trụ", channel="zalo", place="đầu hẻm 12 Lê Lợi"
+        )
     with clock.frozen("2026-11-27T09:10"), unit_of_work(outage_db) as session:
         again = hazard.report_hazard(
             session, description="giờ cháy luôn rồi", channel="zalo", existing_ticket=first.number
@@ -64,7 +66,7 @@ def test_more_messages_of_the_same_case_go_to_the_same_ticket(outage_db: str) ->
     # An hour and more later it is a new case.
     with clock.frozen("2026-11-27T10:30"), unit_of_work(outage_db) as session:
         later = hazard.report_hazard(
-            session, description="lại tóe lửa", channel="zalo", existing_ticket=first.number
+            session, description="lại tóe lửa", channel="zalo", existing_ticket=first.number, place="hẻm 12"
         )
     assert not later.added_to_existing and later.number != first.number
 

@@ -148,9 +148,13 @@ def test_reporting_again_quotes_the_open_ticket(outage_db_any: str) -> None:
     other = report(outage_db_any, "PB11020000102", requester=Requester("rest", "someone"), scope=Scope.AREA)
     assert other.outcome == Outcome.TICKET and other.ticket.number != first.ticket.number
     # A place report of the same conversation is recognised by its ticket number.
-    by_place = report(outage_db_any, area="Phường Tân An, Cần Thơ", scope=Scope.AREA)
+    by_place = report(outage_db_any, area="Phường Tân An, Cần Thơ", scope=Scope.AREA, location="12 Mậu Thân")
     place_again = report(
-        outage_db_any, area="Phường Tân An, Cần Thơ", scope=Scope.AREA, previous_ticket=by_place.ticket.number
+        outage_db_any,
+        area="Phường Tân An, Cần Thơ",
+        scope=Scope.AREA,
+        location="12 Mậu Thân",
+        previous_ticket=by_place.ticket.number,
     )
     assert place_again.outcome == Outcome.REPORTED
 

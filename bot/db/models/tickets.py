@@ -44,6 +44,12 @@ class Ticket(Base):
     summary = Column(Text, nullable=False)
     details = Column(Text)
     incident_id = Column(ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
+    # What a crew needs (outage and hazard tickets; bot.services.crew_tickets refuses one
+    # without a location): where, as the customer wrote it or the registered address; the
+    # number to call back (a validated mobile); when the outage started, as best known.
+    location = Column(Text)
+    callback_phone = Column(String(15))
+    started_at = Column(AwareDateTime)
     created_at = Column(AwareDateTime, nullable=False, default=_now)
     updated_at = Column(AwareDateTime, nullable=False, default=_now, onupdate=_now)
 

@@ -42,10 +42,14 @@ class TicketRepository(Repository):
         details: str | None = None,
         incident_id: int | None = None,
         requester_hash: str | None = None,
+        location: str | None = None,
+        callback_phone: str | None = None,
+        started_at: datetime | None = None,
     ) -> Ticket:
         """Open a ticket with a new number; flushed, so it has its id. ``requester_hash``
         (:func:`bot.db.repositories.identity.hash_channel_user`) is who may look it up
-        without verification."""
+        without verification. ``location``, ``callback_phone`` and ``started_at`` are what
+        a crew needs (outage and hazard tickets: bot.services.crew_tickets)."""
         ticket = Ticket(
             number=self.next_number(),
             kind=str(TicketKind(kind)),
@@ -56,6 +60,9 @@ class TicketRepository(Repository):
             details=details,
             incident_id=incident_id,
             requester_hash=requester_hash,
+            location=location,
+            callback_phone=callback_phone,
+            started_at=started_at,
         )
         self.session.add(ticket)
         self.session.flush()

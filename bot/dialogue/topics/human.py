@@ -14,10 +14,13 @@ message is stored (:func:`take_rating`); anything else is answered as usual.
 Every way to a person goes through :func:`offer` with its reason: the customer asked
 (``asked``), a complaint (``complaint``), frustration (``frustration``), a verification lock
 nothing else can lift (``locked``, bot/dialogue/topics/locks.py), an overdue re-check
-(``recheck``) and an operator rule (``rule``: handoff.yml / ``DESK_HANDOFF_INTENTS``) open a
-handoff; the bot not understanding twice (``misunderstood``) only *offers* a person (a
-quick reply), so nobody is queued for an agent who did not ask. ``note`` is a line for the
-agent (the summary's "Ghi chú"): why the bot handed over.
+(``recheck``), an operator rule (``rule``: handoff.yml / ``DESK_HANDOFF_INTENTS``) and a
+danger (``hazard``, right after its urgent ticket: topics/hazard.py) open a handoff; the bot
+not understanding twice (``misunderstood``) only *offers* a person (a quick reply), so
+nobody is queued for an agent who did not ask. ``note`` is a line for the agent (the
+summary's "Ghi chú"): why the bot handed over. A caller that already has the number to
+call back (a hazard report) passes it: a callback is then arranged at once
+(:func:`callback_now`) instead of asking for the number and the time.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from bot.dialogue.context import Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_CALLBACK_PHONE, AWAIT_CALLBACK_TIME, Awaiting, Question, to_slots
 from bot.dialogue.understanding import says_yes
+from bot.domain.phones import masked
 from bot.services.handoff import (
     HandoffError,
+    HandoffOpened,
     HandoffReason,
     HandoffStatus,
     format_phone,
@@ -40,6 +45,7 @@ from bot.services.handoff_summary import ConversationContext, Utterance
 from bot.services.verification import State as VerificationState
 from bot.wording import common
 from bot.wording import handoff as wording
+from bot.wording import hazard as wording_hazard
 
 ASKED = "asked"
 MISUNDERSTOOD = "misunderstood"
@@ -48,7 +54,8 @@ FRUSTRATION = "frustration"
 LOCKED = "locked"
 RECHECK = "recheck"
 RULE = "rule"
-REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION, LOCKED, RECHECK, RULE})
+HAZARD = "hazard"
+REASONS = frozenset({ASKED, MISUNDERSTOOD, COMPLAINT, FRUSTRATION, LOCKED, RECHECK, RULE, HAZARD})
 _DESK_REASONS = {
     ASKED: HandoffReason.REQUEST,
     COMPLAINT: HandoffReason.COMPLAINT,
@@ -56,6 +63,7 @@ _DESK_REASONS = {
     LOCKED: HandoffReason.VERIFICATION_LOCK,
     RECHECK: HandoffReason.RECHECK,
     RULE: HandoffReason.RULE,
+    HAZARD: HandoffReason.HAZARD,
 }
 BY_RULE = "operator_rule"  # the topic of a question an operator rule hands over
 REGISTERED = "registered"  # the callback goes to the verified customer's registered number
@@ -64,13 +72,24 @@ RATING_RE = re.compile(r"(?<![\d/.,:])([1-5])(?![\d/.,:])")
 _SPEAKERS = {"khách: ": "customer", "bot: ": "bot"}
 
 
-def offer(ctx: Context, reason: str, lead: str = "", note: str | None = None) -> None:
+def offer(
+    ctx: Context,
+    reason: str,
+    lead: str = "",
+    note: str | None = None,
+    *,
+    phone: str | None = None,
+    registered: bool = False,
+) -> HandoffOpened | None:
     """``reason``: one of :data:`REASONS`. ``lead``: what the bot says first, in the same
-    message (an apology, the complaint recorded, the lock). ``note``: for the agent."""
+    message (an apology, the complaint recorded, the lock). ``note``: for the agent.
+    ``phone`` (typed by the customer) or ``registered`` (the verified customer's number on
+    file): a callback offer is arranged with it at once. Returns the handoff opened (None
+    when only a person was offered)."""
     if reason == MISUNDERSTOOD:
         _say(ctx, lead, common.still_not_understood(), [Button.intent("Gặp tư vấn viên", "request_human")])
         ctx.update(awaiting=None)
-        return
+        return None
     code = ctx.state.customer_code
     locked = reason == LOCKED or (bool(code) and ctx.backend.identity(code).state is VerificationState.LOCKED)
     why = reason_for(
@@ -85,10 +104,14 @@ def offer(ctx: Context, reason: str, lead: str = "", note: str | None = None) ->
     if opened.status is HandoffStatus.WAITING:
         _say(ctx, lead, wording.queued_text(opened))
         ctx.pause = True
-        return
+        return opened
     _say(ctx, lead, wording.callback_offer_text(opened))
-    if opened.callback is None:  # nothing arranged yet: ask for the number
-        ask_phone(ctx, opened.registered_phone_tail)
+    if opened.callback is None:  # nothing arranged yet
+        if phone or registered:
+            callback_now(ctx, phone, registered)
+        elif reason != HAZARD:  # the hazard report asks for its own number (topics/hazard.py)
+            ask_phone(ctx, opened.registered_phone_tail)
+    return opened
 
 
 def by_rule(ctx: Context, question: Question) -> None:
@@ -110,7 +133,8 @@ def conversation_id(ctx: Context) -> str:
 
 
 def conversation_context(ctx: Context, note: str | None = None) -> ConversationContext:
-    """What the agent reads first: the intents understood, the state, the last messages."""
+    """What the agent reads first: the intents understood, the state, the last messages
+    (and ``note``, why, when the caller says it)."""
     messages = []
     for line in ctx.turn.recent:
         for prefix, speaker in _SPEAKERS.items():
@@ -185,6 +209,21 @@ def take_time(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
     ctx.say(wording.callback_recorded_text(recorded, moved))
     ctx.update(awaiting=None)
     return ()
+
+
+def callback_now(ctx: Context, phone: str | None, registered: bool = False) -> bool:
+    """Arrange the callback of the open handoff with a number already known (the next
+    opening of the desk, the configured length); said with the number masked. False when
+    the handoff ended meanwhile or the number is refused."""
+    try:
+        recorded, moved = ctx.backend.record_callback(
+            conversation_id(ctx), [], [], phone=None if registered else phone, registered=registered
+        )
+    except HandoffError:
+        return False
+    shown = recorded.phone_display if registered else f"số {masked(phone)}"
+    ctx.say(wording_hazard.callback_arranged(shown, recorded.window_start, recorded.window_end, moved))
+    return True
 
 
 def cancel_callback(ctx: Context) -> None:

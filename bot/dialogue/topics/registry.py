@@ -22,6 +22,8 @@ from bot.dialogue.state import (
     AWAIT_ONE_TIME_CODE,
     AWAIT_PLACE_CHOICE,
     AWAIT_RATING,
+    AWAIT_REPORT_PHONE,
+    AWAIT_REPORT_PLACE,
     AWAIT_SCOPE,
     AWAIT_SINCE,
     Awaiting,
@@ -42,6 +44,7 @@ from bot.dialogue.topics import (
     outages,
     payments,
     report,
+    report_form,
     requests,
     smalltalk,
     supply,
@@ -113,7 +116,7 @@ HANDLERS: dict[str, Handler] = {
     "estimated_reading": billing.estimated_reading,
     "office": offices.office,
     "supply_history": supply.supply_status,
-    "safety": smalltalk.safety,
+    "safety": hazard.safety,
     "misunderstood": fallback.misunderstood,
 }
 
@@ -156,6 +159,8 @@ TAKERS: dict[str, Taker] = {
     AWAIT_CALLBACK_TIME: human.take_time,
     AWAIT_RATING: human.take_rating,
     AWAIT_COMPLAINT: complaints.take_complaint,
+    AWAIT_REPORT_PLACE: report_form.take_place,
+    AWAIT_REPORT_PHONE: report_form.take_phone,
     AWAIT_CODE_OFFER: locks.take_offer,
     AWAIT_ONE_TIME_CODE: locks.take_code,
 }
@@ -235,6 +240,8 @@ def remind(ctx: Context, awaiting: Awaiting) -> None:
         ctx.say(report_wording.BREAKER_QUESTION, outages.buttons_of(report_wording.BREAKER_BUTTONS))
     elif awaiting.kind == AWAIT_SINCE:
         ctx.say(report_wording.SINCE_QUESTION, outages.buttons_of(report_wording.SINCE_BUTTONS))
+    elif awaiting.kind in (AWAIT_REPORT_PLACE, AWAIT_REPORT_PHONE):
+        report_form.remind(ctx, awaiting)
     elif awaiting.kind == AWAIT_HAZARD_PLACE:
         ctx.say(hazard_wording.HAZARD_PLACE_QUESTION)
     elif awaiting.kind == AWAIT_CALLBACK_PHONE:

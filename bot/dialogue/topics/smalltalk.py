@@ -1,5 +1,5 @@
-"""Greetings, thanks, goodbyes, who the bot is, contact, safety advice asked for, and the
-menu (outage notices: bot/dialogue/topics/alerts.py)."""
+"""Greetings, thanks, goodbyes, who the bot is, contact, and the menu (outage notices:
+bot/dialogue/topics/alerts.py; safety questions: bot/dialogue/topics/hazard.py ``safety``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from bot.dialogue.context import Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import Question
 from bot.dialogue.topics import human
-from bot.services import hazard
 from bot.wording import common
-from bot.wording import hazard as hazard_words
 
 SHORT = "short"  # a greeting question's text when the message asks something else too
 MENU_BUTTONS = tuple((common.LABELS[intent], intent) for intent in common.MENU)
@@ -64,7 +62,3 @@ def unexplained_digits(ctx: Context, question: Question) -> None:
 
 def how_can_i_help(ctx: Context, question: Question) -> None:
     ctx.say(common.how_can_i_help(), menu())
-
-
-def safety(ctx: Context, question: Question) -> None:
-    ctx.say(hazard_words.safety_advice(hazard.people_at_risk(question.text or ctx.turn.text)))
