@@ -8,10 +8,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 
-.PHONY: help setup run shell train test lint unit validate test-stories test-nlu e2e browser-deps eval-nlu bench clean
+.PHONY: help setup run run-prod shell train test lint unit validate test-stories test-nlu e2e browser-deps eval-nlu bench clean
 
 help:
 	@echo "make run       set up, train if needed, load demo data, start Rasa + actions + web app"
+	@echo "make run-prod  the production profile: PostgreSQL, Redis, RabbitMQ, 2 Rasa + 2 action servers behind nginx"
 	@echo "make test      set up, then lint, unit/integration tests, data validation, story tests, NLU check, whole-stack tests"
 	@echo "make train     train the model if its inputs changed"
 	@echo "make shell     talk to the bot in the terminal (ports 5006/5056, beside make run)"
@@ -25,6 +26,11 @@ setup:
 
 run: setup
 	@$(PY) -m bot.launch run
+
+run-prod: setup
+	@tools/ensure-nginx.sh
+	@tools/ensure-services.sh
+	@$(PY) -m bot.prod run
 
 shell: setup
 	@$(PY) -m bot.launch shell

@@ -257,6 +257,10 @@ class ChannelSettings:
     web_origins: tuple[str, ...]
     webchat_session_secret: str  # empty: a random key kept in var/webchat-session.key
     webchat_socket_url: str  # the Rasa server as the visitor's browser reaches it
+    # Several Rasa instances: replies and agent messages for a widget conversation are
+    # published here, so the instance holding the visitor's socket delivers them.
+    webchat_pubsub_url: str = ""  # redis://host:6379/3; "": one instance (in-process rooms)
+    webchat_pubsub_channel: str = "evncskh-webchat"  # the Redis pub/sub channel name
 
 
 def load_channel_settings() -> ChannelSettings:
@@ -286,6 +290,8 @@ def load_channel_settings() -> ChannelSettings:
         web_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
         webchat_session_secret=_env("WEBCHAT_SESSION_SECRET", ""),
         webchat_socket_url=_env("WEBCHAT_SOCKET_URL", f"http://localhost:{_env('RASA_PORT', '5005')}"),
+        webchat_pubsub_url=_env("WEBCHAT_PUBSUB_URL", ""),
+        webchat_pubsub_channel=_env("WEBCHAT_PUBSUB_CHANNEL", "evncskh-webchat"),
     )
 
 

@@ -240,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-dir", type=Path, default=None, help="also write DIR/<name>.log")
     parser.add_argument("--state-file", type=Path, default=None)
     parser.add_argument("--only", default="", help="comma-separated process names (default: all)")
+    parser.add_argument(
+        "--cwd", type=Path, default=None, help="working directory of the processes (default: the Procfile's)"
+    )
     args = parser.parse_args(argv)
     processes = read_procfile(args.procfile)
     if args.only:
@@ -250,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         processes = {name: command for name, command in processes.items() if name in wanted}
     env = dict(os.environ)
     supervisor = Supervisor(
-        processes, env=env, cwd=args.procfile.resolve().parent, log_dir=args.log_dir,
+        processes, env=env, cwd=(args.cwd or args.procfile.resolve().parent).resolve(), log_dir=args.log_dir,
         state_file=args.state_file or default_state_file(env),
     )
     return asyncio.run(supervisor.run())

@@ -149,3 +149,18 @@ def test_killing_the_supervisor_itself_takes_its_processes_along(tmp_path: Path)
         assert not any(_alive(pid) for pid in pids)
     finally:
         process.kill()
+
+
+def test_processes_run_where_told_not_beside_a_generated_procfile(tmp_path: Path) -> None:
+    """`make run-prod` writes its Procfile under var/prod/ and runs it from the checkout."""
+    procfile = tmp_path / "generated" / "Procfile"
+    procfile.parent.mkdir()
+    procfile.write_text(f"where: pwd > {tmp_path / 'where.txt'}; exit 78\n")
+    # Without --cwd the process would run in generated/ (the Procfile's directory).
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.supervise", "--procfile", str(procfile), "--cwd", str(PROJECT_ROOT),
+         "--state-file", str(tmp_path / "state.json")],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 78, result.stdout + result.stderr
+    assert (tmp_path / "where.txt").read_text().strip() == str(PROJECT_ROOT)

@@ -13,6 +13,11 @@ Origin and trusts the ``session_id`` of every message. Here:
 - Replies go to the room of the conversation (``web:<hash of the session id>``): every
   tab of that session receives them, including agent replies sent during a handoff with
   ``POST /conversations/{id}/execute?output_channel=latest``.
+- Several Rasa instances (production profile): with ``WEBCHAT_PUBSUB_URL`` set, every
+  emit goes through Redis pub/sub (python-socketio's ``AsyncRedisManager``), so a reply,
+  an agent message or a notice produced by one instance reaches the visitor's socket
+  held by another. The client network is the peer address Sanic reports (behind the
+  balancer: ``X-Forwarded-For``, trusted only with ``RASA_PROXIES_COUNT``).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels import replies, webchat_session
 from bot.channels.base import GuardedInputChannel, OnNewMessage, client_metadata, network_fact
@@ -38,6 +43,16 @@ from bot.services.verification import identity
 log = logging.getLogger(__name__)
 
 MAX_SOCKET_BYTES = 1_000_000  # one socket.io packet (a 100,000-character message fits)
+
+
+def peer_address(environ: dict) -> str | None:
+    """The visitor's address: python-engineio's Sanic driver puts 127.0.0.1 in REMOTE_ADDR
+    for everybody, so ask Sanic's request (the socket peer, or the balancer's
+    X-Forwarded-For when ``RASA_PROXIES_COUNT`` says to trust it)."""
+    request = environ.get("sanic.request")
+    if request is not None:
+        return request.remote_addr or request.ip or None
+    return environ.get("REMOTE_ADDR")
 
 
 class WebchatOutput(SocketIOOutput):
@@ -92,10 +107,16 @@ class WebchatInput(GuardedInputChannel, SocketIOInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         make_sanic_websockets_work()
+        manager = None
+        if self.settings.webchat_pubsub_url:
+            manager = AsyncRedisManager(
+                self.settings.webchat_pubsub_url, channel=self.settings.webchat_pubsub_channel
+            )
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=self.origins,
             max_http_buffer_size=MAX_SOCKET_BYTES,
+            client_manager=manager,
         )
         hook = SocketBlueprint(sio, self.socketio_path, "webchat_socketio", __name__)
         self.sio = sio
@@ -108,7 +129,7 @@ class WebchatInput(GuardedInputChannel, SocketIOInput):
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
             # The Origin was checked by the server (cors_allowed_origins); the peer's
             # address is kept as the client network fact of the rate limits.
-            await sio.save_session(sid, {"network": network_fact(environ.get("REMOTE_ADDR"))})
+            await sio.save_session(sid, {"network": network_fact(peer_address(environ))})
             return True
 
         @sio.on("session_request")

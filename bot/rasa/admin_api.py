@@ -93,13 +93,20 @@ def build_admin_app(
 
 def build_public_app(
     agent: Any, input_channels: Iterable[Any], cors_origins: str | list[str] | None,
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, route: str = "/webhooks/",
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, route: str = "/webhooks/", proxies_count: int = 0,
 ) -> Sanic:
-    """The channels only, sharing ``agent``; ``GET /`` says the server is up, nothing more."""
+    """The channels only, sharing ``agent``; ``GET /`` says the server is up, nothing more.
+
+    ``proxies_count`` (``RASA_PROXIES_COUNT``): how many proxies of ours stand in front
+    (the production profile's balancer: 1). The client address the channels see (the
+    per-network rate limits) is then taken from ``X-Forwarded-For``, that many entries
+    from the right; 0 trusts no header (a client could write any address there)."""
     from rasa import server as rasa_server
     from rasa.core import channels
 
     app = Sanic("rasa_channels", configure_logging=False)
+    if proxies_count > 0:
+        app.config.PROXIES_COUNT = proxies_count
     rasa_server.configure_cors(app, cors_origins)
 
     @app.get("/")

@@ -11,7 +11,10 @@ Start-up refuses (exit code 78, which the supervisor does not retry) when RASA_T
 ACTION_SERVER_SECRET is empty or published, or, in production (BOT_ENV=production) or with
 an admin listener reachable from other hosts, shorter than 32 random characters. The
 ports are bound before the model loads (connections then wait instead of being refused)
-and served once it is loaded: `GET /` answering means ready.
+and served once it is loaded: `GET /` answering means ready. Behind a balancer with
+another instance (the production profile), ``RASA_EARLY_BIND=false`` opens them only once
+the model is loaded: a restarting instance refuses connections, and the balancer sends
+its messages to the other one instead of letting them wait 20-40 s.
 
 Faults (bot.rasa.resilience): remote actions time out after ACTION_TIMEOUT_S and answer
 the apology; so does any failure of message handling (lock store, tracker store, broker).
@@ -48,6 +51,7 @@ from bot.tokens import (
 )
 
 log = logging.getLogger("bot.rasa.server")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class ServerOptions:
     cors: list[str]
     token: str
     max_body_bytes: int
+    proxies_count: int = 0  # RASA_PROXIES_COUNT: proxies in front of the channels (X-Forwarded-For)
+    early_bind: bool = True  # RASA_EARLY_BIND: open the ports before the model loads
 
 
 def parse_options(argv: list[str] | None, environ: dict[str, str]) -> ServerOptions:
@@ -87,7 +93,16 @@ def parse_options(argv: list[str] | None, environ: dict[str, str]) -> ServerOpti
         host=args.host, port=args.port, admin_host=args.admin_host, admin_port=args.admin_port,
         cors=cors, token=token,
         max_body_bytes=int(environ.get("RASA_MAX_BODY_BYTES") or 1024 * 1024),
+        proxies_count=_proxies_count(environ.get("RASA_PROXIES_COUNT")),
+        early_bind=(environ.get("RASA_EARLY_BIND") or "true").strip().lower() not in FALSE_WORDS,
     )
+
+
+def _proxies_count(raw: str | None) -> int:
+    value = (raw or "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"RASA_PROXIES_COUNT must be a whole number (proxies in front), not {value!r}")
+    return int(value)
 
 
 async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None = None) -> int:
@@ -113,7 +128,9 @@ async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None
     if perfstats.enabled():
         _time_turns(agent)
     channels = create_http_input_channels(None, options.credentials)
-    public = admin_api.build_public_app(agent, channels, options.cors, options.max_body_bytes)
+    public = admin_api.build_public_app(
+        agent, channels, options.cors, options.max_body_bytes, proxies_count=options.proxies_count
+    )
     admin = admin_api.build_admin_app(agent, options.token, options.max_body_bytes, channels)
     adopt_library_loggers()  # Sanic configured its own loggers while creating the apps
 
@@ -261,11 +278,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     from bot.rasa.listeners import bind
 
+    sockets: dict[str, socket.socket] = {}
     try:  # before the model loads: see bot.rasa.listeners
-        sockets = {
-            "admin": bind(options.admin_host, options.admin_port),
-            "public": bind(options.host, options.port),
-        }
+        if options.early_bind:
+            sockets = {
+                "admin": bind(options.admin_host, options.admin_port),
+                "public": bind(options.host, options.port),
+            }
     except OSError as error:
         log.error("cannot listen: %s", error)
         return 1

@@ -28,7 +28,13 @@ SQLite files get a pool of connections (not one per save), WAL journaling and
 the last few turns, never corrupt the file); see :func:`sqlite_engine`.
 
 The lock store is ``memory://`` for a single Rasa process or
-``redis://[:password@]host:port/db`` when several Rasa instances share conversations.
+``redis://[:password@]host:port/db`` when several Rasa instances share conversations:
+:class:`AtomicRedisLockStore`, Rasa's Redis lock store with every change of a lock in one
+Redis transaction. Rasa's own reads the lock, changes it and writes it back in three
+commands, so two instances taking a ticket for the same conversation at the same moment
+both got ticket 0 and processed two messages of one conversation at once (events lost
+from the tracker store), or one's ``SET`` dropped the other's ticket (an apology for a
+"lock that no longer exists"); see tests/test_stores.py.
 """
 
 from __future__ import annotations
@@ -36,12 +42,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import AllSlotsReset, Event, Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -54,6 +62,12 @@ from sqlalchemy.pool import QueuePool
 from bot.rasa.redaction import VERIFY_SLOT, VerificationWatch, redact_slot_event, redact_user_event
 
 LOCK_KEY_PREFIX = "evncskh"
+# A message waiting for its conversation's lock (another message of the same customer is
+# being processed, maybe by another instance) looks again this often; Rasa's default is 1 s.
+LOCK_WAIT_S = 0.05
+
+T = TypeVar("T")
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -82,6 +96,70 @@ def sqlite_engine(url: str | sa.engine.URL) -> Engine:
 # ------------------------------------------------------------------- lock store
 
 
+class AtomicRedisLockStore(RedisLockStore):
+    """Rasa's Redis ticket lock, safe across processes: each read-modify-write of a lock
+    (take a ticket, drop expired tickets, finish, clean up) is one optimistic Redis
+    transaction (``WATCH`` the key, read, ``MULTI``/``SET``; retried if another instance
+    changed the key in between). Same keys and JSON as Rasa's store."""
+
+    def _change(
+        self, conversation_id: str, change: Callable[[TicketLock | None], tuple[TicketLock | None, T]]
+    ) -> T:
+        key = self.key_prefix + conversation_id
+
+        def apply(pipe: Any) -> T:
+            raw = pipe.get(key)
+            lock, result = change(TicketLock.from_dict(json.loads(raw)) if raw else None)
+            pipe.multi()
+            if lock is None or not lock.is_someone_waiting():
+                pipe.delete(key)
+            else:
+                pipe.set(key, lock.dumps())
+            return result
+
+        return self.red.transaction(apply, key, value_from_callable=True)
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def take(lock: TicketLock | None) -> tuple[TicketLock, int]:
+            lock = lock or TicketLock(conversation_id)
+            return lock, lock.issue_ticket(lock_lifetime)
+
+        try:
+            return self._change(conversation_id, take)
+        except Exception as error:  # as Rasa's: the message handling guard answers the apology
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+
+    def update_lock(self, conversation_id: str) -> None:
+        def drop_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock is not None:
+                lock.remove_expired_tickets()
+            return lock, None
+
+        self._change(conversation_id, drop_expired)
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        def finish(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock is not None:
+                lock.remove_ticket_for(ticket_number)
+            return lock, None
+
+        self._change(conversation_id, finish)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        # finish_serving deletes the key in the same transaction when nobody waits.
+        self.finish_serving(conversation_id, ticket_number)
+
+    @asynccontextmanager
+    async def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = LOCK_WAIT_S,
+    ) -> AsyncGenerator[TicketLock, None]:
+        async with super().lock(conversation_id, lock_lifetime, wait_time_in_seconds) as lock:
+            yield lock
+
+
 def lock_store_from_url(url: str | None) -> LockStore:
     if not url or url.strip() in ("memory://", "in_memory"):
         return InMemoryLockStore()
@@ -89,7 +167,7 @@ def lock_store_from_url(url: str | None) -> LockStore:
     if parts.scheme not in ("redis", "rediss"):
         raise ValueError(f"LOCK_STORE_URL must be memory:// or redis://host:port/db, not {parts.scheme}://")
     db = int(parts.path.lstrip("/") or 1)
-    return RedisLockStore(
+    return AtomicRedisLockStore(
         host=parts.hostname or "localhost",
         port=parts.port or 6379,
         db=db,

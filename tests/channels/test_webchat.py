@@ -227,3 +227,71 @@ async def test_websockets_stay_open_and_carry_the_conversation(webchat) -> None:
         await ws.send(json.dumps(["user_uttered", {"message": "xin chào"}]).join(["42", ""]))
         event, data = json.loads((await asyncio.wait_for(ws.recv(), 5))[2:])
         assert event == "bot_uttered" and data["text"] == "Dạ, em nhận được: xin chào"
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"),
+    [(0, "127.0.0.1"), (1, "203.0.113.9")],
+    ids=["no-proxy-trusted: the header is ignored", "behind-the-balancer: its X-Forwarded-For"],
+)
+async def test_the_client_network_is_the_peer_or_what_our_balancer_says(
+    serve, settings, proxies: int, expected: str
+) -> None:
+    """python-engineio's Sanic driver reported 127.0.0.1 for every visitor; the per-network
+    rate limits need the real peer, and behind the balancer (RASA_PROXIES_COUNT=1) the
+    address it forwards, never a header a client wrote itself."""
+    from bot.services import rate_limits
+
+    served = await serve(WebchatInput(settings))
+    served.app.config.PROXIES_COUNT = proxies
+    tab = Visitor()
+    try:
+        await tab.client.connect(
+            served.url, headers={"Origin": ORIGIN, "X-Forwarded-For": "203.0.113.9"},
+            transports=["polling"], wait_timeout=5,
+        )
+        await tab.client.emit("session_request", {})
+        await eventually(lambda: tab.session_id, what="session_confirm")
+        await tab.say("xin chào")
+        await eventually(lambda: served.agent.messages, what="a message")
+    finally:
+        await tab.leave()
+    metadata = served.agent.messages[0].metadata
+    assert metadata[rate_limits.NETWORK_METADATA_KEY] == rate_limits.network_key(expected)
+
+
+@pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
+async def test_with_the_redis_pubsub_another_instance_reaches_the_visitor(serve, settings) -> None:
+    """Two Rasa instances (production profile): the visitor's socket is on the first; an
+    agent reply or a notice executed by the second (the admin API is balanced) must still
+    reach the browser; so must the first instance's own replies."""
+    import dataclasses
+    import uuid
+
+    shared = dataclasses.replace(
+        settings, webchat_pubsub_url="redis://127.0.0.1:6379/3",
+        webchat_pubsub_channel=f"evncskh-webchat-test-{uuid.uuid4().hex[:8]}",
+    )
+    first, second = await serve(WebchatInput(shared)), await serve(WebchatInput(shared))
+    tab = Visitor()
+    try:
+        await tab.start(first.url)
+        await tab.say("xin chào")
+        await eventually(lambda: tab.heard, what="the first instance's own reply")
+        conversation = webchat_session.conversation_id(tab.session_id)
+        output = second.channels[0].get_output_channel()
+        await output.send_text_message(conversation, "Dạ, em là tư vấn viên Lan ạ.")
+        await eventually(lambda: len(tab.heard) == 2, what="the reply sent by the other instance")
+    finally:
+        await tab.leave()
+    assert tab.texts() == ["Dạ, em nhận được: xin chào", "Dạ, em là tư vấn viên Lan ạ."]

@@ -111,3 +111,8 @@ def test_the_allowlist_is_what_the_desk_notices_health_and_bench_use() -> None:
     }
     assert admin_route("GET", "/conversations/a/b/tracker") == (True, True)
     assert admin_route("GET", "/conversations/c1/tracker/events") == (False, True)
+
+
+def test_the_public_listener_trusts_forwarded_addresses_only_when_told() -> None:
+    assert not build_public_app(_Agent(), [RestInput()], None).config.PROXIES_COUNT
+    assert build_public_app(_Agent(), [RestInput()], None, proxies_count=1).config.PROXIES_COUNT == 1

@@ -69,3 +69,17 @@ def test_production_needs_strong_secrets_for_both() -> None:
     with pytest.raises(WeakSecretError, match="ACTION_SERVER_SECRET"):
         parse_options([], {**STRONG, "BOT_ENV": "production", "ACTION_SERVER_SECRET": "x" * 40})
     assert parse_options([], {**STRONG, "BOT_ENV": "production"}).token == STRONG["RASA_TOKEN"]
+
+
+def test_proxies_in_front_are_counted_and_nonsense_refused() -> None:
+    """RASA_PROXIES_COUNT (the production profile's balancer: 1) decides which
+    X-Forwarded-For entry is the client; a typo must stop the start, not trust a header."""
+    assert parse_options([], STRONG).proxies_count == 0
+    assert parse_options([], {**STRONG, "RASA_PROXIES_COUNT": "1"}).proxies_count == 1
+    with pytest.raises(ValueError, match="RASA_PROXIES_COUNT"):
+        parse_options([], {**STRONG, "RASA_PROXIES_COUNT": "yes"})
+
+
+def test_early_binding_is_the_default_and_can_be_turned_off_behind_a_balancer() -> None:
+    assert parse_options([], STRONG).early_bind is True
+    assert parse_options([], {**STRONG, "RASA_EARLY_BIND": "false"}).early_bind is False

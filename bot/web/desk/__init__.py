@@ -87,12 +87,21 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         tasks.append(asyncio.create_task(reader.run(), name="desk-events"))
     else:
         log.warning("no EVENT_BROKER_URL: agents will not see customers' messages live")
+    state.background = tasks
     yield
+    await _stop_background(app)
+    if isinstance(reader, SqlEventReader):
+        reader.close()
+
+
+async def _stop_background(app: web.Application) -> None:
+    """Runs on shutdown, before aiohttp waits (up to 60 s) for every task started after the
+    start-up: the RabbitMQ client's connection tasks end only with the event reader, so
+    SIGTERM used to take the supervisor's whole 20 s grace period, then SIGKILL."""
+    tasks = desk_state(app).background
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    if isinstance(reader, SqlEventReader):
-        reader.close()
 
 
 def setup_desk(app: web.Application, settings: Settings, background: bool = True) -> None:
@@ -112,3 +121,4 @@ def setup_desk(app: web.Application, settings: Settings, background: bool = True
     app.cleanup_ctx.append(_rasa_client)
     if background:
         app.cleanup_ctx.append(_background)
+        app.on_shutdown.append(_stop_background)

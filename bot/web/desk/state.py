@@ -20,6 +20,7 @@ class DeskState:
     paused: set[str] = field(default_factory=set)  # conversation ids paused for an agent
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     tasks: list[asyncio.Task] = field(default_factory=list)
+    background: list[asyncio.Task] = field(default_factory=list)  # the event reader and the worker
 
     def lock_for(self, conversation_id: str) -> asyncio.Lock:
         """One delivery to Rasa at a time per conversation (messages keep their order)."""
