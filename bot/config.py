@@ -156,7 +156,7 @@ def _security_settings() -> dict[str, object]:
 
 
 def _positive_int(raw: str, default: int) -> int:
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+    return int(raw) if raw.isdecimal() and int(raw) > 0 else default
 
 
 BOT_ENVS = ("development", "production")

@@ -40,7 +40,7 @@ def timestamp_ms(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value if 0 <= value < 10**16 else None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 16:
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 16:
         return int(value.strip())
     return None
 

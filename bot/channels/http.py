@@ -34,7 +34,7 @@ def too_large(cap: int) -> HTTPResponse:
 async def read_body(request: Request, cap: int) -> bytes:
     """The whole body of a streaming route, or TooLarge past ``cap`` bytes."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
+    if declared.isdecimal() and int(declared) > cap:
         _stop_reading(request, cap)
         raise TooLarge
     if request.stream is None:  # not a streaming route (tests may mount one like that)

@@ -33,7 +33,7 @@ def register(commands: Any) -> None:
 
 
 def _days(raw: str) -> int:
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdecimal() or int(raw) < 1:
         raise argparse.ArgumentTypeError("a whole number of days, at least 1")
     return int(raw)
 

@@ -65,6 +65,13 @@ class Context:
     def update(self, **changes) -> None:
         self.state = self.state.but(**changes)
 
+    def known_code(self) -> str | None:
+        """The customer code in play, else the one code this requester is verified for."""
+        if self.state.customer_code:
+            return self.state.customer_code
+        codes = self.backend.verified_codes()
+        return codes[0] if len(codes) == 1 else None
+
     def ask(self, awaiting: Awaiting, text: str, buttons: list[Button] | tuple[Button, ...] = ()) -> Asked:
         """Say the question and wait for its answer."""
         self.say(text, buttons)

@@ -204,5 +204,5 @@ def is_bare_follow_up(turn: Turn, details: Details) -> bool:
     for span in sorted(details.spans, key=len, reverse=True):
         if span:
             text = text.replace(f" {span} ", " ", 1) if f" {span} " in text else text.replace(span, " ", 1)
-    leftover = [w for w in text.split() if w not in FOLLOW_UP_WORDS and not w.isdigit()]
+    leftover = [w for w in text.split() if w not in FOLLOW_UP_WORDS and not w.isdecimal()]
     return len(leftover) <= MAX_LEFTOVER_WORDS

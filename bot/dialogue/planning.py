@@ -198,7 +198,7 @@ def detail_only(ctx: Context) -> Question:
         return question_for(ctx, "ask_bill")
     if details.code or details.malformed_codes:
         return Question("code_received", code=details.code or details.malformed_codes[0])
-    if any(ch.isdigit() for ch in ctx.turn.text):
+    if any(ch.isdecimal() for ch in ctx.turn.text):
         return Question("unexplained_digits")
     return question_for(ctx, "nlu_fallback")
 

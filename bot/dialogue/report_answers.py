@@ -124,7 +124,7 @@ def _numbered_street(street: str | None) -> str | None:
         return None
     found = _cut_description(street[match.start() :].strip(" ,.;:-"))
     digits = _TIME_OR_DURATION.sub("", fold(found).lower())
-    return found if any(c.isdigit() for c in digits) and _specific(found) else None
+    return found if any(c.isdecimal() for c in digits) and _specific(found) else None
 
 
 def _landmark(part: str | None) -> str | None:
@@ -192,7 +192,7 @@ def _specific(part: str | None) -> str | None:
     if not part:
         return None
     words = plain(part).split()
-    if any(w.isdigit() or any(c.isdigit() for c in w) for w in words):
+    if any(w.isdecimal() or any(c.isdecimal() for c in w) for w in words):
         return part
     return part if [w for w in words if w not in _TRIVIAL_WORDS] else None
 

@@ -359,7 +359,7 @@ def top_functions(collapsed: str, limit: int = 14) -> dict[str, Any]:
     idle = 0
     for line in collapsed.splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
+        if not stack or not count.isdecimal():
             continue
         samples = int(count)
         total += samples

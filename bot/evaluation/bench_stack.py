@@ -115,7 +115,7 @@ def process_tree(pid: int) -> list[int]:
     """``pid`` and its descendants."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if not entry.name.isdecimal():
             continue
         with contextlib.suppress(OSError, IndexError, ValueError):
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])

@@ -54,7 +54,7 @@ def whole_number(value: str, *, minimum: int | None = 0, maximum: int | None = N
     if not value:
         raise FieldError("is required")
     # Plain digits (the common case) fast; otherwise Vietnamese grouping "1.234.567".
-    number = int(value) if value.isascii() and value.isdigit() else _grouped_number(value)
+    number = int(value) if value.isascii() and value.isdecimal() else _grouped_number(value)
     if minimum is not None and number < minimum:
         raise FieldError(f"{value} is below {minimum}")
     if maximum is not None and number > maximum:

@@ -100,7 +100,7 @@ def parse_options(argv: list[str] | None, environ: dict[str, str]) -> ServerOpti
 
 def _proxies_count(raw: str | None) -> int:
     value = (raw or "").strip() or "0"
-    if not value.isdigit():
+    if not value.isdecimal():
         raise ValueError(f"RASA_PROXIES_COUNT must be a whole number (proxies in front), not {value!r}")
     return int(value)
 

@@ -156,7 +156,7 @@ def _next_code(uow: UnitOfWork, now: datetime) -> str:
     numbers = [
         int(c[len(prefix) :])
         for c in uow.outages.incident_codes_starting(prefix)
-        if c[len(prefix) :].isdigit()
+        if c[len(prefix) :].isdecimal()
     ]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 

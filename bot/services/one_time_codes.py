@@ -264,7 +264,7 @@ def outbox(uow: UnitOfWork, since: datetime | None = None, limit: int = 50) -> l
 
 def mask_phone(phone: str | None) -> str:
     """``"0908111321"`` -> ``"0908***321"``."""
-    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    digits = "".join(ch for ch in str(phone or "") if ch.isdecimal())
     return f"{digits[:4]}***{digits[-3:]}" if len(digits) >= 8 else "***"
 
 

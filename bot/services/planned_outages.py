@@ -90,7 +90,7 @@ def _next_code(uow: UnitOfWork, starts_at: datetime) -> str:
     numbers = [
         int(code[len(prefix) :])
         for code in uow.outages.planned_codes_starting(prefix)
-        if code[len(prefix) :].isdigit()
+        if code[len(prefix) :].isdecimal()
     ]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 

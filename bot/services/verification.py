@@ -193,7 +193,7 @@ def verify_web_token(token: str, secret: str | None = None, now: float | None = 
     if key is None or not isinstance(token, str) or len(token) > 200:
         return None
     parts = token.split(".")
-    if len(parts) != 3 or not _SUBJECT_RE.match(parts[0]) or not parts[1].isdigit():
+    if len(parts) != 3 or not _SUBJECT_RE.match(parts[0]) or not parts[1].isdecimal():
         return None
     expected = hmac.new(key, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, parts[2]):
@@ -312,7 +312,7 @@ def _locked(code: str, reason: LockReason, until: datetime | None) -> Status:
 
 
 def phone_digits(phone: str | None) -> str:
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    digits = "".join(ch for ch in phone or "" if ch.isdecimal())
     if len(digits) == 11 and digits.startswith("84"):
         digits = "0" + digits[2:]
     return digits

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 
@@ -93,6 +93,9 @@ def test_character_clean_up_is_idempotent(text: str) -> None:
 
 @PROPERTIES
 @given(text=messages)
+@example(text="P²")  # '²'.isdigit() is true but int('²') fails: found by this test in CI
+@example(text="P:²")
+@example(text="quận ³ phường ¹")
 def test_tokens_are_ordered_non_empty_slices_of_the_text(components, text: str) -> None:
     normaliser, tokenizer, _ = components
     msg = message(text)

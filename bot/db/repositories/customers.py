@@ -21,7 +21,7 @@ class CustomerRepository(Repository):
         return self.session.execute(statement).scalars().first()
 
     def by_phone(self, phone: str) -> list[Customer]:
-        digits = "".join(ch for ch in phone if ch.isdigit())
+        digits = "".join(ch for ch in phone if ch.isdecimal())
         if digits.startswith("84") and len(digits) == 11:
             digits = "0" + digits[2:]
         statement = select(Customer).where(Customer.phone == digits).order_by(Customer.code)

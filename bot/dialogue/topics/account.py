@@ -183,7 +183,7 @@ def take_digits(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None
             ctx.say(wording.identification_stopped())
             ctx.update(awaiting=None)
             return ()
-        if any(ch.isdigit() for ch in text[:200]) and not code_like(ctx):
+        if any(ch.isdecimal() for ch in text[:200]) and not code_like(ctx):
             ctx.say(wording.digits_format())  # digits, but not 4: asked again, no try lost
             ctx.wait(awaiting)
             return ()

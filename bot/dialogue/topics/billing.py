@@ -9,7 +9,6 @@ from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_CODE, AWAIT_OFFER, Awaiting, Question, TicketRef
 from bot.dialogue.topics import human
 from bot.dialogue.topics.account import Answered, with_account
-from bot.dialogue.topics.where import known_code
 from bot.domain import periods
 from bot.services.billing import RecheckResult
 from bot.wording import billing as words
@@ -197,7 +196,7 @@ def payment_methods(ctx: Context, question: Question) -> None:
 
 def next_bill(ctx: Context, question: Question) -> Asked | None:
     """When the next bill comes: the customer's own dates (verified), else how to know."""
-    if not (question.code or known_code(ctx)):
+    if not (question.code or ctx.known_code()):
         return ctx.ask(Awaiting(AWAIT_CODE, (question,)), payment_words.next_bill_general())
     month = _upcoming(ctx, _first_month(ctx, question))
     got = with_account(ctx, question, lambda code: ctx.backend.next_bill(code, month))

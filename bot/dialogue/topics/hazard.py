@@ -115,18 +115,11 @@ def report(ctx: Context, question: Question) -> Asked | None:
     draft = pending or ReportDraft(kind=report_form.HAZARD)
     described = f"{draft.text} / {text}" if draft.text and text not in draft.text else draft.text or text
     draft = replace(draft, hazard=",".join(every) or None, text=described[:MAX_TEXT_CHARS])
-    draft = replace(draft, code=ctx.details.code or draft.code or _known_code(ctx))
+    draft = replace(draft, code=ctx.details.code or draft.code or ctx.known_code())
     if (place := answers.place_in_report(ctx, text)) is not None:
         draft = answers.with_place(draft, place)
     draft = replace(draft, phone=draft.phone or answers.phone_in(ctx))
     return resume(ctx, draft, question)
-
-
-def _known_code(ctx: Context) -> str | None:
-    if ctx.state.customer_code:
-        return ctx.state.customer_code
-    codes = ctx.backend.verified_codes()
-    return codes[0] if len(codes) == 1 else None
 
 
 def _add_place_and_number(ctx: Context, number: str, text: str) -> None:

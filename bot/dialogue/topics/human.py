@@ -156,7 +156,7 @@ def conversation_context(ctx: Context, note: str | None = None) -> ConversationC
 
 def _tail(value: str | None) -> str | None:
     """The registered number's last 3 digits kept in ``Awaiting.query`` (nothing else)."""
-    return value if value and len(value) == 3 and value.isdigit() else None
+    return value if value and len(value) == 3 and value.isdecimal() else None
 
 
 def ask_phone(ctx: Context, registered_tail: str | None, failures: int = 0) -> None:

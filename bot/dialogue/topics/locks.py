@@ -139,7 +139,7 @@ def take_code(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
             ctx.say(words.one_time_code_waiting_text(code))
             ctx.wait(awaiting)
             return ()
-        if any(ch.isdigit() for ch in text[:200]) and not ctx.details.code:
+        if any(ch.isdecimal() for ch in text[:200]) and not ctx.details.code:
             ctx.say(words.ONE_TIME_CODE_FORMAT)  # digits, but not 6: asked again, no try lost
             ctx.wait(awaiting)
             return ()

@@ -63,10 +63,7 @@ def locate(ctx: Context, question: Question, need_ward: bool = False) -> Locatio
         return ctx.ask(_awaiting(question, AWAIT_LOCATION), reason)
     if ctx.state.area:
         return _place(ctx, replace(question, area=ctx.state.area), ctx.state.area, need_ward)
-    code = ctx.state.customer_code
-    if not code:
-        codes = ctx.backend.verified_codes()
-        code = codes[0] if len(codes) == 1 else None
+    code = ctx.known_code()
     if code and ctx.backend.customer_exists(code):
         ctx.update(customer_code=code)
         return Location(code=code)

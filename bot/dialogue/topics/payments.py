@@ -17,7 +17,6 @@ from bot.dialogue.outcome import Button
 from bot.dialogue.state import AWAIT_CODE, AWAIT_OFFER, Awaiting, Question, TicketRef
 from bot.dialogue.text import plain
 from bot.dialogue.topics.account import Answered, with_account
-from bot.dialogue.topics.where import known_code
 from bot.services import payments
 from bot.services.complaints import Category, ComplaintRequest
 from bot.services.payments import PostingCheck, PostingTiming
@@ -53,7 +52,7 @@ def payment_posting(ctx: Context, question: Question) -> Asked | None:
         text=question.text,
     )
     ctx.update(topic="payment_posting", payment_channel=question.channel or ctx.state.payment_channel)
-    code = question.code or known_code(ctx)
+    code = question.code or ctx.known_code()
     if code and ctx.backend.identity(code).verified:
         return payment_check(ctx, check)  # one answer: the account and the rule together
     if not code:

@@ -105,10 +105,7 @@ def _place(ctx: Context, question: Question, text: str) -> answers.Place | None:
 def _known_place(ctx: Context, draft: ReportDraft) -> ReportDraft:
     """The code in play (or the one this requester is verified for), else the place of the
     last outage answer."""
-    code = ctx.state.customer_code
-    if not code:
-        codes = ctx.backend.verified_codes()
-        code = codes[0] if len(codes) == 1 else None
+    code = ctx.known_code()
     if code and ctx.backend.customer_exists(code):
         ctx.update(customer_code=code)
         return replace(draft, code=code)

@@ -80,7 +80,7 @@ def supply_status(ctx: Context, question: Question) -> Asked | None:
 def history(ctx: Context, question: Question) -> Asked | None:
     """The outages of a past month on the customer's station (a suspension too, verified)."""
     month = when.month(question.months[0], ctx.today)
-    code = question.code or where.known_code(ctx)
+    code = question.code or ctx.known_code()
     if month is None or not code:
         return account.ask_code(ctx, question)
     found = ctx.backend.supply_history(code, month)

@@ -24,15 +24,6 @@ def _awaiting(question: Question, kind: str, query: str | None = None) -> Awaiti
     return Awaiting(kind, (replace(question, code=None, area=None),), query=query)
 
 
-def known_code(ctx: Context) -> str | None:
-    """The code in play, else the one code this requester is verified for."""
-    code = ctx.state.customer_code
-    if not code:
-        codes = ctx.backend.verified_codes()
-        code = codes[0] if len(codes) == 1 else None
-    return code
-
-
 def locate(ctx: Context, question: Question, ask_text: str) -> Location | Asked:
     if question.code:
         check = ctx.backend.check_code(question.code)
@@ -45,7 +36,7 @@ def locate(ctx: Context, question: Question, ask_text: str) -> Location | Asked:
     if ctx.details.malformed_codes and not ctx.details.areas:
         reason = code_problem_text(customers.check_format(ctx.details.malformed_codes[0]).problem)
         return ctx.ask(_awaiting(question, AWAIT_LOCATION), reason)
-    code = known_code(ctx)
+    code = ctx.known_code()
     if code and ctx.backend.customer_exists(code):
         ctx.update(customer_code=code)
         return Location(code=code)

@@ -42,7 +42,7 @@ def accent_key(text: str) -> str:
     """Lower case, NFC, one tone placement (``hoà`` = ``hòa``), no punctuation, single
     spaces, numbers without leading zeros."""
     plain = re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", text).lower().replace("\u0110", "đ"))
-    words = [str(int(w)) if w.isdigit() else normalise_tone(w) for w in plain.split()]
+    words = [str(int(w)) if w.isdecimal() else normalise_tone(w) for w in plain.split()]
     return " ".join(words)
 
 

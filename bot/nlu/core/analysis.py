@@ -160,7 +160,7 @@ class Analyzer:
 
     @staticmethod
     def _is_digits_answer(span: Span, plain: str) -> bool:
-        if not (len(span.value) == 4 and span.value.isdigit()):
+        if not (len(span.value) == 4 and span.value.isdecimal()):
             return False
         if _UNIT_AFTER_RE.match(plain, span.end):
             return False

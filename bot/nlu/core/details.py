@@ -89,7 +89,7 @@ def _to_int(text: str) -> int | None:
     if text in _WORD_NUMBERS:
         return _WORD_NUMBERS[text]
     digits = re.sub(r"[.,]", "", text)
-    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+    return int(digits) if digits.isdecimal() and len(digits) <= 9 else None
 
 
 def find_kwh(norm: str, plain: str) -> list[Span]:

@@ -101,7 +101,7 @@ class Gazetteer:
         if typed is not None and typed.last + 1 < len(words):
             label, levels = typed.payload
             j = typed.last + 1
-            if words[j].text.isdigit() and len(words[j].text) <= 2 and levels != (PROVINCE,):
+            if words[j].text.isdecimal() and len(words[j].text) <= 2 and levels != (PROVINCE,):
                 return Component(i, j, f"{label} {int(words[j].text)}")
             for level in levels:
                 name = self._best_name(level, words, j)
@@ -160,7 +160,7 @@ class Gazetteer:
     def _compact_number(word: Word) -> str | None:
         """``p5`` -> ``Phường 5``, ``q1`` -> ``Quận 1``."""
         text = word.text
-        if len(text) in (2, 3) and text[0] in "pq" and text[1:].isdigit():
+        if len(text) in (2, 3) and text[0] in "pq" and text[1:].isdecimal():
             return f"{'Phường' if text[0] == 'p' else 'Quận'} {int(text[1:])}"
         return None
 

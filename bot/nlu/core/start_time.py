@@ -71,7 +71,7 @@ def _minutes_ago(plain: str) -> int | None:
     number = match.group("n")
     if number == "ca":  # "cả tiếng rồi"
         count: float = 1
-    elif number.isdigit():
+    elif number.isdecimal():
         count = int(number)
     else:
         value = _WORD_NUMBERS.get(number)
