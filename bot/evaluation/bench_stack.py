@@ -38,6 +38,7 @@ from bot.launch import launch_environment
 FROZEN_NOW = "2026-11-27T09:00:00"
 PORT_RANGE = range(7300, 7400)
 READY_TIMEOUT_S = 300
+KEEP_DEMO_DATABASES = 3
 VENV_BIN = Path(sys.executable).parent
 # What shapes the demo database (its cache key).
 DEMO_INPUTS = ("bot/demo", "bot/db", "bot/domain", "data/demo", "data/tariffs.yml", "bot/importer")
@@ -218,6 +219,7 @@ def demo_database(log, root: Path = PROJECT_ROOT) -> Path:
     key = _hash_tree(root, DEMO_INPUTS, FROZEN_NOW)
     cached = cache_dir() / f"demo-{key}.db"
     if cached.exists():
+        os.utime(cached)  # recently used: kept by the pruning below
         return cached
     cached.parent.mkdir(parents=True, exist_ok=True)
     log(f"generating the demo database (5,000 customers × 24 months) -> {cached.name}")
@@ -238,6 +240,10 @@ def demo_database(log, root: Path = PROJECT_ROOT) -> Path:
                 stdout=subprocess.DEVNULL,
             )
         os.replace(target, cached)
+    # Each version of the generator makes its own file (55 MB): keep the last few used.
+    older = sorted(cached.parent.glob("demo-*.db"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for stale in older[KEEP_DEMO_DATABASES:]:
+        stale.unlink(missing_ok=True)
     return cached
 
 
