@@ -10,6 +10,19 @@ from typing import Any
 DATABASE_URL_HELP = "default: DATABASE_URL or var/utility.db"
 
 
+def subcommand_adder(commands: Any) -> Callable[[str, object, str], argparse.ArgumentParser]:
+    """``command(name, handler, text)``: a subcommand of ``commands`` (an argparse
+    subparsers object) with ``--database-url`` and its handler set."""
+
+    def command(name: str, handler: object, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--database-url", help=DATABASE_URL_HELP)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    return command
+
+
 class CommandError(Exception):
     """An expected failure: the message is shown to the operator as is."""
 

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.cli.common import DATABASE_URL_HELP, CommandError
+from bot.cli.common import CommandError, subcommand_adder
 from bot.config import VAR_DIR, default_database_url
 from bot.services import desk_auth, unit_of_work
 from bot.services.desk_auth import AccountError
@@ -121,12 +121,7 @@ def _demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot desk", description="Agent-desk accounts.")
     commands = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    def command(name: str, handler: object, text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=text, description=text)
-        sub.add_argument("--database-url", help=DATABASE_URL_HELP)
-        sub.set_defaults(handler=handler)
-        return sub
+    command = subcommand_adder(commands)
 
     add = command("add-agent", _add, "create an agent or supervisor account")
     add.add_argument("username")

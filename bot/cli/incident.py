@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot import clock
-from bot.cli.common import DATABASE_URL_HELP, CommandError
+from bot.cli.common import CommandError, subcommand_adder
 from bot.services import incidents, notice_sync, unit_of_work
 from bot.services.incidents import Change, IncidentView
 
@@ -167,12 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bot incident", description="Incidents (unplanned outages)."
     )
     commands = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    def command(name: str, handler: object, text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=text, description=text)
-        sub.add_argument("--database-url", help=DATABASE_URL_HELP)
-        sub.set_defaults(handler=handler)
-        return sub
+    command = subcommand_adder(commands)
 
     listing = command("list", cmd_list, "list open incidents (newest first)")
     listing.add_argument("--all", action="store_true", help="restored ones too")

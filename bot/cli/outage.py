@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot import clock
-from bot.cli.common import DATABASE_URL_HELP, CommandError
+from bot.cli.common import CommandError, subcommand_adder
 from bot.cli.incident import parse_when, shown
 from bot.config import load_notice_settings
 from bot.services import notice_sync, planned_outages, unit_of_work
@@ -152,12 +152,7 @@ def cmd_show(uow, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot outage", description="Planned outages.")
     commands = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    def command(name: str, handler: object, text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=text, description=text)
-        sub.add_argument("--database-url", help=DATABASE_URL_HELP)
-        sub.set_defaults(handler=handler)
-        return sub
+    command = subcommand_adder(commands)
 
     adding = command("add", cmd_add, "add a planned outage (subscribers of the area are notified)")
     adding.add_argument("--start", metavar="WHEN", required=True)
