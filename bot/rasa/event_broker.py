@@ -52,9 +52,9 @@ class BatchSQLEventBroker(SQLEventBroker):
         """Publish ``events`` in order, in one transaction."""
         if not events:
             return
+        rows = [{"sender_id": e.get("sender_id"), "data": json.dumps(e)} for e in events]
         with self.session_scope() as session:
-            rows = [self.SQLBrokerEvent(sender_id=e.get("sender_id"), data=json.dumps(e)) for e in events]
-            session.add_all(rows)
+            session.execute(self.SQLBrokerEvent.__table__.insert(), rows)
             session.commit()
 
 

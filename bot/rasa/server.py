@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import concurrent.futures
 import contextlib
 import logging
 import os
@@ -41,6 +40,7 @@ from typing import Any
 from bot import perfstats
 from bot.config import PROJECT_ROOT, bot_env
 from bot.logs import adopt_library_loggers, configure_logging
+from bot.rasa.nlu_workers import NluWorkers, default_worker_count
 from bot.tokens import (
     ACTION_SERVER_SECRET,
     EXIT_CONFIG,
@@ -68,6 +68,7 @@ class ServerOptions:
     max_body_bytes: int
     proxies_count: int = 0  # RASA_PROXIES_COUNT: proxies in front of the channels (X-Forwarded-For)
     early_bind: bool = True  # RASA_EARLY_BIND: open the ports before the model loads
+    nlu_workers: int = 0  # RASA_NLU_WORKERS: processes that parse (bot.rasa.nlu_workers)
 
 
 def parse_options(argv: list[str] | None, environ: dict[str, str]) -> ServerOptions:
@@ -95,6 +96,7 @@ def parse_options(argv: list[str] | None, environ: dict[str, str]) -> ServerOpti
         max_body_bytes=int(environ.get("RASA_MAX_BODY_BYTES") or 1024 * 1024),
         proxies_count=_proxies_count(environ.get("RASA_PROXIES_COUNT")),
         early_bind=(environ.get("RASA_EARLY_BIND") or "true").strip().lower() not in FALSE_WORDS,
+        nlu_workers=default_worker_count(environ),
     )
 
 
@@ -110,20 +112,23 @@ async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None
     from rasa.core.run import close_resources, create_http_input_channels
     from rasa.core.utils import AvailableEndpoints
 
-    from bot.rasa import admin_api, resilience
+    from bot.rasa import admin_api, resilience, speedups
     from bot.rasa.listeners import start_listener, stop_listener
 
     resilience.install()
+    speedups.install()
     endpoints = AvailableEndpoints.read_endpoints(options.endpoints)
     loop = asyncio.get_running_loop()
+    workers = NluWorkers(options.model, options.nlu_workers) if options.nlu_workers else None
+    if workers is not None:
+        workers.start()  # they load the model while this process loads it too
     with functions_run_eagerly():
         agent = await rasa_agent.load_agent(model_path=options.model, endpoints=endpoints, loop=loop)
     if not agent.is_ready():
         log.error("the model at %s could not be loaded", options.model)
         return 1
     resilience.guard_message_handling(agent)
-    nlu_thread = (os.environ.get("RASA_NLU_THREAD") or "false").strip().lower() in ("1", "true", "yes", "on")
-    lean_parse_message(agent.processor, on_own_thread=nlu_thread)
+    lean_parse_message(agent.processor, workers)
     await agent.parse_message(WARM_UP_TEXT)  # traces the prediction graph before the ports open
     if perfstats.enabled():
         _time_turns(agent)
@@ -156,6 +161,8 @@ async def serve(options: ServerOptions, sockets: dict[str, socket.socket] | None
     for server in servers:
         await stop_listener(server)
     await resilience.CLIENT.close()
+    if workers is not None:
+        workers.stop()
     with contextlib.suppress(Exception):
         await close_resources(public, loop)
     return 0
@@ -184,42 +191,29 @@ def functions_run_eagerly() -> Any:
         tf.config.run_functions_eagerly(False)
 
 
-def lean_parse_message(processor: Any, on_own_thread: bool = False) -> None:
-    """Rasa's ``MessageProcessor.parse_message`` (3.6), less a cost, and optionally on a
-    thread of its own.
+def lean_parse_message(processor: Any, workers: NluWorkers | None = None) -> None:
+    """Rasa's ``MessageProcessor.parse_message`` (3.6), less a cost, and in the NLU worker
+    processes when there are some (:mod:`bot.rasa.nlu_workers`).
 
-    - Its check of the parsed intent and entities against the domain (a warning for
-      unknown ones) built an empty Domain to compare with on every message
-      (``Domain.is_empty``: a tenth of the event loop's time under load); the domain is
-      known not to be empty once, at start.
-    - ``on_own_thread`` (``RASA_NLU_THREAD=true``): the NLU graph runs on one thread of its
-      own, parses in order as before, so the event loop never waits for a parse (4-8 ms
-      for a usual message, 40 ms at the channels' 2,000-character cap). Measured at K=50
-      without pause, it costs throughput (42-50 against 53-59 turns/s, Rasa 20-24 against
-      17-19 ms of CPU a turn: the GIL passed between the loop and the NLU thread), so it is
-      off by default (docs/benchmarks.md)."""
+    Its check of the parsed intent and entities against the domain (a warning for unknown
+    ones) built an empty Domain to compare with on every message (``Domain.is_empty``: a
+    tenth of the event loop's time under load); the domain is known not to be empty once,
+    at start. (A thread of its own for the NLU was measured too: the interpreter lock
+    passed between the loop and the thread cost 15-20 % of throughput; docs/benchmarks.md.)"""
     from rasa.shared.core.trackers import DialogueStateTracker
 
     domain = processor.domain
     check_domain = bool(domain) and not domain.is_empty()
-    executor = (
-        concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
-        if on_own_thread
-        else None
-    )
     parse_with_graph, original = processor._parse_message_with_graph, processor.parse_message
 
     async def parse_message(message: Any, tracker: Any = None, only_output_properties: bool = True) -> Any:
         if processor.http_interpreter:
             return await original(message, tracker, only_output_properties)
-        if tracker is None:
-            tracker = DialogueStateTracker.from_events(message.sender_id, [])
-        if executor is None:
+        parse_data = await workers.parse(message) if workers is not None and only_output_properties else None
+        if parse_data is None:  # no worker (yet), or the pool failed: parse here
+            if tracker is None:
+                tracker = DialogueStateTracker.from_events(message.sender_id, [])
             parse_data = parse_with_graph(message, tracker, only_output_properties)
-        else:
-            parse_data = await asyncio.get_running_loop().run_in_executor(
-                executor, parse_with_graph, message, tracker, only_output_properties
-            )
         processor._update_full_retrieval_intent(parse_data)
         if check_domain:
             warn_unseen_features(domain, parse_data)

@@ -69,6 +69,9 @@ LOCK_WAIT_S = 0.05
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Set on the trackers this store returns (and on those it saved): how many of their
+# leading events are stored, so a save writes the rest without counting them again.
+STORED_EVENTS_ATTRIBUTE = "_evncskh_stored_events"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -244,17 +247,30 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         events = list(tracker.events)  # the writer reads a snapshot, not the live deque
+        stored = getattr(tracker, STORED_EVENTS_ATTRIBUTE, None)
         loop = asyncio.get_running_loop()
-        unpublished = await loop.run_in_executor(self._writer, self._write, tracker.sender_id, events)
+        unpublished = await loop.run_in_executor(
+            self._writer, self._write, tracker.sender_id, events, stored
+        )
+        setattr(tracker, STORED_EVENTS_ATTRIBUTE, len(events))
         for body in unpublished:  # a broker that lives on the event loop (RabbitMQ)
             self.event_broker.publish(body)  # type: ignore[union-attr]
 
-    def _write(self, sender_id: str, events: Sequence[Event]) -> list[dict[str, Any]]:
+    def init_tracker(self, sender_id: str) -> DialogueStateTracker:
+        tracker = super().init_tracker(sender_id)
+        setattr(tracker, STORED_EVENTS_ATTRIBUTE, 0)
+        return tracker
+
+    def _write(
+        self, sender_id: str, events: Sequence[Event], stored: int | None = None
+    ) -> list[dict[str, Any]]:
         """Publish and store, redacted, the events not stored yet (writer thread); returns
-        what is left to publish on the event loop."""
+        what is left to publish on the event loop. ``stored``: how many of the leading
+        ``events`` are known to be stored (None: count them in the database, as Rasa does)."""
         with self.session_scope() as session:
-            count = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
-            new = redacted_events(events, start=count) if count < len(events) else []
+            if stored is None:
+                stored = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+            new = redacted_events(events, start=stored) if stored < len(events) else []
             if not new:
                 return []
             bodies = [{"sender_id": sender_id, **event.as_dict()} for event in new]
@@ -266,32 +282,35 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 else:
                     unpublished = bodies
             rows = [self._row(sender_id, event, body) for event, body in zip(new, bodies, strict=True)]
-            session.add_all(rows)
+            session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
         return unpublished
 
-    def _row(self, sender_id: str, event: Any, body: dict[str, Any]) -> Any:
+    def _row(self, sender_id: str, event: Any, body: dict[str, Any]) -> dict[str, Any]:
         data = {key: value for key, value in body.items() if key != "sender_id"}
         parse_data = data.get("parse_data")
         intent = parse_data.get("intent", {}).get(INTENT_NAME_KEY) if isinstance(parse_data, dict) else None
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=intent,
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": intent,
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
         events = await asyncio.to_thread(self._load, sender_id, fetch_events_from_all_sessions)
         if self.domain and events:
-            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+            if not fetch_events_from_all_sessions:  # what the count in the database would say
+                setattr(tracker, STORED_EVENTS_ATTRIBUTE, len(events))
+            return tracker
         return None
 
     def _load(self, sender_id: str, fetch_events_from_all_sessions: bool) -> list[dict[str, Any]]:
         with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
-            return [json.loads(row.data) for row in rows]
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            return [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
