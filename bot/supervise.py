@@ -63,7 +63,9 @@ def backoff_delay(failures: int) -> float:
     return min(BACKOFF_MAX_S, BACKOFF_START_S * 2 ** max(0, failures - 1))
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
+def die_with_parent() -> None:
+    """This process gets SIGTERM when its parent dies (Linux; elsewhere nothing). Runs in a
+    supervised child between fork and exec, and in the Rasa server's NLU workers."""
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -158,7 +160,7 @@ class Supervisor:
         process = await asyncio.create_subprocess_exec(
             "bash", "-c", state.command, cwd=self.cwd, env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True, preexec_fn=_die_with_parent, limit=LINE_LIMIT,
+            start_new_session=True, preexec_fn=die_with_parent, limit=LINE_LIMIT,
         )
         state.process, state.pid = process, process.pid
         state.started_at, state.starts = time.time(), state.starts + 1

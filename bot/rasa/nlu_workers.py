@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 
 # A worker's model, set by the pool's initializer (one per worker process).
 _AGENT: Any = None
+# A parse takes milliseconds (40 ms at the channels' 2,000-character cap): a worker that
+# answers nothing for this long is stuck, and is replaced.
+PARSE_TIMEOUT_S = 10.0
 
 
 def default_worker_count(environ: dict[str, str] | None = None) -> int:
@@ -46,9 +50,15 @@ def default_worker_count(environ: dict[str, str] | None = None) -> int:
     return 1 if (os.cpu_count() or 1) > 1 else 0
 
 
-def _load(model_path: str) -> None:
-    """Pool initializer: load the model once in this worker process."""
+def _load(model_path: str, server_pid: int) -> None:
+    """Pool initializer: load the model once in this worker process, which ends with the
+    server (killed or crashed, it would otherwise stay, holding a model's memory)."""
     global _AGENT
+    from bot.supervise import die_with_parent
+
+    die_with_parent()
+    if os.getppid() != server_pid:  # the server died before this line
+        os._exit(0)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from bot.logs import configure_logging
 
@@ -92,30 +102,35 @@ class NluWorkers:
         self.count = count
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._ready = False
-        self._starting: concurrent.futures.Future | None = None
 
     @property
     def ready(self) -> bool:
+        """A worker has loaded the model (the pool gives a worker work only once it has)."""
         return self._ready
 
     def start(self) -> None:
         """Start the workers loading the model (returns at once)."""
         context = multiprocessing.get_context("spawn")  # never fork TensorFlow's threads
-        self._pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=self.count, mp_context=context, initializer=_load, initargs=(self.model_path,)
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.count, mp_context=context,
+            initializer=_load, initargs=(self.model_path, os.getpid()),
         )
+        self._pool, self._ready = pool, False
         started = time.monotonic()
-        self._ready = False
-        futures = [self._pool.submit(_ready) for _ in range(self.count)]
-        self._starting = futures[0]
 
-        def done(_: concurrent.futures.Future) -> None:
-            if all(f.done() and not f.exception() for f in futures):
-                self._ready = True
-                log.info("%d NLU worker(s) ready in %.1f s", self.count, time.monotonic() - started)
+        def loaded(future: concurrent.futures.Future) -> None:
+            if self._pool is not pool or self._ready:
+                return
+            if future.exception() is not None:
+                log.error(
+                    "the NLU workers could not load the model (%s): parsing in the server",
+                    type(future.exception()).__name__,
+                )
+                return
+            self._ready = True
+            log.info("NLU worker ready in %.1f s (%d in the pool)", time.monotonic() - started, self.count)
 
-        for future in futures:
-            future.add_done_callback(done)
+        pool.submit(_ready).add_done_callback(loaded)
 
     async def parse(self, message: Any) -> dict[str, Any] | None:
         """The parse data from a worker; None when no worker can parse now (the caller
@@ -123,22 +138,39 @@ class NluWorkers:
         pool = self._pool
         if pool is None or not self._ready:
             return None
-        loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(
+            call = asyncio.get_running_loop().run_in_executor(
                 pool, _parse, message.text, message.sender_id, message.input_channel,
                 message.metadata, message.message_id,
             )
+            return await asyncio.wait_for(call, PARSE_TIMEOUT_S)
         except BrokenProcessPool:
-            if self._pool is pool:
-                log.error("an NLU worker died: parsing in the server until new workers are ready")
-                self._ready = False
-                pool.shutdown(wait=False, cancel_futures=True)
-                self.start()
-            return None
+            self._replace(pool, "an NLU worker died")
+        except TimeoutError:
+            self._replace(pool, f"an NLU worker gave no parse within {PARSE_TIMEOUT_S:g} s")
+        return None
+
+    def _replace(self, pool: concurrent.futures.ProcessPoolExecutor, reason: str) -> None:
+        """New workers for a failed pool (once, whichever parse noticed it first)."""
+        if self._pool is not pool:
+            return
+        log.error("%s: parsing in the server until new workers are ready", reason)
+        self._ready = False
+        _terminate(pool)
+        self.start()
 
     def stop(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            _terminate(self._pool)
             self._pool = None
             self._ready = False
+
+
+def _terminate(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Stop a pool's workers now, busy or not (a hung worker would never read the
+    executor's request to stop)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
