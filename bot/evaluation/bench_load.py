@@ -118,7 +118,7 @@ class System:
         return {name: cpu_seconds(pid) for name, pid in self.pids.items()}
 
     def memory(self) -> dict[str, tuple[float, float]]:
-        return {name: bench_stack.memory_mb(pid) for name, pid in self.pids.items()}
+        return bench_stack.memory_by_process(self.pids)
 
 
 def _script_texts(scripts: tuple[loadgen.Script, ...], customers: list[loadgen.Customer]) -> tuple[str, ...]:
@@ -266,6 +266,9 @@ def _py_spy() -> str | None:
     return str(candidate) if candidate.exists() else shutil.which("py-spy")
 
 
+PROFILED = ("rasa", "nlu worker", "actions")
+
+
 def profile_under_load(
     system: System, python_pids: dict[str, int], k: int, seconds: float, warmup: float
 ) -> dict[str, Any]:
@@ -313,11 +316,10 @@ def profile_under_load(
             )
         )
         await asyncio.sleep(warmup)
-        for name in ("rasa", "actions"):
+        for name in PROFILED:
             if name in python_pids:
-                recorders.append(
-                    (name, record(name, python_pids[name], "flamegraph", IMG / f"flame-{name}.svg"))
-                )
+                svg = IMG / f"flame-{name.replace(' ', '-')}.svg"
+                recorders.append((name, record(name, python_pids[name], "flamegraph", svg)))
                 recorders.append((name, record(name, python_pids[name], "raw", scratch / f"{name}.txt")))
         return await load
 
@@ -327,7 +329,7 @@ def profile_under_load(
         _, error = recorder.communicate(timeout=seconds + 60)
         if recorder.returncode != 0:
             log(f"py-spy on {name} failed: {error.decode(errors='replace')[-300:]}")
-    for name in ("rasa", "actions"):
+    for name in PROFILED:
         raw = scratch / f"{name}.txt"
         if raw.exists():
             tops[name] = top_functions(raw.read_text())
@@ -754,9 +756,9 @@ def render(report: dict[str, Any], images: list[str]) -> str:
             f"During the recording: {load['turns_per_s']:.1f} turns/s, p50 {_fmt_ms(load['p50_ms'])}, p95 "
             f"{_fmt_ms(load['p95_ms'])} (py-spy pauses the processes 50 times a second, so slower than "
             "above). "
-            "Open the SVGs in a browser to zoom: [Rasa](img/flame-rasa.svg), "
-            "[action server](img/flame-actions.svg). Share of the samples in which a thread was busy (idle "
-            "worker threads left out), the largest first:",
+            "Open the SVGs in a browser to zoom: [Rasa](img/flame-rasa.svg), [its NLU worker]"
+            "(img/flame-nlu-worker.svg), [action server](img/flame-actions.svg). Share of the samples in "
+            "which a thread was busy (idle worker threads left out), the largest first:",
             "",
         ]
         for name, top in profile["top"].items():

@@ -144,16 +144,61 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return best
 
 
+def _cmdline(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        raw = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+        return raw.replace(b"\0", b" ").decode(errors="replace")
+    return ""
+
+
+def _is_nlu_worker(pid: int) -> bool:
+    """A process the Rasa server spawned for its NLU (bot.rasa.nlu_workers)."""
+    return "multiprocessing.spawn" in _cmdline(pid)
+
+
 def python_pid(pid: int) -> int:
-    """The Python process of a ``bash -c`` command (the largest one of the tree)."""
+    """The Python process of a ``bash -c`` command (the largest one of the tree, not
+    counting the Rasa server's NLU workers)."""
     largest, size = pid, -1.0
     for member in process_tree(pid):
+        if _is_nlu_worker(member):
+            continue
         with contextlib.suppress(OSError):
             status = (Path("/proc") / str(member) / "status").read_text()
             rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")), 0)
             if rss > size:
                 largest, size = member, rss
     return largest
+
+
+def python_processes(pids: dict[str, int]) -> dict[str, int]:
+    """Each supervised process's Python process, and "nlu worker" (the Rasa server's, when
+    it has one)."""
+    found = {name: python_pid(pid) for name, pid in pids.items()}
+    if "rasa" in found and (workers := nlu_worker_pids(found["rasa"])):
+        found["nlu worker"] = workers[0]
+    return found
+
+
+def memory_by_process(pids: dict[str, int]) -> dict[str, tuple[float, float]]:
+    """(resident, peak resident) MB of each supervised process, the NLU worker on its own."""
+    return {name: process_memory_mb(pid) for name, pid in python_processes(pids).items()}
+
+
+def nlu_worker_pids(pid: int) -> list[int]:
+    """The NLU worker processes in ``pid``'s tree (the Rasa server's)."""
+    return [member for member in process_tree(pid) if _is_nlu_worker(member)]
+
+
+def process_memory_mb(pid: int) -> tuple[float, float]:
+    with contextlib.suppress(OSError):
+        status = (Path("/proc") / str(pid) / "status").read_text()
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        return (
+            int(fields.get("VmRSS", "0 kB").split()[0]) / 1024,
+            int(fields.get("VmHWM", "0 kB").split()[0]) / 1024,
+        )
+    return (0.0, 0.0)
 
 
 def _stop(process: subprocess.Popen, grace_s: float = 40) -> None:
@@ -200,10 +245,10 @@ class OurStack:
         return float(state["processes"][name]["started_at"])
 
     def memory(self) -> dict[str, tuple[float, float]]:
-        return {name: memory_mb(pid) for name, pid in self.pids().items()}
+        return memory_by_process(self.pids())
 
     def python_pids(self) -> dict[str, int]:
-        return {name: python_pid(pid) for name, pid in self.pids().items()}
+        return python_processes(self.pids())
 
     def log(self, name: str) -> str:
         path = self.work / "logs" / f"{name}.log"

@@ -149,6 +149,9 @@ def production_environment(
 
     for name, value in DEFAULTS.items():
         keep_or(name, value)
+    # Two instances on one machine already keep its cores busy: each parses in its own
+    # process unless told otherwise (give each instance 1 NLU worker on machines of their own).
+    keep_or("RASA_NLU_WORKERS", "0")
     for name in SECRETS:
         keep_or(name, secrets[name])
     env.update(
