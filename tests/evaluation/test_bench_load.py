@@ -232,3 +232,48 @@ async def test_an_answer_that_ends_the_conversation_ends_it_correctly() -> None:
         await runner.cleanup()
     assert result.turns and result.errors == 0
     assert all(texts == ["mất điện"] for texts in seen.values())  # the second turn never sent
+
+
+def test_the_rasa_servers_nlu_worker_is_measured_as_a_process_of_its_own(tmp_path: Path) -> None:
+    """The bench profiles and measures the Rasa server and its NLU worker apart: the
+    server is the supervised process's Python, the worker its spawned child (whose
+    memory must not hide behind the server's, nor be taken for it)."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from bot.evaluation import bench_stack
+
+    server = (
+        "import multiprocessing, time\n"
+        "def nap():\n    time.sleep(30)\n"
+        "if __name__ == '__main__':\n"
+        "    child = multiprocessing.get_context('spawn').Process(target=nap)\n"
+        "    child.start()\n"
+        "    data = bytearray(60 * 1024 * 1024)\n"  # the server is the larger one here
+        "    time.sleep(30)\n"
+    )
+    script = tmp_path / "server.py"
+    script.write_text(server)
+    parent = subprocess.Popen(["bash", "-c", f"{sys.executable} {script}; true"])  # bash stays the parent
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            found = bench_stack.python_processes({"rasa": parent.pid})
+            if "nlu worker" in found:
+                break
+            time.sleep(0.1)
+        assert set(found) == {"rasa", "nlu worker"}
+        assert found["rasa"] != parent.pid, "the Python process, not bash"
+        assert "multiprocessing.spawn" not in bench_stack._cmdline(found["rasa"])
+        assert bench_stack.nlu_worker_pids(parent.pid) == [found["nlu worker"]]
+        memory = bench_stack.memory_by_process({"rasa": parent.pid})
+        assert memory["rasa"][0] > 60 > memory["nlu worker"][0] > 0
+    finally:
+        for pid in reversed(bench_stack.process_tree(parent.pid)):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        parent.wait()
