@@ -78,15 +78,28 @@ def load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of ``pid`` and its descendants."""
+def cpu_seconds(pid: int, members: list[int] | None = None) -> float:
+    """User + system CPU seconds of ``pid`` and its descendants (or of ``members``)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for member in bench_stack.process_tree(pid):
+    for member in bench_stack.process_tree(pid) if members is None else members:
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = (Path("/proc") / str(member) / "stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
+
+
+def cpu_by_process(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds of each supervised process's tree, the Rasa server's NLU workers apart
+    ("nlu worker"; a worker replaced during a run takes the CPU it had used with it)."""
+    found: dict[str, float] = {}
+    for name, pid in pids.items():
+        tree = bench_stack.process_tree(pid)
+        workers = bench_stack.nlu_worker_pids(pid) if name == "rasa" else []
+        found[name] = cpu_seconds(pid, [member for member in tree if member not in workers])
+        if workers:
+            found["nlu worker"] = cpu_seconds(pid, workers)
+    return found
 
 
 # ------------------------------------------------------------------ the systems
@@ -115,7 +128,7 @@ class System:
                 raise RuntimeError(f"{self.name}: process {name} ({pid}) is gone; stopping")
 
     def cpu(self) -> dict[str, float]:
-        return {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        return cpu_by_process(self.pids)
 
     def memory(self) -> dict[str, tuple[float, float]]:
         return bench_stack.memory_by_process(self.pids)
