@@ -572,12 +572,12 @@ def render(report: dict[str, Any], images: list[str]) -> str:
         f"same 2 cores): the load average says how much of it we had; CPU ms per turn is the figure "
         f"least disturbed by that.",
         "",
-        f"{labels['ours']}: our stack as `make run` starts it (supervisor, Procfile: Rasa, action server, "
-        "web "
+        f"{labels['ours']}: our stack as `make run` starts it (supervisor, Procfile: Rasa with its NLU "
+        "worker process where the code has one, action server, web "
         f"app, notifier; SQLite tracker store, SQL event broker, utility database with the full demo data, "
         f"5,000 customers × 24 months), clock frozen at 27/11/2026 09:00. {labels['stock']}: `rasa init "
         f"--no-prompt` from the installed Rasa, its default pipeline and policies, `rasa run --enable-api` "
-        f"with its in-memory tracker store and its action server. Both on loopback, one Rasa process each.",
+        f"with its in-memory tracker store and its action server. All on loopback, one Rasa server each.",
         "",
         "Closed loop (`bot/evaluation/loadgen.py`): K customers each send a message, wait for the answer "
         "(optionally pause), send the next; each conversation is a new sender id (REST session token, "

@@ -38,6 +38,9 @@ _AGENT: Any = None
 # A parse takes milliseconds (40 ms at the channels' 2,000-character cap): a worker that
 # answers nothing for this long is stuck, and is replaced.
 PARSE_TIMEOUT_S = 10.0
+# A worker that could not load the model (killed, out of memory) is started again after
+# this long, not at once (a machine short of memory would otherwise loop).
+RELOAD_DELAY_S = 5.0
 
 
 def default_worker_count(environ: dict[str, str] | None = None) -> int:
@@ -102,6 +105,8 @@ class NluWorkers:
         self.count = count
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._ready = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._last_parse = 0.0  # when a worker last returned a parse (monotonic)
 
     @property
     def ready(self) -> bool:
@@ -109,7 +114,11 @@ class NluWorkers:
         return self._ready
 
     def start(self) -> None:
-        """Start the workers loading the model (returns at once)."""
+        """Start the workers loading the model (returns at once). Call it from the event
+        loop's thread: workers are spawned by the thread that submits work to the pool,
+        and a worker ends when that thread does (``PR_SET_PDEATHSIG``)."""
+        with contextlib.suppress(RuntimeError):  # no loop: a replacement cannot be scheduled
+            self._loop = asyncio.get_running_loop()
         context = multiprocessing.get_context("spawn")  # never fork TensorFlow's threads
         pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=self.count, mp_context=context,
@@ -118,16 +127,17 @@ class NluWorkers:
         self._pool, self._ready = pool, False
         started = time.monotonic()
 
-        def loaded(future: concurrent.futures.Future) -> None:
+        def loaded(future: concurrent.futures.Future) -> None:  # on the pool's own thread
             if self._pool is not pool or self._ready:
                 return
-            if future.exception() is not None:
-                log.error(
-                    "the NLU workers could not load the model (%s): parsing in the server",
-                    type(future.exception()).__name__,
-                )
+            if future.exception() is not None:  # killed or out of memory while loading
+                if self._loop is not None and not self._loop.is_closed():
+                    self._loop.call_soon_threadsafe(
+                        self._loop.call_later, RELOAD_DELAY_S, self._replace, pool,
+                        f"the NLU worker could not load the model ({type(future.exception()).__name__})",
+                    )
                 return
-            self._ready = True
+            self._ready, self._last_parse = True, time.monotonic()
             log.info("NLU worker ready in %.1f s (%d in the pool)", time.monotonic() - started, self.count)
 
         pool.submit(_ready).add_done_callback(loaded)
@@ -143,12 +153,18 @@ class NluWorkers:
                 pool, _parse, message.text, message.sender_id, message.input_channel,
                 message.metadata, message.message_id,
             )
-            return await asyncio.wait_for(call, PARSE_TIMEOUT_S)
+            parse_data = await asyncio.wait_for(call, PARSE_TIMEOUT_S)
         except BrokenProcessPool:
             self._replace(pool, "an NLU worker died")
+            return None
         except TimeoutError:
-            self._replace(pool, f"an NLU worker gave no parse within {PARSE_TIMEOUT_S:g} s")
-        return None
+            # Stuck, or only busy: under a long queue parses still come back, and this
+            # message is parsed here instead; none for PARSE_TIMEOUT_S means stuck.
+            if time.monotonic() - self._last_parse >= PARSE_TIMEOUT_S:
+                self._replace(pool, f"the NLU workers gave no parse for {PARSE_TIMEOUT_S:g} s")
+            return None
+        self._last_parse = time.monotonic()
+        return parse_data
 
     def _replace(self, pool: concurrent.futures.ProcessPoolExecutor, reason: str) -> None:
         """New workers for a failed pool (once, whichever parse noticed it first)."""

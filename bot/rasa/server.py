@@ -1,7 +1,9 @@
 """Our Rasa server: ``python -m bot.rasa.server`` (the Procfile's ``rasa`` process).
 
 Replaces ``rasa run --enable-api``. One process, one loaded model, two listeners
-(see :mod:`bot.rasa.admin_api`):
+(see :mod:`bot.rasa.admin_api`), and ``RASA_NLU_WORKERS`` child processes that parse the
+messages (:mod:`bot.rasa.nlu_workers`; Rasa's graph runner and event lookup are
+replaced by :mod:`bot.rasa.speedups`):
 
     public  RASA_HOST:RASA_PORT              channel webhooks, socket.io, GET /
     admin   RASA_ADMIN_HOST:RASA_ADMIN_PORT  allowlisted Rasa API, ?token=RASA_TOKEN

@@ -32,22 +32,42 @@ log = logging.getLogger(__name__)
 
 
 class SequentialGraphRunner(DaskGraphRunner):
-    """Rasa's graph runner without dask: same nodes, same inputs, same results."""
+    """Rasa's graph runner without dask: same nodes, same inputs, same results, same errors.
+
+    As with dask, an input named like a node stands for that node (which then does not
+    run), an input whose value names a node of the run is refused, an unknown target is a
+    ``KeyError``, and a need that nothing provides is passed as its name."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plans: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
+        self._closures: dict[tuple[str, ...], frozenset[str]] = {}
+        self._plans: dict[tuple[tuple[str, ...], frozenset[str]], list[tuple[str, tuple[str, ...]]]] = {}
 
-    def _plan(self, targets: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
-        """The nodes ``targets`` need, each after the nodes it needs: (name, needs)."""
-        plan = self._plans.get(targets)
+    def _closure(self, targets: tuple[str, ...]) -> frozenset[str]:
+        """The nodes of the schema ``targets`` depend on (Rasa's minimal schema)."""
+        closure = self._closures.get(targets)
+        if closure is None:
+            nodes, found, todo = self._graph_schema.nodes, set(), list(targets)
+            while todo:  # (Rasa's own walk recurses without end on a cycle)
+                name = todo.pop()
+                if name in nodes and name not in found:
+                    found.add(name)
+                    todo.extend(nodes[name].needs.values())
+            closure = self._closures[targets] = frozenset(found)
+        return closure
+
+    def _plan(self, targets: tuple[str, ...], given: frozenset[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """The nodes to run for ``targets``, each after the ones it needs: (name, needs).
+        Nodes in ``given`` come from the inputs."""
+        key = (targets, given)
+        plan = self._plans.get(key)
         if plan is not None:
             return plan
         nodes = self._graph_schema.nodes
         plan, placed = [], set()
 
         def place(name: str, path: tuple[str, ...]) -> None:
-            if name in placed or name not in nodes:
+            if name in placed or name in given or name not in nodes:
                 return
             if name in path:
                 raise GraphRunError(f"The graph has a cycle through '{name}'.")
@@ -59,31 +79,35 @@ class SequentialGraphRunner(DaskGraphRunner):
 
         for target in targets:
             place(target, ())
-        self._plans[targets] = plan
+        self._plans[key] = plan
         return plan
 
     def run(
         self, inputs: dict[str, Any] | None = None, targets: Sequence[str] | None = None
     ) -> dict[str, Any]:
         run_targets = tuple(targets if targets else self._graph_schema.target_names)
-        plan = self._plan(run_targets)
+        closure = self._closure(run_targets)
+        known = set(closure)  # the keys of dask's graph, as the inputs are added
         results: dict[str, Any] = {}
         for name, value in (inputs or {}).items():
-            if isinstance(value, str) and value in self._graph_schema.nodes:
+            if isinstance(value, str) and value in known:
                 raise GraphRunError(
                     f"Input value '{value}' clashes with a node name. Make sure that none of "
                     f"the input names passed to the `run` method are the same as node names "
                     f"in the graph schema."
                 )
+            known.add(name)
             results[name] = (name, value)
+        for target in run_targets:
+            if target not in known:
+                raise KeyError(target)
+        plan = self._plan(run_targets, frozenset(results) & closure)
         try:
             for name, needs in plan:
-                # A need nobody provides is passed as its name, as dask does: the node
-                # then reports the missing input.
                 results[name] = self._instantiated_nodes[name](*(results.get(n, n) for n in needs))
         except RuntimeError as error:
             raise GraphRunError("Error running runner.") from error
-        return dict(results.get(target, (target, target)) for target in run_targets)
+        return dict(results[target] for target in run_targets)
 
 
 _rasa_resolve_by_type = rasa_events.Event.resolve_by_type
