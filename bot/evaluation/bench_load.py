@@ -20,9 +20,11 @@ One run, on this machine's loopback (ports 7300-7399):
    CPU time each process used per turn, and the load average;
 4. a 100,000-character message sent repeatedly while 10 customers talk, against the same
    load without it;
-5. a flame graph of our Rasa and action server under load (py-spy, SVG in docs/img/),
-   time per action and NLU, and the slowest SQL statements (``BOT_PERF_DIR``,
-   :mod:`bot.perfstats`);
+5. a flame graph of our Rasa server, its NLU worker and the action server under load
+   (py-spy, SVG in docs/img/), time per action and NLU, and the slowest SQL statements
+   (``BOT_PERF_DIR``, :mod:`bot.perfstats`);
+6. the production profile with 1 and then 2 Rasa instances behind its balancer, at K=20
+   and 50 (:mod:`bot.evaluation.bench_instances`; ``--no-instances`` leaves it out);
 
 then writes the ``bench-load`` section of docs/benchmarks.md (tables, plots in docs/img/,
 the targets of issue 15 with what was measured) unless ``--no-write``. ``--json FILE``
@@ -52,13 +54,14 @@ from typing import Any
 
 from bot import clock
 from bot.config import PROJECT_ROOT
-from bot.evaluation import bench_stack, loadgen
+from bot.evaluation import bench_instances, bench_stack, loadgen
 from bot.evaluation.report import machine_description, percentile, write_section
 
 IMG = PROJECT_ROOT / "docs" / "img"
 SECTION = "bench-load"
 DEFAULT_KS = (1, 10, 20, 50, 100)
 DEFAULT_PAUSES = (0.0, 2.0)
+INSTANCE_KS = (20, 50)  # the production profile, one instance against two
 LONG_MESSAGE_CHARS = 100_000
 TARGETS = {
     "ratio_k50": 1.5,  # throughput at K=50 without pause, ours / stock
@@ -783,6 +786,7 @@ def render(report: dict[str, Any], images: list[str]) -> str:
             ]
             lines += [f"| `{fn}` | {share:.1f} % |" for fn, share in top["inclusive"]]
             lines.append("")
+    lines += bench_instances.render_instances(report.get("instances"))
     if any(r["system"] == "before" for r in results):
         lines += render_comparison(report)
     return "\n".join(lines)
@@ -858,6 +862,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", action=argparse.BooleanOptionalAction, default=True, help="flame graphs")
     parser.add_argument("--long-message", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
+        "--instances",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the production profile with 1 and 2 Rasa instances (default: yes, unless --url)",
+    )
+    parser.add_argument(
         "--project", type=Path, default=None, help="start our stack from this checkout instead"
     )
     parser.add_argument("--label", default=None, help="name of our system in the tables")
@@ -881,6 +891,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.warmup = args.warmup if args.warmup is not None else (1.0 if quick else 3.0)
     if args.stock is None:
         args.stock = args.url is None
+    if args.instances is None:
+        args.instances = args.url is None
     return args
 
 
@@ -1003,6 +1015,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"p50 {row['p50_ms']:7.1f}  p95 {row['p95_ms']:7.1f}  p99 {row['p99_ms']:7.1f} ms  "
                         f"errors {row['errors']} {row['error_kinds'] or ''}  load {row['load_before']}"
                     )
+                    for wrong in row["wrong_answers"]:
+                        log(f"  wrong answer ({wrong['script']} turn {wrong['turn']}): {wrong['sent']!r}")
+                        log(f"    -> {wrong['answer']!r}")
                     time.sleep(1)
 
         ours = systems[0]
@@ -1029,6 +1044,11 @@ def main(argv: list[str] | None = None) -> int:
                 started_stack.stop()
         if stock is not None:
             stock.stop()
+    if args.instances:  # after the embedded stacks are stopped: the profile has the machine
+        ks = sorted({k for k in args.k if k in INSTANCE_KS}) or [max(args.k)]
+        report["instances"] = bench_instances.measure_instances(
+            _model_for(None), ks, args.duration, args.warmup, log, bench_stack.FROZEN_NOW, load_average
+        )
     report["load_end"] = load_average()
     report["minutes"] = (time.monotonic() - started) / 60
     if args.json:

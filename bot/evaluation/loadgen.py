@@ -42,6 +42,7 @@ from bot.evaluation.report import percentile
 
 TOKEN_HEADER = "X-Session-Token"
 REQUEST_TIMEOUT_S = 30.0
+WRONG_ANSWERS_KEPT = 5
 # Fragments of the answers that mean "something failed" (bot.faults.technical_apology,
 # bot.wording.common.database_unavailable, bot.channels.replies.system_busy).
 APOLOGIES = ("gặp sự cố tạm thời", "tạm gián đoạn", "hệ thống đang bận", "nhắn hơi nhanh")
@@ -109,10 +110,11 @@ OUR_SCRIPTS: tuple[Script, ...] = (
         "report",
         (
             _t("mất điện rồi em ơi", r"mã khách hàng"),
-            # once a crew knows of it (an earlier customer's report), the bot says so: done
+            # once a crew knows of it (other customers' reports made it an incident, maybe
+            # while this one was being taken), the bot says so and links the report: done
             _t("123 Nguyễn Trãi, phường 2, quận 5", r"ghi nhận", done=r"đã ghi nhận mất điện"),
-            _t("sđt 0909 123 456", r"hàng xóm"),
-            _t("cả xóm luôn", r"từ lúc nào"),
+            _t("sđt 0909 123 456", r"hàng xóm|đã ghi nhận mất điện", done=r"đã ghi nhận mất điện"),
+            _t("cả xóm luôn", r"từ lúc nào|đã ghi nhận mất điện", done=r"đã ghi nhận mất điện"),
             _t("mất từ 2 giờ chiều", r"(?i)phiếu|sự cố|ghi nhận"),
         ),
     ),
@@ -167,6 +169,8 @@ class LoadResult:
     window_s: float
     turns: list[TurnResult] = field(default_factory=list)
     conversations: int = 0
+    # The first wrong answers, to see why: script, turn, message sent, answer (shortened).
+    wrong_answers: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> list[TurnResult]:
@@ -194,6 +198,7 @@ class LoadResult:
             "errors": self.errors,
             "error_kinds": dict(Counter(t.error for t in self.turns if t.error).most_common(5)),
             "conversations": self.conversations,
+            "wrong_answers": self.wrong_answers,
         }
 
 
@@ -290,6 +295,11 @@ async def run_load(
                     try:
                         status, body = await talk.say(text)
                         error = judge(status, body, turn.expect)
+                        if error == "unexpected answer" and len(result.wrong_answers) < WRONG_ANSWERS_KEPT:
+                            result.wrong_answers.append({
+                                "script": script.name, "turn": str(index), "sent": text,
+                                "answer": answer_text(body)[:300],
+                            })
                         finished = bool(turn.done) and re.search(turn.done, answer_text(body)) is not None
                     except TimeoutError:
                         error = "timeout"

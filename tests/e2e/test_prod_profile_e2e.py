@@ -3,7 +3,7 @@
 Started as `make run-prod` starts it (bot.prod.launch: PostgreSQL for the utility data and
 the tracker store, Redis lock store, RabbitMQ event broker, two Rasa instances and two
 action servers behind nginx, the web app and the notifier, BOT_ENV=production), on free
-ports with databases of its own (tests/e2e/prod_stack.py). Skipped, saying which, when
+ports with databases of its own (bot/prod/stack.py). Skipped, saying which, when
 PostgreSQL, Redis, RabbitMQ or nginx is absent (a failure instead under .ci/run, which
 installs and starts them: EVN_REQUIRE_PROD_PROFILE=1).
 
@@ -39,8 +39,9 @@ from sqlalchemy import create_engine, text
 from bot.channels import webchat_session
 from bot.modelcache import ensure_model
 from bot.prod.load import SCRIPT, Customer, demo_customers, is_apology
+from bot.prod.stack import ProdStack, start_prod_stack, stop_prod_stack, unavailable
 from bot.rasa.redaction import mask_digits, mask_phones
-from tests.e2e.prod_stack import ProdStack, start_prod_stack, stop_prod_stack, unavailable
+from tests.e2e.stack import FROZEN_NOW
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -58,7 +59,7 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> ProdStack:
     if reason:
         pytest.skip(f"production profile not runnable here: {reason}")
     started = time.monotonic()
-    stack = start_prod_stack(tmp_path_factory.mktemp("prod"), ensure_model())
+    stack = start_prod_stack(tmp_path_factory.mktemp("prod"), ensure_model(), frozen_now=FROZEN_NOW)
     TIMINGS["ready"] = time.monotonic() - started
     yield stack
     print("\nmeasured:", ", ".join(f"{name} {value:.1f}" for name, value in TIMINGS.items()))

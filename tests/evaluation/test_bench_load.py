@@ -277,3 +277,21 @@ def test_the_rasa_servers_nlu_worker_is_measured_as_a_process_of_its_own(tmp_pat
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         parent.wait()
+
+
+def test_one_instance_against_two_is_a_table_with_the_ratio() -> None:
+    from bot.evaluation.bench_instances import render_instances
+
+    def run(instances: int, k: int, turns_per_s: float, errors: int = 0) -> dict:
+        return {"instances": instances, "k": k, "turns_per_s": turns_per_s, "p50_ms": 480.0,
+                "p95_ms": 1250.0, "errors": errors}
+
+    runs = [run(1, 20, 20.0), run(2, 20, 27.0), run(1, 50, 21.0, errors=2)]
+    lines = render_instances({"runs": runs, "ready_s": {1: 41.0, 2: 63.0}})
+    text = "\n".join(lines)
+    assert "| 20 | 20.0 | 480 ms | 1.25 s | 0 | 27.0 | 480 ms | 1.25 s | 0 | 1.35× |" in text
+    assert "| 50 | 21.0 | 480 ms | 1.25 s | 2 | — | — | — | — | — |" in text  # no second run: no ratio
+    assert "1 instance(s) 41 s, 2 instance(s) 63 s" in text
+    skipped = "\n".join(render_instances({"skipped": "nginx is not installed"}))
+    assert "Not measured: nginx is not installed." in skipped
+    assert render_instances(None) == []

@@ -1,13 +1,13 @@
-"""The production profile on free ports, for tests: `make run-prod`'s own preparation
-(bot.prod.launch.prepare) and supervisor, with databases, a queue and a pub/sub channel
-of its own, removed afterwards.
+"""The production profile on free ports, for the whole-stack tests and `make bench`:
+`make run-prod`'s own preparation (bot.prod.launch.prepare) and supervisor, with databases,
+a queue and a pub/sub channel of its own, removed afterwards.
 
-- PostgreSQL: databases ``evn_prodtest_<run>`` (utility data, 300 demo customers) and
-  ``evn_prodtest_<run>_tracker``, owned by the profile's role, dropped at the end;
+- PostgreSQL: databases ``evn_<name>_<run>`` (utility data, 300 demo customers) and
+  ``evn_<name>_<run>_tracker``, owned by the profile's role, dropped at the end;
 - Redis: lock store /11, rate limits /12, widget pub/sub /13 on a channel of its own;
-- RabbitMQ: the desk's durable queue ``evn_desk_prodtest_<run>``, deleted at the end;
-- nginx, 2 Rasa instances, 2 action servers, the web app and the notifier under the
-  supervisor, BOT_ENV=production, fresh strong secrets, the clock frozen.
+- RabbitMQ: the desk's durable queue ``evn_desk_<name>_<run>``, deleted at the end;
+- nginx, N Rasa instances (2), N action servers (2), the web app and the notifier under the
+  supervisor, BOT_ENV=production, fresh strong secrets, the clock frozen when asked.
 
 ``unavailable()`` says which of PostgreSQL, Redis, RabbitMQ and nginx is missing (tests
 skip with that reason).
@@ -33,7 +33,6 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 from bot.prod import launch, profile
 from bot.tokens import generate_secret
-from tests.e2e.stack import FROZEN_NOW
 
 READY_TIMEOUT_S = 300
 ADMIN_URL = os.environ.get("PROD_POSTGRES_ADMIN_URL") or profile.PG_ADMIN_URL
@@ -153,21 +152,24 @@ class ProdStack:
             return False
 
 
-def start_prod_stack(tmp_dir: Path, model_path: Path) -> ProdStack:
+def start_prod_stack(
+    tmp_dir: Path, model_path: Path, *, frozen_now: str = "", rasa: int = 2, actions: int = 2,
+    name: str = "prodtest",
+) -> ProdStack:
     run = uuid.uuid4().hex[:8]
-    layout = profile.Layout.on_free_ports()
-    database = f"evn_prodtest_{run}"
+    layout = profile.Layout.on_free_ports(rasa=rasa, actions=actions)
+    database = f"evn_{name}_{run}"
     overrides = {
         "BOT_VAR_DIR": str(tmp_dir / "var"),
-        "BOT_FROZEN_NOW": FROZEN_NOW,
+        "BOT_FROZEN_NOW": frozen_now,
         "DATABASE_URL": f"postgresql+psycopg2://{profile.PG_ROLE}@127.0.0.1:5432/{database}",
         "TRACKER_STORE_URL": f"postgresql://{profile.PG_ROLE}@127.0.0.1:5432/{database}_tracker",
         "LOCK_STORE_URL": "redis://127.0.0.1:6379/11",
         "RATE_LIMIT_URL": "redis://127.0.0.1:6379/12",
         "WEBCHAT_PUBSUB_URL": "redis://127.0.0.1:6379/13",
-        "WEBCHAT_PUBSUB_CHANNEL": f"evncskh-webchat-prodtest-{run}",
+        "WEBCHAT_PUBSUB_CHANNEL": f"evncskh-webchat-{name}-{run}",
         "EVENT_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672/",
-        "DESK_EVENTS_QUEUE": f"evn_desk_prodtest_{run}",
+        "DESK_EVENTS_QUEUE": f"evn_desk_{name}_{run}",
         "CALLBACK_URL": "", "LOG_LEVEL": "INFO",
     }
     secrets = {name: generate_secret() for name in profile.SECRETS}
