@@ -239,7 +239,8 @@ def run_check(
             "Written from `--check --write-section` on the model `make test` trains, without "
             "Rasa's default pipeline (its ~30 min training was not re-run on a shared machine; "
             "its last run, 27/11/2026 on the 28-intent data: 0.904, no diacritics 0.902). "
-            "Training time: the whole model (NLU and policies), at a load average of 6-8."
+            "Training time: the whole model (NLU and policies), as `make train` measured it on "
+            "the machine above (`--train-seconds`)."
         )
         write_report([result], training, held_out, len(load_domain_names(DOMAIN)[0]), len(warmup), [note],
                      source="`python -m bot.evaluation.nlu --check --write-section`")
