@@ -70,20 +70,22 @@ def place_again(kind: str, area: str | None = None) -> str:
     )
 
 
-def no_code_ask_place(kind: str) -> str:
+def _place_request(kind: str, *, names_either: bool = False, with_phone: bool = True) -> str:
+    """The request for the place, shared by the three questions that ask for it: "địa chỉ
+    nơi mất điện (số nhà, tên đường, phường/xã) hoặc một điểm dễ nhận ra gần đó[, kèm số
+    điện thoại liên hệ] nha." """
     where = _WHERE.get(kind, _WHERE[OUTAGE])
-    return (
-        f"Dạ không sao ạ. Anh/chị cho em địa chỉ {where} (số nhà, tên đường, phường/xã; tên cũ hay mới đều "
-        "được) hoặc một điểm dễ nhận ra gần đó, kèm số điện thoại liên hệ nha."
-    )
+    ward = "phường/xã; tên cũ hay mới đều được" if names_either else "phường/xã"
+    phone = ", kèm số điện thoại liên hệ" if with_phone else ""
+    return f"địa chỉ {where} (số nhà, tên đường, {ward}) hoặc một điểm dễ nhận ra gần đó{phone} nha."
+
+
+def no_code_ask_place(kind: str) -> str:
+    return "Dạ không sao ạ. Anh/chị cho em " + _place_request(kind, names_either=True)
 
 
 def code_noted_ask_place(kind: str, code: str) -> str:
-    where = _WHERE.get(kind, _WHERE[OUTAGE])
-    return (
-        f"Dạ, em ghi nhận mã khách hàng {code}. Anh/chị cho em địa chỉ {where} (số nhà, tên đường, "
-        "phường/xã) hoặc một điểm dễ nhận ra gần đó, kèm số điện thoại liên hệ nha."
-    )
+    return f"Dạ, em ghi nhận mã khách hàng {code}. Anh/chị cho em " + _place_request(kind)
 
 
 def ask_phone(kind: str, location: str | None = None) -> str:
@@ -103,11 +105,8 @@ def phone_invalid() -> str:
 
 
 def phone_noted_ask_place(kind: str, phone: str) -> str:
-    where = _WHERE.get(kind, _WHERE[OUTAGE])
-    return (
-        f"Dạ, em ghi số {phones.masked(phone)}. Anh/chị cho em thêm địa chỉ {where} (số nhà, tên đường, "
-        "phường/xã) hoặc một điểm dễ nhận ra gần đó nha."
-    )
+    noted = f"Dạ, em ghi số {phones.masked(phone)}. Anh/chị cho em thêm "
+    return noted + _place_request(kind, with_phone=False)
 
 
 def since_text(at: datetime | None, precision: str | None, part: str | None, now: datetime) -> str:
