@@ -2,7 +2,6 @@ import asyncio
 import collections
 import itertools
 import json
-import socket
 import threading
 import time
 import uuid
@@ -24,14 +23,7 @@ from bot.rasa.stores import (
     UrlLockStore,
     lock_store_from_url,
 )
-
-
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
+from tests.support.services import redis_up
 
 
 @pytest.mark.parametrize("url", [None, "", "memory://", "in_memory"])
@@ -49,7 +41,7 @@ def test_endpoint_config_type_builds_the_real_store() -> None:
     assert isinstance(store, LockStore)
 
 
-@pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_up(), reason="Redis is not running on 127.0.0.1:6379")
 def test_redis_lock_store_locks_across_instances() -> None:
     first = lock_store_from_url("redis://127.0.0.1:6379/3")
     second = lock_store_from_url("redis://127.0.0.1:6379/3")
@@ -67,7 +59,7 @@ def test_redis_lock_store_locks_across_instances() -> None:
 
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/3"
-needs_redis = pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
+needs_redis = pytest.mark.skipif(not redis_up(), reason="Redis is not running on 127.0.0.1:6379")
 
 
 @needs_redis

@@ -12,6 +12,7 @@ import socketio
 from bot.channels import webchat_session
 from bot.channels.webchat import WebchatInput
 from tests.channels.platforms import eventually, settle
+from tests.support.services import redis_up
 
 ORIGIN = "http://localhost:8080"
 
@@ -229,16 +230,6 @@ async def test_websockets_stay_open_and_carry_the_conversation(webchat) -> None:
         assert event == "bot_uttered" and data["text"] == "Dạ, em nhận được: xin chào"
 
 
-def _redis_up() -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
-
-
 @pytest.mark.parametrize(
     ("proxies", "expected"),
     [(0, "127.0.0.1"), (1, "203.0.113.9")],
@@ -270,7 +261,7 @@ async def test_the_client_network_is_the_peer_or_what_our_balancer_says(
     assert metadata[rate_limits.NETWORK_METADATA_KEY] == rate_limits.network_key(expected)
 
 
-@pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_up(), reason="Redis is not running on 127.0.0.1:6379")
 async def test_with_the_redis_pubsub_another_instance_reaches_the_visitor(serve, settings) -> None:
     """Two Rasa instances (production profile): the visitor's socket is on the first; an
     agent reply or a notice executed by the second (the admin API is balanced) must still

@@ -3,8 +3,6 @@ broker by default, Rasa's Pika broker for an amqp:// URL (production, environmen
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 import yaml
 from rasa.core.brokers.broker import EventBroker
@@ -13,6 +11,7 @@ from rasa.core.brokers.sql import SQLEventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.config import PROJECT_ROOT, event_broker_kind, runtime_environment
+from tests.support.services import rabbitmq_up
 
 TYPE = "bot.rasa.event_broker.UrlEventBroker"
 
@@ -54,15 +53,7 @@ async def test_rasa_creates_its_sql_broker(tmp_path) -> None:
         assert session.query(broker.SQLBrokerEvent).count() == 1
 
 
-def _rabbit_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5672), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _rabbit_up(), reason="RabbitMQ not reachable at 127.0.0.1:5672")
+@pytest.mark.skipif(not rabbitmq_up(), reason="RabbitMQ not reachable at 127.0.0.1:5672")
 async def test_rasa_creates_its_pika_broker_for_amqp(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DESK_EVENTS_QUEUE", "evn_desk_events_config_test")
     broker = await EventBroker.create(EndpointConfig(url="amqp://guest:guest@127.0.0.1:5672/", type=TYPE))

@@ -3,7 +3,6 @@ production profile), shared by every process that opens a unit of work."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -18,16 +17,9 @@ from bot.services.security_alerts import AlertKind
 from bot.services.verification import LockReason, Requester, State
 from bot.wording import security as words
 from tests.support.demo import BICH, CUONG, NOW
+from tests.support.services import redis_up
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
-
-
-def redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 NO_REDIS = pytest.mark.skipif(not redis_up(), reason="Redis is not running on 127.0.0.1:6379")

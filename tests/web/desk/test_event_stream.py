@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 import uuid
 
 import pytest
@@ -20,8 +19,7 @@ from bot.services.handoff import HandoffRequest
 from bot.web.desk import setup_desk
 from bot.web.desk.broker import EventHandler, PikaEventReader, SqlEventReader
 from bot.web.desk.state import desk_state
-
-RABBIT = ("127.0.0.1", 5672)
+from tests.support.services import rabbitmq_up
 
 
 def user(sender: str, text: str, message_id: str, intent: str = "inform") -> dict:
@@ -124,15 +122,7 @@ async def test_a_broken_event_is_skipped(desk_db: str, desk, tmp_path) -> None:
     reader.close()
 
 
-def _rabbit_up() -> bool:
-    try:
-        with socket.create_connection(RABBIT, timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _rabbit_up(), reason="RabbitMQ not reachable at 127.0.0.1:5672")
+@pytest.mark.skipif(not rabbitmq_up(), reason="RabbitMQ not reachable at 127.0.0.1:5672")
 async def test_rabbitmq_events_from_rasas_pika_broker_reach_the_agent(
     desk_db: str, desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:

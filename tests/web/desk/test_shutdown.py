@@ -20,16 +20,7 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.db import migrate
 from bot.tokens import generate_secret
-
-RABBIT = ("127.0.0.1", 5672)
-
-
-def _rabbit_up() -> bool:
-    try:
-        socket.create_connection(RABBIT, timeout=0.5).close()
-        return True
-    except OSError:
-        return False
+from tests.support.services import rabbitmq_up
 
 
 def _free_port() -> int:
@@ -46,7 +37,7 @@ async def _delete_queue(name: str) -> None:
         await (await connection.channel()).queue_delete(name)
 
 
-@pytest.mark.skipif(not _rabbit_up(), reason="RabbitMQ is not running on 127.0.0.1:5672")
+@pytest.mark.skipif(not rabbitmq_up(), reason="RabbitMQ is not running on 127.0.0.1:5672")
 async def test_the_web_app_stops_within_seconds_while_reading_rabbitmq(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'utility.db'}"
     migrate.upgrade(url)
