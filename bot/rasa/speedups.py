@@ -87,19 +87,18 @@ class SequentialGraphRunner(DaskGraphRunner):
     ) -> dict[str, Any]:
         run_targets = tuple(targets if targets else self._graph_schema.target_names)
         closure = self._closure(run_targets)
-        known = set(closure)  # the keys of dask's graph, as the inputs are added
         results: dict[str, Any] = {}
         for name, value in (inputs or {}).items():
-            if isinstance(value, str) and value in known:
+            # dask's graph: the needed nodes, then the inputs as they are added
+            if isinstance(value, str) and (value in closure or value in results):
                 raise GraphRunError(
                     f"Input value '{value}' clashes with a node name. Make sure that none of "
                     f"the input names passed to the `run` method are the same as node names "
                     f"in the graph schema."
                 )
-            known.add(name)
             results[name] = (name, value)
         for target in run_targets:
-            if target not in known:
+            if target not in closure and target not in results:
                 raise KeyError(target)
         plan = self._plan(run_targets, frozenset(results) & closure)
         try:
