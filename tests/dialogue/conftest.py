@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
-from bot.db.models import OutageReport
+from bot.db.models import Handoff, OutageReport
 from bot.db.session import session_scope
 from bot.dialogue import Entity, Message, State, Turn, run_turn, split_intents
 from bot.services.verification import Requester
@@ -75,6 +75,14 @@ class Chat:
 
     def payloads(self) -> list[str]:
         return [b.payload for m in self.last for b in m.buttons]
+
+    def handoffs(self) -> list[Handoff]:
+        """This conversation's handoffs, as stored."""
+        with session_scope(self.url) as session:
+            mine = select(Handoff).where(Handoff.conversation_id == self.sender)
+            rows = session.execute(mine).scalars().all()
+            session.expunge_all()
+            return list(rows)
 
 
 @pytest.fixture

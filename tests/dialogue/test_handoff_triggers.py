@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from bot import clock
-from bot.db.models import Handoff, Ticket, metadata
+from bot.db.models import Ticket, metadata
 from bot.db.session import session_scope
 from bot.services import desk_auth, unit_of_work
 from tests.dialogue.conftest import BICH, DIGITS, Chat
@@ -39,13 +39,6 @@ def live(chat: Chat, desk: None) -> Chat:
     return chat
 
 
-def handoffs(chat: Chat) -> list[Handoff]:
-    with session_scope(chat.url) as session:
-        rows = session.execute(select(Handoff).where(Handoff.conversation_id == chat.sender)).scalars().all()
-        session.expunge_all()
-        return list(rows)
-
-
 def request_tickets(chat: Chat) -> int:
     with session_scope(chat.url) as session:
         return len(session.execute(select(Ticket.id).where(Ticket.kind == "request")).all())
@@ -59,7 +52,7 @@ def test_an_intent_of_desk_handoff_intents_goes_to_a_person(live: Chat, monkeypa
     said = live.say("em muốn đăng ký lắp điện mới", "request_service", service="new_connection")
     assert said.startswith("Dạ, yêu cầu này được tư vấn viên hỗ trợ trực tiếp ạ.")
     assert "người tiếp theo" in said and live.last[0].buttons == ()
-    [row] = handoffs(live)
+    [row] = live.handoffs()
     assert (row.reason, row.priority, row.status) == ("rule", 3, "waiting")
     assert json.loads(row.summary)["note"] == "Quy tắc vận hành: request_service"
     assert request_tickets(live) == 0  # the bot did not run its own request flow
@@ -67,7 +60,7 @@ def test_an_intent_of_desk_handoff_intents_goes_to_a_person(live: Chat, monkeypa
 
 def test_without_the_rule_the_bot_answers_itself(chat: Chat, desk: None) -> None:
     said = chat.say("em muốn đăng ký lắp điện mới", "request_service", service="new_connection")
-    assert "tư vấn viên hỗ trợ trực tiếp" not in said and handoffs(chat) == []
+    assert "tư vấn viên hỗ trợ trực tiếp" not in said and chat.handoffs() == []
 
 
 def test_the_other_questions_of_the_message_are_answered_first(live: Chat, monkeypatch) -> None:
@@ -77,7 +70,7 @@ def test_the_other_questions_of_the_message_are_answered_first(live: Chat, monke
     texts = [m.text for m in live.last]
     assert "chào" in texts[0] and any("ví điện tử" in t or "ngân hàng" in t for t in texts[1:-1])
     assert texts[-1].startswith("Dạ, yêu cầu này được tư vấn viên hỗ trợ trực tiếp")
-    assert handoffs(live)[0].reason == "rule"
+    assert live.handoffs()[0].reason == "rule"
 
 
 def test_a_rule_of_the_settings_file_hands_over_with_its_reason(
@@ -93,13 +86,13 @@ def test_a_rule_of_the_settings_file_hands_over_with_its_reason(
     )
     monkeypatch.setenv("DESK_CONFIG_FILE", str(own))
     live.say("trả trễ tiền điện có bị phạt không", "ask_late_payment")
-    assert [h.reason for h in handoffs(live)] == ["rule"]
+    assert [h.reason for h in live.handoffs()] == ["rule"]
 
 
 def test_a_complaint_handed_over_by_rule_keeps_the_complaint_reason(live: Chat, monkeypatch) -> None:
     monkeypatch.setenv("DESK_HANDOFF_INTENTS", "complain")
     live.say("tôi muốn khiếu nại nhân viên ghi điện thái độ không tốt", "complain")
-    [row] = handoffs(live)
+    [row] = live.handoffs()
     assert (row.reason, row.priority) == ("complaint", 2)  # what the desk should read first
 
 
@@ -122,7 +115,7 @@ def verified_recheck(chat: Chat) -> str:
 def test_a_new_recheck_is_answered_by_the_bot_and_queues_nobody(live: Chat) -> None:
     said = verified_recheck(live)
     assert "em đã tạo yêu cầu phúc tra số SC-" in said and "trong vòng 24 giờ" in said
-    assert handoffs(live) == [] and live.state.ticket.kind == "recheck"
+    assert live.handoffs() == [] and live.state.ticket.kind == "recheck"
 
 
 def test_an_overdue_recheck_goes_to_a_person_with_the_ticket_linked(live: Chat) -> None:
@@ -133,7 +126,7 @@ def test_an_overdue_recheck_goes_to_a_person_with_the_ticket_linked(live: Chat) 
         said = live.say("phúc tra tháng 10 sao chưa thấy trả lời", "request_recheck", period="2026-10")
     assert f"yêu cầu phúc tra số {number}" in said and "đã quá hạn trả lời" in said
     assert "trước 09:00 ngày 28/11/2026" in said and "xin lỗi" in said and "tư vấn viên" in said
-    [row] = handoffs(live)
+    [row] = live.handoffs()
     assert (row.reason, row.priority, row.customer_code, row.verified) == ("recheck", 3, BICH, True)
     summary = json.loads(row.summary)
     assert [t["number"] for t in summary["tickets"]] == [number]
@@ -143,6 +136,6 @@ def test_an_overdue_recheck_goes_to_a_person_with_the_ticket_linked(live: Chat) 
 def test_a_person_asked_after_a_recheck_gets_the_recheck_reason_and_ticket(live: Chat) -> None:
     verified_recheck(live)
     live.say("cho tôi gặp nhân viên", "request_human")
-    [row] = handoffs(live)
+    [row] = live.handoffs()
     assert row.reason == "recheck"
     assert [t["number"] for t in json.loads(row.summary)["tickets"]] == [live.state.ticket.number]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from bot import clock
-from bot.db.models import Handoff, OneTimeCode, SmsOutbox
+from bot.db.models import OneTimeCode, SmsOutbox
 from bot.db.session import session_scope
 from bot.dialogue.state import AWAIT_CALLBACK_PHONE, AWAIT_CODE_OFFER, AWAIT_ONE_TIME_CODE
 from bot.services import desk_auth, one_time_codes, unit_of_work
@@ -59,13 +59,6 @@ def sent_code(chat: Chat) -> str:
     return found.group(1)
 
 
-def handoffs(chat: Chat) -> list[Handoff]:
-    with session_scope(chat.url) as session:
-        rows = session.execute(select(Handoff).where(Handoff.conversation_id == chat.sender)).scalars().all()
-        session.expunge_all()
-        return list(rows)
-
-
 def private(text: str) -> bool:
     """Any name, phone number, or the phone's tail (3 of the 4 digits the lock protects)."""
     return any(n in text for n in NAMES) or any(p in text or p[-3:] in text for p in PHONES)
@@ -80,7 +73,7 @@ def test_the_lock_offers_a_code_by_sms_or_a_person_and_queues_nobody(chat: Chat)
     assert {"/affirm", "/request_human", "/deny"} <= set(chat.payloads())
     assert chat.state.awaiting.kind == AWAIT_CODE_OFFER and chat.state.awaiting.code == BICH
     assert [q.topic for q in chat.state.awaiting.questions] == ["bill"]
-    assert handoffs(chat) == [] and sms(chat) == []
+    assert chat.handoffs() == [] and sms(chat) == []
 
 
 def test_yes_sends_the_code_and_the_code_verifies_then_the_bill_is_shown(chat: Chat) -> None:
@@ -151,7 +144,7 @@ def test_the_person_button_opens_a_high_priority_verification_handoff(chat: Chat
     lock(chat)
     said = chat.say("/request_human", "request_human")
     assert "tư vấn viên" in said and "người tiếp theo" in said
-    [row] = handoffs(chat)
+    [row] = chat.handoffs()
     assert (row.reason, row.priority, row.status, row.customer_code, row.verified) == (
         "verification_lock", 2, "waiting", BICH, False,
     )  # fmt: skip
@@ -166,7 +159,7 @@ def test_when_no_code_may_be_sent_a_person_helps_at_once(chat: Chat, desk: None)
     locked = lock(chat)
     assert "tạm ngưng xác thực" in locked and "hỗ trợ anh/chị xác thực" in locked
     assert "SMS" not in locked and "người tiếp theo" in locked and not private(locked)
-    [row] = handoffs(chat)
+    [row] = chat.handoffs()
     assert (row.reason, row.priority, row.status) == ("verification_lock", 2, "waiting")
     assert "Khóa xác thực mã PB05010000001" in row.summary  # the note the agent reads
 
@@ -178,7 +171,7 @@ def test_on_a_channel_agents_cannot_reach_the_person_is_a_callback(chat: Chat, d
     locked = lock(chat)  # REST: agents cannot write to it
     assert "gọi điện lại" in locked and "số điện thoại" in locked
     assert chat.state.awaiting.kind == AWAIT_CALLBACK_PHONE
-    assert handoffs(chat)[0].reason == "verification_lock"
+    assert chat.handoffs()[0].reason == "verification_lock"
 
 
 def test_abuse_limits_give_the_hotline_and_queue_nobody(chat: Chat) -> None:
@@ -187,7 +180,7 @@ def test_abuse_limits_give_the_hotline_and_queue_nobody(chat: Chat) -> None:
         chat.say("thôi", "cancel")
     said = chat.say(f"xem hóa đơn mã {DUNG}", "ask_bill", customer_code=DUNG)
     assert "tạm ngưng xác thực đến" in said and "19001006" in said and "SMS" not in said
-    assert "/request_human" in chat.payloads() and handoffs(chat) == []
+    assert "/request_human" in chat.payloads() and chat.handoffs() == []
     assert chat.state.awaiting is None
 
 
