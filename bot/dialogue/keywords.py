@@ -40,7 +40,10 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "ask_payment_methods": re.compile(r"\b(?:cach|o dau|cho nao) (?:thanh toan|dong tien|tra tien)\b"),
     "ask_tariff": re.compile(r"\bgia dien\b|\bbac thang\b|\b\d+ ?(?:so|kwh|ky)\b"),
     "ask_contact": re.compile(r"\b(?:tong dai|hotline)\b"),
-    "complain": re.compile(r"\b(?:khieu nai|phan anh|to cao)\b"),
+    "complain": re.compile(
+        r"\b(?:khieu nai|phan anh|to cao)\b|\blam an (?:kieu gi|the nao|kieu nay)\b"
+        rf"|\b{_OUTAGE} (?:hoai|suot|lien tuc)\b|\b(?:cup|cat|mat) (?:hoai|suot)\b"
+    ),
     "ask_office": re.compile(r"\bphong giao dich\b"),
     "ask_estimated_reading": re.compile(r"\buoc tinh\b"),
     "request_human": re.compile(r"\b(?:nhan vien|tu van vien|nguoi that)\b"),

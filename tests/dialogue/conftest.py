@@ -50,9 +50,11 @@ class Chat:
 
     def turn(self, text: str, intent: str = "inform", ranking: tuple[str, ...] = (), **found: Any) -> Turn:
         malformed = found.pop("malformed", ())
+        confidence = found.pop("confidence", 1.0)  # the NLU's, for an unsure parse
         return Turn(
             text=text,
             intents=split_intents(intent),
+            confidence=confidence,
             entities=entities_of(found),
             ranking=ranking or split_intents(intent),
             channel=self.channel,

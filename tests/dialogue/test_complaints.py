@@ -111,3 +111,21 @@ def test_a_greeting_or_bare_anger_is_no_answer_to_what_about(chat: Chat) -> None
     chat.say("tôi muốn khiếu nại", "complain")
     reply = chat.say("bực ghê", "express_frustration")
     assert chat.state.ticket is None and "xin lỗi" in reply
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "dm sao cup dien hoai vay, lam an kieu gi",  # found on `make run`, 30/11/2026
+        "điện lực làm ăn kiểu gì vậy",
+        "cúp điện hoài, chán quá",
+    ],
+)
+def test_an_angry_complaint_while_the_digits_are_awaited_is_heard_not_misunderstood(
+    chat: Chat, words: str
+) -> None:
+    """The NLU heard the complaint but was unsure (0.66): the engine's words must confirm
+    it, or the customer is told "em chưa hiểu" while angry."""
+    chat.say(f"tiền điện tháng 10 mã {BICH} bao nhiêu", "ask_bill", customer_code=BICH, period="month:10")
+    reply = chat.say(words, "complain", confidence=0.66)
+    assert "chưa hiểu" not in reply and "xin lỗi" in reply, reply
