@@ -60,6 +60,30 @@
 
   var ui = {};
 
+  // The launcher's speech bubble, drawn (an emoji shows as a missing glyph where the
+  // visitor's system has no emoji font, as on many Linux desktops).
+  function chatIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "evn-chat__launcher-icon");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var bubble = document.createElementNS(ns, "path");
+    bubble.setAttribute("d", "M12 3.5c-4.9 0-8.8 3.3-8.8 7.4 0 2.2 1.1 4.2 2.9 5.5L5.3 20.5l4.4-2.3c.7.2 1.5.2 2.3.2 4.9 0 8.8-3.3 8.8-7.5S16.9 3.5 12 3.5z");
+    bubble.setAttribute("fill", "currentColor");
+    svg.appendChild(bubble);
+    [8, 12, 16].forEach(function (x) {
+      var dot = document.createElementNS(ns, "circle");
+      dot.setAttribute("cx", String(x));
+      dot.setAttribute("cy", "11");
+      dot.setAttribute("r", "1.3");
+      dot.setAttribute("class", "evn-chat__launcher-dot");
+      svg.appendChild(dot);
+    });
+    return svg;
+  }
+
   function build() {
     var css = el("link");
     css.rel = "stylesheet";
@@ -72,7 +96,7 @@
     ui.launcher = el("button", "evn-chat__launcher");
     ui.launcher.type = "button";
     ui.launcher.setAttribute("aria-label", "Mở khung trò chuyện với trợ lý ảo");
-    ui.launcher.appendChild(el("span", "evn-chat__launcher-icon", "💬"));
+    ui.launcher.appendChild(chatIcon());
     ui.launcher.appendChild(el("span", "evn-chat__launcher-text", "Hỏi đáp"));
 
     ui.panel = el("section", "evn-chat__panel");
