@@ -67,7 +67,10 @@ def test_ask_in_the_widget_reload_and_keep_the_conversation(stack: Stack, browse
     page.goto(f"http://localhost:{stack.env['WEB_PORT']}/")
     assert page.title().startswith("Trợ lý ảo CSKH")
 
-    page.get_by_role("button", name="Mở khung trò chuyện với trợ lý ảo").click()
+    launcher = page.get_by_role("button", name="Mở khung trò chuyện với trợ lý ảo")
+    icon = launcher.locator("svg.evn-chat__launcher-icon").bounding_box()  # drawn: no emoji font needed
+    assert icon is not None and icon["width"] >= 16 and icon["height"] >= 16, icon
+    launcher.click()
     page.wait_for_selector(".evn-chat__status >> text=Trực tuyến", timeout=30_000)
     page.get_by_label("Câu hỏi").fill(QUESTION)
     page.get_by_label("Câu hỏi").press("Enter")
