@@ -86,6 +86,9 @@ def _turn(ctx: Context) -> None:
             how_can_i_help(ctx, Question("how_can_i_help"))
         return
     if CANCEL in intents:
+        if awaiting is not None and awaiting.kind == AWAIT_OFFER and awaiting.behind is not None:
+            registry.decline_offer(ctx, awaiting)  # no person, but the bill asked for still is
+            return
         if awaiting is not None and awaiting.kind in (AWAIT_CALLBACK_PHONE, AWAIT_CALLBACK_TIME):
             human.cancel_callback(ctx)  # the callback offer is withdrawn too
         if awaiting is not None:
@@ -110,6 +113,7 @@ def _turn(ctx: Context) -> None:
         ctx.update(awaiting=None)  # the customer moved on...
         answer_all(ctx, planned(ctx, intents))
         _keep_waiting_questions(ctx, awaiting)  # ...unless the new question waits for the same
+        _keep_behind_offer(ctx, awaiting)
         return
     answer_all(ctx, planned(ctx, intents))
 
@@ -165,6 +169,16 @@ def _keep_waiting_questions(ctx: Context, before: Awaiting) -> None:
         return
     kept = tuple(q for q in before.questions if q not in now.questions)
     ctx.update(awaiting=replace(now, questions=(*kept, *now.questions)))
+
+
+def _keep_behind_offer(ctx: Context, before: Awaiting) -> None:
+    """The code or the digits awaited stay behind a yes/no offer made meanwhile (an angry
+    "làm ăn kiểu gì" while the digits were asked gets the apology and the offer of a
+    person; "1321" next still verifies, and a "no" to the offer asks for them again)."""
+    now = ctx.state.awaiting
+    if now is None or now.kind != AWAIT_OFFER or before.kind not in (AWAIT_CODE, AWAIT_DIGITS):
+        return
+    ctx.update(awaiting=replace(now, behind=replace(before, behind=None, failures=0)))
 
 
 def offline(turn: Turn, state: State) -> Outcome:

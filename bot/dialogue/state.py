@@ -109,6 +109,9 @@ class Awaiting:
     offer: str | None = None  # "recheck" or "request"
     draft: ReportDraft | None = None
     choices: tuple[str, ...] = ()  # intents offered by a clarifying question
+    # The code or digits awaited when a yes/no offer was made over them (an angry
+    # complaint while the digits were asked): answered after the offer, never lost.
+    behind: Awaiting | None = None
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,9 @@ def _build(kind: type, value: Any) -> Any:
             values[f.name] = tuple(q for q in (_build(Question, v) for v in _list(raw)) if q)
         elif f.type == "ReportDraft | None":
             values[f.name] = _build(ReportDraft, raw)
+        elif f.type == "Awaiting | None":
+            behind = _awaiting(raw)
+            values[f.name] = replace(behind, behind=None) if behind else None  # one level only
         elif f.type in _CONVERTERS:
             converted = _CONVERTERS[f.type](raw)
             if converted is not None:

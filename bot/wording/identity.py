@@ -35,6 +35,21 @@ def ask_digits(code: str) -> str:
     return f"Anh/chị vui lòng nhập 4 số cuối của số điện thoại đã đăng ký với mã {code} nha."
 
 
+def asked_again_after_no(code: str | None) -> str:
+    """A no to the offer of a person made while the code or the digits were awaited."""
+    if code:
+        return (
+            "Dạ vâng ạ. Để em tra tiếp, anh/chị nhập 4 số cuối của số điện thoại "
+            f"đã đăng ký với mã {code} nha."
+        )
+    return "Dạ vâng ạ. Để em tra tiếp, anh/chị cho em xin mã khách hàng (13 ký tự, in trên hóa đơn) nha."
+
+
+def digits_still_awaited(code: str) -> str:
+    """After a mistyped other code, while the digits for ``code`` are awaited."""
+    return f"Còn nếu vẫn tra mã {code}, anh/chị nhập 4 số cuối số điện thoại đã đăng ký với mã này nha."
+
+
 def digits_format() -> str:
     return "Dạ, anh/chị nhập đúng 4 chữ số cuối của số điện thoại giúp em nha."
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.dialogue.conftest import BICH, DIGITS, DUNG, NAMES, PHONES, Chat
 
 MONEY = re.compile(r"\d[\d.]* đ(?!\w)")
@@ -59,6 +61,20 @@ def test_not_four_digits_is_asked_again_without_losing_a_try(chat: Chat) -> None
     chat.say("xem hóa đơn mã PB05010000001", "ask_bill", customer_code=BICH)
     assert "đúng 4 chữ số" in chat.say("13", "inform")
     assert "còn 2 lần thử" in chat.say("0000", digits="0000")
+
+
+@pytest.mark.parametrize("typed", ["PB1403000000", "mã PB140300000003 nha"])  # 10 and 12 digits
+def test_a_mistyped_code_while_the_digits_are_awaited_is_no_wrong_try(chat: Chat, typed: str) -> None:
+    """Found on `make run`: "PB1403000000" holds 10 digits and was judged as a whole phone
+    number, a wrong try. It is a code of the wrong length: its reason, no try lost."""
+    chat.say("xem hóa đơn mã PB05010000001", "ask_bill", customer_code=BICH)
+    malformed = typed.removeprefix("mã ").removesuffix(" nha")
+    reply = chat.say(typed, "inform", malformed=[malformed])
+    assert "13 ký tự" in reply and "4 số cuối" in reply and "PB05010000001" in reply, reply
+    assert "lần thử" not in reply
+    assert chat.state.awaiting.kind == "digits" and chat.state.awaiting.code == BICH
+    assert "còn 2 lần thử" in chat.say("0000", digits="0000")  # the first wrong try is this one
+    assert "hóa đơn tiền điện" in chat.say("1321", digits="1321")
 
 
 def test_a_code_is_asked_when_none_is_known_and_bad_codes_get_their_reason(chat: Chat) -> None:

@@ -129,3 +129,37 @@ def test_an_angry_complaint_while_the_digits_are_awaited_is_heard_not_misunderst
     chat.say(f"tiền điện tháng 10 mã {BICH} bao nhiêu", "ask_bill", customer_code=BICH, period="month:10")
     reply = chat.say(words, "complain", confidence=0.66)
     assert "chưa hiểu" not in reply and "xin lỗi" in reply, reply
+
+
+def angry_while_the_digits_are_awaited(chat: Chat) -> str:
+    chat.say(f"tiền điện tháng 10 mã {BICH} bao nhiêu", "ask_bill", customer_code=BICH, period="month:10")
+    reply = chat.say("dm sao cup dien hoai vay, lam an kieu gi", "complain", confidence=0.66)
+    assert "xin lỗi" in reply and chat.payloads() == ["/affirm", "/deny"]
+    return reply
+
+
+def test_the_digits_sent_after_the_offer_of_a_person_still_verify(chat: Chat) -> None:
+    """Found on `make run`: the offer replaced the digits awaited, and "1321" was lost."""
+    angry_while_the_digits_are_awaited(chat)
+    reply = chat.say("1321", digits="1321")
+    assert "hóa đơn tiền điện tháng 10/2026" in reply, reply
+    assert chat.state.awaiting is None and chat.handoffs() == []
+
+
+@pytest.mark.parametrize(
+    ("words", "intent"), [("không cần", "cancel"), ("không", "deny"), ("ko can dau", "deny")]
+)
+def test_no_to_the_offer_asks_for_the_digits_again(chat: Chat, words: str, intent: str) -> None:
+    angry_while_the_digits_are_awaited(chat)
+    reply = chat.say(words, intent)
+    assert "4 số cuối" in reply and BICH in reply, reply
+    assert chat.state.awaiting.kind == "digits"
+    assert "hóa đơn tiền điện tháng 10/2026" in chat.say("1321", digits="1321")
+
+
+def test_yes_to_the_offer_hands_over_and_forgets_the_digits(chat: Chat, offers: list[str]) -> None:
+    angry_while_the_digits_are_awaited(chat)
+    assert "19001006" in chat.say("có", "affirm")
+    assert offers == [human.COMPLAINT]
+    awaiting = chat.state.awaiting
+    assert awaiting is None or (awaiting.kind != "digits" and awaiting.behind is None), awaiting

@@ -58,6 +58,17 @@ def test_a_full_state_survives_the_slots() -> None:
     assert from_slots(to_slots(state)) == state
 
 
+def test_the_wait_behind_an_offer_survives_the_slots_one_level_deep() -> None:
+    digits = Awaiting("digits", (Question("bill", code="PB05010000001"),), code="PB05010000001")
+    offer = Awaiting("offer", (Question("human_offer", service="complaint"),), offer="human", behind=digits)
+    assert from_slots(to_slots(State(awaiting=offer))).awaiting == offer
+    nested = to_slots(State(awaiting=offer))
+    nested["awaiting"]["behind"]["behind"] = {"kind": "customer_code"}  # never written; dropped if read
+    assert from_slots(nested).awaiting == offer
+    nested["awaiting"]["behind"] = {"kind": "bogus"}
+    assert from_slots(nested).awaiting == Awaiting("offer", offer.questions, offer="human")
+
+
 def test_slot_values_are_plain_json_without_empty_fields() -> None:
     slots = to_slots(State(awaiting=Awaiting("customer_code", (Question("bill"),))))
     assert slots["awaiting"] == {"kind": "customer_code", "questions": [{"topic": "bill"}]}

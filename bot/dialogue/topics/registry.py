@@ -134,14 +134,26 @@ def answer(ctx: Context, question: Question) -> Asked | None:
 
 
 def _take_offer(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
+    """Yes or no to an offer. The code or digits the offer was made over (``behind``)
+    are asked again after a no, and an answer to them is taken as such."""
     if says_no(ctx.turn):
-        ctx.say(common.fine_then())
-        ctx.update(awaiting=None)
+        decline_offer(ctx, awaiting)
         return ()
     if says_yes(ctx.turn):
         ctx.update(awaiting=None)
         return awaiting.questions
-    return None
+    return take(ctx, awaiting.behind) if awaiting.behind is not None else None
+
+
+def decline_offer(ctx: Context, awaiting: Awaiting) -> None:
+    """No to an offer ("không cần" typed counts too): what it was made over, the code
+    or the digits, is asked for again."""
+    behind = awaiting.behind
+    ctx.update(awaiting=behind)
+    if behind is None:
+        ctx.say(common.fine_then())
+    else:
+        ctx.say(identity_wording.asked_again_after_no(behind.code if behind.kind == AWAIT_DIGITS else None))
 
 
 TAKERS: dict[str, Taker] = {
