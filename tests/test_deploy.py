@@ -1,7 +1,8 @@
 """deploy/: the production profile as containers (compose file, Kubernetes manifests) has
 the layout and the settings of `make run-prod` (bot/prod), and the balancer's nginx file is
-the one bot/prod/nginx.py renders. No container engine runs here: `docker compose config`
-runs only where the compose plugin (or docker-compose) exists."""
+the one bot/prod/nginx.py renders. No container engine runs here, but `docker compose config`
+checks the compose file wherever the compose plugin or docker-compose exists (CI installs
+Debian's docker-compose: tools/ensure-system-packages.sh)."""
 
 from __future__ import annotations
 
