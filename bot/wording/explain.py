@@ -38,6 +38,9 @@ def explanation_text(e: BillExplanation) -> list[str]:
         f"anh/chị là {format_money(cur.total)} ({format_kwh(cur.kwh)})."
     ]
     versus_previous = e.reason(ReasonKind.CHANGE_VS_PREVIOUS)
+    if isinstance(versus_previous, UsageComparison) and versus_previous.money_change < 0:
+        # "sao tháng này cao thế" about a bill that went down: said plainly first
+        sentences[0] = sentences[0].removesuffix(".") + ", thấp hơn kỳ trước ạ."
     for reason in e.reasons:
         if isinstance(reason, UsageComparison):
             sentences.append(_comparison_text(reason))
