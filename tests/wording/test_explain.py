@@ -39,7 +39,8 @@ def test_text_for_the_fixture_customer(bich):
 def test_a_bill_lower_than_the_one_before_says_so_first() -> None:
     """"sao tháng này cao thế" about a bill that went down (found on `make run`): the
     customer hears at once that it is lower, then the figures."""
-    lower = explanation_text(explain_bill(invoice(218, date(2026, 10, 16), date(2026, 11, 15)), CURRENT, None))
+    november = invoice(218, date(2026, 10, 16), date(2026, 11, 15))
+    lower = explanation_text(explain_bill(november, CURRENT, None))
     assert lower[0].endswith("(218 kWh), thấp hơn kỳ trước ạ."), lower[0]
     assert "điện năng giảm 82 kWh" in lower[1]
     higher = explanation_text(explain_bill(CURRENT, PREVIOUS, None))
