@@ -77,8 +77,12 @@ _JOINABLE = frozenset(
         "ask_meter_reading",
         "ask_reading_date",
         "ask_restore_time",
+        "ask_tariff",
     }
 )
+# A joined topic named by narrower words than the engine's check of an unsure NLU: a
+# number of "số" or "kWh" ("4 số cuối", "300 kWh") is no second question about prices.
+_JOINED_WORDS = {"ask_tariff": re.compile(r"\bgia (?:dien|mot so|moi so|kwh)\b|\bbac thang\b|\bbac [1-6]\b")}
 # Which details a topic on screen can take in a follow-up.
 FOLLOW_UP_FITS = {
     "bill": {"code", "periods"},
@@ -226,7 +230,8 @@ def _add_joined_questions(intents: list[str], text: str) -> list[str]:
         return intents
     found = list(intents)
     for intent in keywords.named(text):
-        if intent in _JOINABLE and intent not in found:
+        narrower = _JOINED_WORDS.get(intent)
+        if intent in _JOINABLE and intent not in found and (narrower is None or narrower.search(text)):
             found.append(intent)
     if "ask_bill" in found and "ask_debt" in found and not re.search(r"\bhoa don\b", text):
         found.remove("ask_bill")  # "nợ tiền điện" names the debt, not a bill
