@@ -28,6 +28,7 @@ from bot.dialogue.details import Details
 from bot.dialogue.outcome import Button, Message, Outcome
 from bot.dialogue.planning import TOPIC_OF_INTENT, order, plan
 from bot.dialogue.state import (
+    AWAIT_BREAKER,
     AWAIT_CALLBACK_PHONE,
     AWAIT_CALLBACK_TIME,
     AWAIT_CLARIFY,
@@ -142,6 +143,8 @@ def _interrupting(ctx: Context, intents: list[str], awaiting: Awaiting) -> bool:
     found = INTERRUPTING & set(intents)
     if found == {"report_hazard"} and awaiting.kind in report_form.REPORT_AWAITS:
         return hazard_topic.names_a_danger(ctx)
+    if found == {"ask_safety"} and awaiting.kind == AWAIT_BREAKER:  # "cầu dao vẫn bật": the answer
+        return not hazard_topic.breaker_statement(ctx.turn.text) or hazard_topic.names_a_danger(ctx)
     return bool(found)
 
 

@@ -180,6 +180,24 @@ _RESCUE = (
 )
 
 
+# "cầu dao vẫn bật", "cb không nhảy" during an outage: news, not a safety question.
+BREAKER_STAYED_ON_NOTED = "Dạ, em ghi nhận cầu dao nhà mình vẫn bật, không bị nhảy ạ."
+_BREAKER_STAYED_ON = (
+    "Dạ, cầu dao nhà mình vẫn bật mà vẫn mất điện thì nhiều khả năng là mất điện từ lưới điện bên "
+    "ngoài, không phải do đường dây trong nhà ạ."
+)
+
+
+def breaker_stayed_on(outage_ticket: str | None) -> str:
+    """The breaker did not trip, said after (or without) an outage report."""
+    if outage_ticket:
+        return (
+            f"{_BREAKER_STAYED_ON} Điện lực đang xử lý theo phiếu số {outage_ticket}; anh/chị cứ để "
+            'nguyên cầu dao và nhắn "khi nào có điện" để em báo tiến độ nha.'
+        )
+    return f'{_BREAKER_STAYED_ON} Anh/chị bấm "Báo mất điện" để em tạo phiếu cho Điện lực khu vực nha.'
+
+
 def safety_answer(asked: str | None, kinds: Sequence[str], people_at_risk: bool = False) -> str:
     """The answer to a safety question ("có nên cúp CB không", "nước ngập tới ổ cắm thì
     sao") that fits the situation reported (``kinds``, most urgent first)."""

@@ -182,6 +182,44 @@ def test_power_back_after_the_breaker_records_nothing(outage_chat: Chat) -> None
     assert not tickets(outage_chat)
 
 
+def test_the_breaker_that_stayed_on_answers_the_breaker_question(outage_chat: Chat) -> None:
+    """"cầu dao vẫn bật" reads as a safety question to the NLU (0.88): while the breaker
+    is asked it is the answer (still no power), never "Dạ có, nên ngắt cầu dao"."""
+    outage_chat.say("nhà tui mất điện", "report_outage")
+    outage_chat.say("hẻm 5 Mậu Thân, phường Tân An, Cần Thơ", "inform", area="Phường Tân An, Cần Thơ")
+    outage_chat.say("0909123456", "inform", phone="0909123456")
+    outage_chat.say("chỉ nhà tui thôi", "cancel")
+    assert outage_chat.state.awaiting.kind == AWAIT_BREAKER
+    reply = outage_chat.say("cầu dao vẫn bật", "ask_safety")
+    assert "từ lúc nào" in reply and "nên ngắt" not in reply, reply
+    assert outage_chat.state.awaiting.draft.breaker == "still_dark"
+
+
+def test_the_breaker_that_stayed_on_is_noted_while_the_place_is_asked(outage_chat: Chat) -> None:
+    outage_chat.say("nhà tui mất điện", "report_outage")
+    reply = outage_chat.say("cau dao nha toi van bat ma", "ask_safety")
+    assert "ghi nhận cầu dao nhà mình vẫn bật" in reply and "địa chỉ" in reply and "nên ngắt" not in reply
+    awaiting = outage_chat.state.awaiting
+    assert awaiting.kind == AWAIT_REPORT_PLACE and awaiting.draft.breaker == "still_dark"
+
+
+def test_the_breaker_that_stayed_on_after_the_ticket_points_to_it(outage_chat: Chat) -> None:
+    outage_chat.say("nha toi mat dien tu sang toi gio", "report_outage")
+    outage_chat.say("so 5 hem 12 tran hung dao, phuong 1, ca mau, sdt 0939222654", "inform",
+                    area="Phường 1, Cà Mau", phone="0939222654")  # fmt: skip
+    outage_chat.say("ca xom luon", "inform")
+    number = the_ticket(outage_chat).number
+    reply = outage_chat.say("cau dao van bat", "ask_safety")
+    assert "lưới điện bên ngoài" in reply and number in reply and "nên ngắt" not in reply, reply
+    assert outage_chat.payloads() == ["/ask_restore_time"]
+
+
+def test_asked_about_the_breaker_the_advice_is_given(outage_chat: Chat) -> None:
+    assert "nên ngắt cầu dao" in outage_chat.say("cầu dao vẫn bật, có nên ngắt không", "ask_safety")
+    fresh = Chat(outage_chat.url).say("cau dao van bat", "ask_safety")  # said, with no report yet
+    assert "lưới điện bên ngoài" in fresh and "Báo mất điện" in fresh
+
+
 @pytest.mark.parametrize("wrong", ["0123456789", "0909 123 45", "028 3822 1234", "09091234567"])
 def test_a_number_that_is_no_vietnamese_mobile_is_asked_again(outage_chat: Chat, wrong: str) -> None:
     outage_chat.say("mất điện rồi", "report_outage")

@@ -168,10 +168,31 @@ def test_scope(text: str, scope: Scope | None) -> None:
         ("ok tạo phiếu giúp tôi", "affirm", Breaker.STILL_DARK),  # not "power is back"
         ("ok", "affirm", Breaker.BACK),
         ("ko", "deny", Breaker.STILL_DARK),
+        ("cầu dao vẫn bật", "ask_safety", Breaker.STILL_DARK),  # it did not trip: still no power
+        ("cb khong nhay", None, Breaker.STILL_DARK),
+        ("cầu dao bật lên lại là có điện rồi", None, Breaker.BACK),
     ],
 )
 def test_breaker(text: str, intent: str | None, breaker: Breaker) -> None:
     assert read.breaker(text, intent) == breaker
+
+
+@pytest.mark.parametrize(
+    ("text", "stayed_on"),
+    [
+        ("cầu dao vẫn bật", True),
+        ("cau dao nha toi van bat ma", True),
+        ("CB nhà em không bị nhảy", True),
+        ("aptomat thì vẫn bình thường", True),
+        ("cb van dong ma ko co dien", True),
+        ("cb nhảy rồi", False),
+        ("cầu dao bật lên rồi, có điện lại rồi", False),
+        ("có nên ngắt cầu dao không", False),
+        ("vẫn bật", False),  # no breaker named
+    ],
+)
+def test_a_breaker_that_stayed_on(text: str, stayed_on: bool) -> None:
+    assert read.breaker_stayed_on(text) is stayed_on
 
 
 def test_stop_and_no_code() -> None:

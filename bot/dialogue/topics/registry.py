@@ -57,7 +57,6 @@ from bot.wording import hazard as hazard_wording
 from bot.wording import identity as identity_wording
 from bot.wording import offices as office_wording
 from bot.wording import outage as outage_wording
-from bot.wording import outage_report as report_wording
 from bot.wording import security as security_wording
 from bot.wording import supply as supply_wording
 
@@ -246,13 +245,7 @@ def remind(ctx: Context, awaiting: Awaiting) -> None:
         ctx.say(identity_wording.ask_digits(awaiting.code))
     elif awaiting.kind in (AWAIT_LOCATION, AWAIT_PLACE_CHOICE):
         ctx.say(outage_wording.ask_location("schedule"))
-    elif awaiting.kind == AWAIT_SCOPE:
-        ctx.say(report_wording.SCOPE_QUESTION, outages.buttons_of(report_wording.SCOPE_BUTTONS))
-    elif awaiting.kind == AWAIT_BREAKER:
-        ctx.say(report_wording.BREAKER_QUESTION, outages.buttons_of(report_wording.BREAKER_BUTTONS))
-    elif awaiting.kind == AWAIT_SINCE:
-        ctx.say(report_wording.SINCE_QUESTION, outages.buttons_of(report_wording.SINCE_BUTTONS))
-    elif awaiting.kind in (AWAIT_REPORT_PLACE, AWAIT_REPORT_PHONE):
+    elif awaiting.kind in report_form.FORM_AWAITS:
         report_form.remind(ctx, awaiting)
     elif awaiting.kind == AWAIT_HAZARD_PLACE:
         ctx.say(hazard_wording.HAZARD_PLACE_QUESTION)

@@ -34,15 +34,22 @@ from bot.dialogue.state import (
     ReportDraft,
 )
 from bot.dialogue.text import plain
+from bot.dialogue.topics.outages import buttons_of
 from bot.domain import phones, places
+from bot.wording import outage_report as question_wording
 from bot.wording import reports as wording
 from bot.wording.customers import code_problem_text
 
 OUTAGE, HAZARD = wording.OUTAGE, wording.HAZARD
 NO_PHONE = "none"  # ReportDraft.phone: the customer gave no number (asked once)
-REPORT_AWAITS = frozenset(
-    {AWAIT_REPORT_PLACE, AWAIT_REPORT_PHONE, AWAIT_SCOPE, AWAIT_BREAKER, AWAIT_SINCE, AWAIT_HAZARD_PLACE}
-)
+FORM_AWAITS = frozenset({AWAIT_REPORT_PLACE, AWAIT_REPORT_PHONE, AWAIT_SCOPE, AWAIT_BREAKER, AWAIT_SINCE})
+REPORT_AWAITS = FORM_AWAITS | {AWAIT_HAZARD_PLACE}
+# The report's multiple-choice questions, asked again as they were asked.
+_CHOICES = {
+    AWAIT_SCOPE: (question_wording.SCOPE_QUESTION, question_wording.SCOPE_BUTTONS),
+    AWAIT_BREAKER: (question_wording.BREAKER_QUESTION, question_wording.BREAKER_BUTTONS),
+    AWAIT_SINCE: (question_wording.SINCE_QUESTION, question_wording.SINCE_BUTTONS),
+}
 # Answers that are no place before giving up (an outage: the hotline takes it; a danger:
 # a person, sooner).
 MAX_PLACE_TRIES = {OUTAGE: 3, HAZARD: 2}
@@ -117,6 +124,10 @@ def _area_label(draft: ReportDraft) -> str | None:
 
 def remind(ctx: Context, awaiting: Awaiting) -> None:
     """The pending question again, short (after an empty message or a safety question)."""
+    if awaiting.kind in _CHOICES:
+        text, buttons = _CHOICES[awaiting.kind]
+        ctx.say(text, buttons_of(buttons))
+        return
     draft = awaiting.draft or ReportDraft()
     if awaiting.kind == AWAIT_REPORT_PHONE:
         ctx.say(wording.ask_phone(kind_of(draft)))

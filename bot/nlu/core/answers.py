@@ -72,6 +72,12 @@ _WANTS_TICKET = re.compile(
     r"\bcho (?:nguoi|tho|nhan vien|nv) (?:toi|xuong|den|qua)|\bghi nhan (?:giup|dum|gium|di)"
 )
 _BREAKER_WORDS = re.compile(r"\b(?:cau dao|cb|ap to mat|aptomat|at|cau chi|cong tac tong)\b")
+# The breaker did not trip ("cầu dao vẫn bật", "cb không nhảy"): the power is out all the same.
+_BREAKER_ON = re.compile(
+    r"\b(?:cau dao|cb|ap to mat|aptomat|cong tac tong)\b(?: (?:nha|nha toi|nha tui|nha minh|nha em|tong))?"
+    r"(?: (?:thi|la|no|cung|dau|ma))* (?:(?:van|dang|con) (?:bat|len|dong|binh thuong|o tren|nguyen)|"
+    r"(?:khong|ko|k|hong|hok|chua|chang|dau co) (?:bi |co )?(?:nhay|sap|ngat|tat|rot|tut))\b"
+)
 
 
 def parse_breaker(text: str | None, intent: str | None = None, explicit_only: bool = False) -> Breaker | None:
@@ -84,6 +90,8 @@ def parse_breaker(text: str | None, intent: str | None = None, explicit_only: bo
         return Breaker.STILL_DARK
     if _BACK.search(plain):
         return Breaker.BACK
+    if _BREAKER_ON.search(plain):
+        return Breaker.STILL_DARK
     if explicit_only:
         return None
     if _WANTS_TICKET.search(plain):
@@ -104,6 +112,11 @@ _NO_CODE = re.compile(
     r"(?:ma|hoa don|so hop dong|ma khach hang|ma kh)\b|\bquen (?:ma|mat ma)\b|\bmat hoa don\b|"
     r"\b(?:khong|ko|k) (?:nho|biet)\b"
 )
+
+
+def breaker_stayed_on(text: str | None) -> bool:
+    """ "cầu dao vẫn bật", "cb không nhảy": the breaker did not trip."""
+    return bool(_BREAKER_ON.search(_plain(text))) and parse_breaker(text) is not Breaker.BACK
 
 
 def wants_to_stop(text: str | None) -> bool:

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 from bot.nlu.core.address import Address, parse_address
 from bot.nlu.core.analysis import Analyzer, Entity, get_analyzer
-from bot.nlu.core.answers import Breaker, Scope, parse_breaker, parse_scope, says_no_code, wants_to_stop
+from bot.nlu.core.answers import (
+    Breaker,
+    Scope,
+    breaker_stayed_on,
+    parse_breaker,
+    parse_scope,
+    says_no_code,
+    wants_to_stop,
+)
 from bot.nlu.core.diacritics import strip_diacritics
 from bot.nlu.core.hazard import asks_for_advice
 from bot.nlu.core.resources import DEFAULT_RESOURCES_DIR
@@ -25,8 +33,9 @@ from bot.nlu.core.start_time import StartTime, parse_start_time
 
 __all__ = [
     "Address", "Breaker", "QuoteDetails", "Scope", "StartTime", "address", "asks_for_advice",
-    "breaker", "code_like", "customer_code", "entities", "hazard_kinds", "payment_channel", "period",
-    "quote", "says_no_code", "scope", "service_kind", "start_time", "ticket_number", "wants_to_stop",
+    "breaker", "breaker_stayed_on", "code_like", "customer_code", "entities", "hazard_kinds",
+    "payment_channel", "period", "quote", "says_no_code", "scope", "service_kind", "start_time",
+    "ticket_number", "wants_to_stop",
 ]
 
 MAX_TEXT_CHARS = 2000
