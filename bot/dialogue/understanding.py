@@ -63,6 +63,10 @@ _NEXT_STEPS_RE = re.compile(
     r"|(?:tho|nhan vien|nguoi) (?:dien )?(?:toi|den|qua) (?:chua|khong|ko|k)|khi nao (?:tho|nguoi|nhan vien)"
     r"|bao gio (?:tho|nguoi|nhan vien)|tiep theo (?:la )?(?:gi|sao))\b"
 )
+# Weak or flickering power: reported like an outage (data/nlu/outage.yml), never a danger.
+_WEAK_POWER = re.compile(
+    r"\bdien (?:yeu|chap chon)\b|\bdien ap (?:thap|yeu)\b|\bsut ap\b|\bden (?:chop|nhap nhay)\b"
+)
 # A question, not a statement: "bị cắt điện chưa", "có bị cúp điện không", "sao ... bị cắt".
 _ASKS_RE = re.compile(r"\b(?:chua|khong|ko|k|hong|hok|ha|sao|vi sao|tai sao|the nao|co bi|phai khong)\b|\?")
 _BILL_WORDS = re.compile(r"\b(?:tien|hoa don|hd|bac|kwh|so dien|gia|cao|tang|nhieu|dat|no)\b")
@@ -176,6 +180,9 @@ def read_intents(turn: Turn, state: State, details: Details) -> list[str]:
         intents = [i for i in intents if i != CANCEL] or [INFORM]  # "chỉ nhà tui thôi" is no "thôi"
     if state.topic and is_bare_follow_up(turn, details) and fits(state.topic, details):
         return [*firm, INFORM] if "report_hazard" not in firm else firm
+    if "report_hazard" in intents and _weak_power_not_danger(turn, text):
+        intents = [i if i != "report_hazard" else "report_outage" for i in intents]
+        firm = [i for i in intents if i in FIRM_INTENTS]
     if "report_hazard" in intents:
         return intents
     if keywords.is_unsure(turn) and not firm:
@@ -216,6 +223,13 @@ def read_intents(turn: Turn, state: State, details: Details) -> list[str]:
             always=True,
         )
     return _add_joined_questions(intents, text)
+
+
+def _weak_power_not_danger(turn: Turn, text: str) -> bool:
+    """ "dien yeu qua may lanh khong chay duoc": an unsure danger whose words name no
+    danger but weak power, reported like an outage (the crew checks the supply), not as
+    an urgent danger."""
+    return keywords.is_unsure(turn) and not reader.hazard_kinds(turn.text) and bool(_WEAK_POWER.search(text))
 
 
 def _replace(intents: list[str], wrong: set[str], right: str, always: bool = False) -> list[str]:

@@ -1,7 +1,8 @@
 """Requests the bot cannot complete itself: what to do, where, which papers; a ticket.
 
 New connection, change of owner, meter inspection ("đồng hồ chạy nhanh"), a copy of the
-e-invoice, reconnection after payment. The catalogue (titles, steps, papers)
+e-invoice, reconnection after payment, a new phone number (instructions only: no ticket
+is offered, the agent would call the old number). The catalogue (titles, steps, papers)
 is data (``bot/services/resources/service_requests.yml``) so operators can change it
 without touching code; :mod:`bot.wording.requests` puts it into sentences.
 Which request a message is about is read by the NLU (``bot.nlu.core.read.service_kind``);
@@ -33,6 +34,7 @@ class ServiceRequest:
     what: str
     papers: tuple[str, ...]
     ticket_summary: str
+    offer_ticket: bool = True  # False: only the customer can do it (a new phone number)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ def catalogue(path: Path = SERVICE_REQUESTS_FILE) -> Catalogue:
             what=str(item["what"]),
             papers=tuple(str(p) for p in item.get("papers") or ()),
             ticket_summary=str(item.get("ticket_summary") or item["title"]),
+            offer_ticket=item.get("offer_ticket", True) is not False,
         )
         for kind, item in (raw.get("requests") or {}).items()
     }

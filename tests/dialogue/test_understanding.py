@@ -67,6 +67,16 @@ def test_a_danger_is_never_overridden() -> None:
     ) == ["report_hazard"]
 
 
+def test_weak_power_the_nlu_took_for_an_unsure_danger_is_reported_like_an_outage() -> None:
+    """Found on `make run`: "dien yeu qua may lanh khong chay duoc" got the urgent safety
+    advice and "địa chỉ chỗ nguy hiểm" (report_hazard at 0.46)."""
+    assert unsure("dien yeu qua may lanh khong chay duoc", "report_hazard", 0.46) == ["report_outage"]
+    assert unsure("điện chập chờn, đèn chớp tắt hoài", "report_hazard", 0.4) == ["report_outage"]
+    # a danger named in words, or a sure NLU, stays a danger
+    assert unsure("dien yeu, day dien toe lua", "report_hazard", 0.46) == ["report_hazard"]
+    assert intents("điện yếu quá, dây điện bốc khói", "report_hazard") == ["report_hazard"]
+
+
 def test_a_second_question_joined_in_words() -> None:
     assert intents("tiền điện tháng này với lịch cúp điện", "ask_bill") == ["ask_bill", "ask_outage_schedule"]
     assert intents("cho xem hóa đơn và nợ luôn", "ask_debt") == ["ask_debt", "ask_bill"]

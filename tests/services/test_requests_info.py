@@ -18,12 +18,21 @@ def test_every_request_says_what_where_and_which_papers() -> None:
         "meter_inspection",
         "einvoice_copy",
         "reconnection",
+        "change_contact",
     }
     for kind in r.kinds():
         text = words.instructions_text(kind)
         assert text.startswith("Dạ, về việc ")
         assert "Giấy tờ cần chuẩn bị:\n- " in text
         assert "phòng giao dịch" in text and "19001006" in text
+
+
+def test_a_new_phone_number_is_explained_and_offers_no_ticket() -> None:
+    """An agent would call the registered number, the one that changed."""
+    assert not r.get("change_contact").offer_ticket
+    assert all(r.get(kind).offer_ticket for kind in r.kinds() if kind != "change_contact")
+    text = words.instructions_text("change_contact")
+    assert "ứng dụng EVNSPC CSKH" in text and "không đổi được qua khung chat" in text
 
 
 def test_request_ticket_for_agents(demo_db: str) -> None:

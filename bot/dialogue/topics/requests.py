@@ -1,5 +1,6 @@
 """Requests the bot cannot complete itself (new connection, change of owner, meter
-inspection, e-invoice copy, reconnection): what to do, and a ticket when wanted."""
+inspection, e-invoice copy, reconnection, a new phone number): what to do, and a ticket
+when wanted (where one helps)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ def service_request(ctx: Context, question: Question) -> None:
     ctx.update(topic="service_request")
     if kind is None:
         ctx.say(words.menu_text(), menu_buttons())
+        return
+    request = requests_info.get(kind)
+    if request is not None and not request.offer_ticket:
+        ctx.say(words.instructions_text(kind))
         return
     ctx.say(
         words.instructions_text(kind) + "\n\n" + words.TICKET_OFFER,
