@@ -47,9 +47,10 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "ask_office": re.compile(r"\bphong giao dich\b"),
     "ask_estimated_reading": re.compile(r"\buoc tinh\b"),
     "request_human": re.compile(r"\b(?:nhan vien|tu van vien|nguoi that)\b"),
-    # a new phone number: the request the NLU knows least
+    # a new phone number, a meter that runs fast: requests the NLU knows least
     "request_service": re.compile(
-        r"\b(?:doi|cap nhat|thay doi) (?:so dien thoai|so dt|sdt)\b"
+        r"\b(?:cong to|dong ho|dien ke)\b.*\b(?:quay|chay) nhanh\b"
+        r"|\b(?:doi|cap nhat|thay doi) (?:so dien thoai|so dt|sdt)\b"
         r"|\b(?:so dien thoai|so dt|sdt)\b.*\b(?:doi roi|cap nhat|moi)\b"
     ),
     "greet": re.compile(r"^(?:chao|xin chao|alo|hello|hi|ad oi)\b"),
