@@ -17,6 +17,11 @@ def _f(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _seconds(value: float | None) -> str:
+    """A training time, or why there is none (--check with a model trained elsewhere)."""
+    return "not timed here" if value is None else f"{value:.0f} s"
+
+
 def render_section(
     results: Sequence[Evaluation],
     *,
@@ -67,7 +72,7 @@ def render_section(
         ),
         row("median NLU time per message", (f"{_f(r.median_ms, 1)} ms" for r in results), "≤ 15 ms"),
         row("p95 NLU time per message", (f"{_f(r.p95_ms, 1)} ms" for r in results)),
-        row("training time", (f"{_f(r.train_seconds, 0)} s" for r in results)),
+        row("training time", (_seconds(r.train_seconds) for r in results)),
         "",
     ]
     for r in results:

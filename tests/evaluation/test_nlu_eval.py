@@ -407,6 +407,9 @@ def test_render_section_mentions_every_number():
         "| k | deny | affirm | 0.42 |",
     ):
         assert expected in text
+    result.train_seconds = None  # --check with a model trained elsewhere
+    untimed = nlu.render_section([result], when="x", machine="x", data_line="x", images=[])
+    assert "| training time | not timed here |" in untimed and "– s" not in untimed
 
 
 def test_resolve_model_picks_newest(tmp_path: Path):
