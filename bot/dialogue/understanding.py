@@ -180,6 +180,8 @@ def read_intents(turn: Turn, state: State, details: Details) -> list[str]:
         intents = [i for i in intents if i != CANCEL] or [INFORM]  # "chỉ nhà tui thôi" is no "thôi"
     if state.topic and is_bare_follow_up(turn, details) and fits(state.topic, details):
         return [*firm, INFORM] if "report_hazard" not in firm else firm
+    if _breaker_news_after_a_report(turn, state, intents):
+        return ["ask_safety"]  # the hazard topic says what a breaker that stayed on means
     if "report_hazard" in intents and _weak_power_not_danger(turn, text):
         intents = [i if i != "report_hazard" else "report_outage" for i in intents]
         firm = [i for i in intents if i in FIRM_INTENTS]
@@ -223,6 +225,18 @@ def read_intents(turn: Turn, state: State, details: Details) -> list[str]:
             always=True,
         )
     return _add_joined_questions(intents, text)
+
+
+def _breaker_news_after_a_report(turn: Turn, state: State, intents: list[str]) -> bool:
+    """ "cb khong nhay" after the outage ticket: the NLU hears a new report (0.73), but the
+    customer tells what the breaker shows, not that the power went out again."""
+    ticket = state.ticket
+    if ticket is None or ticket.kind != "outage" or state.awaiting is not None:
+        return False
+    if not set(intents) <= {"report_outage", "ask_safety", "inform", "nlu_fallback"}:
+        return False
+    said = "?" not in turn.text and not reader.asks_for_advice(plain(turn.text))
+    return said and reader.breaker_stayed_on(turn.text)
 
 
 def _weak_power_not_danger(turn: Turn, text: str) -> bool:

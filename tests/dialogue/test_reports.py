@@ -212,6 +212,13 @@ def test_the_breaker_that_stayed_on_after_the_ticket_points_to_it(outage_chat: C
     reply = outage_chat.say("cau dao van bat", "ask_safety")
     assert "lưới điện bên ngoài" in reply and number in reply and "nên ngắt" not in reply, reply
     assert outage_chat.payloads() == ["/ask_restore_time"]
+    # the NLU hears a new report in "cb khong nhay" (0.73): it is the same news
+    again = outage_chat.say("cb khong nhay", "report_outage", confidence=0.73)
+    assert "lưới điện bên ngoài" in again and number in again, again
+    # a tripped breaker is no such news: the report topic answers (the ticket exists)
+    tripped = outage_chat.say("cb nhay roi, bat len khong duoc", "report_outage")
+    assert "lưới điện bên ngoài" not in tripped and number in tripped, tripped
+    assert len(tickets(outage_chat)) == 1
 
 
 def test_asked_about_the_breaker_the_advice_is_given(outage_chat: Chat) -> None:
