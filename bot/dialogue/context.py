@@ -14,6 +14,7 @@ from bot.dialogue.outcome import Button, Message
 from bot.dialogue.state import Awaiting, Question, State
 from bot.dialogue.turn import Turn
 from bot.wording.common import without_nested_brackets
+from bot.wording.customers import code_problem_text
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,12 @@ class Context:
             return self.state.customer_code
         codes = self.backend.verified_codes()
         return codes[0] if len(codes) == 1 else None
+
+    def malformed_code_reason(self) -> str:
+        """Why the code-like string in the message is no customer code ("" when there is none)."""
+        if not self.details.malformed_codes:
+            return ""
+        return code_problem_text(self.backend.check_format(self.details.malformed_codes[0]).problem)
 
     def ask(self, awaiting: Awaiting, text: str, buttons: list[Button] | tuple[Button, ...] = ()) -> Asked:
         """Say the question and wait for its answer."""

@@ -45,6 +45,7 @@ from bot.dialogue.topics import human, locks, registry, report_form
 from bot.dialogue.topics.smalltalk import how_can_i_help
 from bot.dialogue.turn import Turn
 from bot.dialogue.understanding import CANCEL, read_intents
+from bot.nlu.core import read as reader
 from bot.services.verification import NotVerified
 from bot.wording import common
 from bot.wording import hazard as hazard_words
@@ -144,7 +145,7 @@ def _interrupting(ctx: Context, intents: list[str], awaiting: Awaiting) -> bool:
     if found == {"report_hazard"} and awaiting.kind in report_form.REPORT_AWAITS:
         return hazard_topic.names_a_danger(ctx)
     if found == {"ask_safety"} and awaiting.kind == AWAIT_BREAKER:  # "cầu dao vẫn bật": the answer
-        return not hazard_topic.breaker_statement(ctx.turn.text) or hazard_topic.names_a_danger(ctx)
+        return not reader.breaker_stayed_on(ctx.turn.text) or hazard_topic.names_a_danger(ctx)
     return bool(found)
 
 

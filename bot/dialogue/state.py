@@ -158,6 +158,11 @@ class State:
     def but(self, **changes: Any) -> State:
         return replace(self, **changes)
 
+    @property
+    def outage_ticket(self) -> str | None:
+        """The number of the outage ticket this conversation opened, if the last one is."""
+        return self.ticket.number if self.ticket is not None and self.ticket.kind == "outage" else None
+
 
 SLOT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(State))
 

@@ -230,13 +230,10 @@ def read_intents(turn: Turn, state: State, details: Details) -> list[str]:
 def _breaker_news_after_a_report(turn: Turn, state: State, intents: list[str]) -> bool:
     """ "cb khong nhay" after the outage ticket: the NLU hears a new report (0.73), but the
     customer tells what the breaker shows, not that the power went out again."""
-    ticket = state.ticket
-    if ticket is None or ticket.kind != "outage" or state.awaiting is not None:
+    if state.outage_ticket is None or state.awaiting is not None:
         return False
-    if not set(intents) <= {"report_outage", "ask_safety", "inform", "nlu_fallback"}:
-        return False
-    said = "?" not in turn.text and not reader.asks_for_advice(plain(turn.text))
-    return said and reader.breaker_stayed_on(turn.text)
+    heard_as = {"report_outage", "ask_safety", "inform", "nlu_fallback"}
+    return set(intents) <= heard_as and reader.breaker_stayed_on(turn.text)
 
 
 def _weak_power_not_danger(turn: Turn, text: str) -> bool:

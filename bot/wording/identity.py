@@ -35,14 +35,9 @@ def ask_digits(code: str) -> str:
     return f"Anh/chị vui lòng nhập 4 số cuối của số điện thoại đã đăng ký với mã {code} nha."
 
 
-def asked_again_after_no(code: str | None) -> str:
-    """A no to the offer of a person made while the code or the digits were awaited."""
-    if code:
-        return (
-            "Dạ vâng ạ. Để em tra tiếp, anh/chị nhập 4 số cuối của số điện thoại "
-            f"đã đăng ký với mã {code} nha."
-        )
-    return "Dạ vâng ạ. Để em tra tiếp, anh/chị cho em xin mã khách hàng (13 ký tự, in trên hóa đơn) nha."
+def digits_after_no(code: str) -> str:
+    """A no to the offer of a person made while the digits were awaited."""
+    return f"Dạ vâng ạ. {ask_digits(code)}"
 
 
 def digits_still_awaited(code: str) -> str:

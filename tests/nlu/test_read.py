@@ -188,6 +188,8 @@ def test_breaker(text: str, intent: str | None, breaker: Breaker) -> None:
         ("cb nhảy rồi", False),
         ("cầu dao bật lên rồi, có điện lại rồi", False),
         ("có nên ngắt cầu dao không", False),
+        ("cầu dao vẫn bật, có nên ngắt không", False),  # asked, not told
+        ("cb van bat ha?", False),
         ("vẫn bật", False),  # no breaker named
     ],
 )

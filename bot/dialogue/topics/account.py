@@ -176,9 +176,8 @@ def take_digits(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None
     if other and other != code:  # another code: that one is checked instead
         ctx.update(awaiting=None, customer_code=None)
         return tuple(replace(q, code=other) for q in awaiting.questions)
-    if ctx.details.malformed_codes:  # a mistyped code is no answer: no try is lost
-        problem = ctx.backend.check_format(ctx.details.malformed_codes[0]).problem
-        ctx.say(code_problem_text(problem))
+    if reason := ctx.malformed_code_reason():  # a mistyped code is no answer: no try is lost
+        ctx.say(reason)
         ctx.say(wording.digits_still_awaited(code))
         ctx.wait(awaiting)
         return ()

@@ -27,7 +27,6 @@ from dataclasses import replace
 
 from bot.dialogue import report_answers as answers
 from bot.dialogue.context import Asked, Context
-from bot.dialogue.outcome import Button
 from bot.dialogue.state import (
     AWAIT_HAZARD_PLACE,
     AWAIT_REPORT_PHONE,
@@ -39,6 +38,7 @@ from bot.dialogue.state import (
 )
 from bot.dialogue.text import plain
 from bot.dialogue.topics import human, report_form
+from bot.dialogue.topics.outages import REPORT_BUTTON, RESTORE_BUTTON
 from bot.nlu.core import read as reader
 from bot.nlu.core.hazard import HAZARD_KINDS
 from bot.services import hazard
@@ -224,20 +224,13 @@ def safety(ctx: Context, question: Question) -> None:
     pending, current = _pending(ctx), _current(ctx)
     if not kinds:
         kinds = _ordered(_split(pending.hazard) if pending else _split(current.hazard) if current else [])
-    if not kinds and breaker_statement(text):
+    if not kinds and reader.breaker_stayed_on(text):
         _breaker_stayed_on(ctx)
         return
     ctx.say(wording.safety_answer(_asked(text), kinds, hazard.people_at_risk(text)))
     awaiting = ctx.state.awaiting
     if awaiting is not None and awaiting.kind in (AWAIT_REPORT_PLACE, AWAIT_REPORT_PHONE):
         report_form.remind(ctx, awaiting)
-
-
-def breaker_statement(text: str) -> bool:
-    """ "cầu dao vẫn bật", "cb không nhảy" said, not asked ("cầu dao vẫn bật có nên ngắt
-    không" asks): during an outage, news that the fault is not in the house."""
-    folded = plain(text)
-    return reader.breaker_stayed_on(text) and "?" not in text and not reader.asks_for_advice(folded)
 
 
 def _breaker_stayed_on(ctx: Context) -> None:
@@ -252,13 +245,8 @@ def _breaker_stayed_on(ctx: Context) -> None:
         ctx.say(wording.BREAKER_STAYED_ON_NOTED)
         report_form.remind(ctx, awaiting)
         return
-    ticket = ctx.state.ticket
-    outage_ticket = ticket.number if ticket is not None and ticket.kind == "outage" else None
-    if outage_ticket:
-        button = Button.intent("Khi nào có điện lại?", "ask_restore_time")
-    else:
-        button = Button.intent("Báo mất điện", "report_outage")
-    ctx.say(wording.breaker_stayed_on(outage_ticket), [button])
+    ticket = ctx.state.outage_ticket
+    ctx.say(wording.breaker_stayed_on(ticket), [RESTORE_BUTTON if ticket else REPORT_BUTTON])
 
 
 def _asked(text: str) -> str | None:

@@ -18,7 +18,7 @@ from bot.dialogue.state import AWAIT_LOCATION, AWAIT_PLACE_CHOICE, Awaiting, Que
 from bot.dialogue.text import plain
 from bot.domain import places
 from bot.nlu.core import read as reader
-from bot.services import customers, outage, restore
+from bot.services import outage, restore
 from bot.services.outage_results import IncidentInfo, PlannedInfo
 from bot.wording import outage as wording
 from bot.wording import outages as context_wording
@@ -29,8 +29,8 @@ OUTAGE_QUESTION_TOPICS = frozenset(
     {"outage_schedule", "restore_time", "outage_report", "supply_status", "outage_reason"}
 )
 _FLOW = {"outage_schedule": "schedule", "outage_report": "report"}
-_REPORT_BUTTON = Button.intent("Báo mất điện", "report_outage")
-_RESTORE_BUTTON = Button.intent("Khi nào có điện lại?", "ask_restore_time")
+REPORT_BUTTON = Button.intent("Báo mất điện", "report_outage")
+RESTORE_BUTTON = Button.intent("Khi nào có điện lại?", "ask_restore_time")
 
 
 def buttons_of(items: list[dict[str, str]]) -> list[Button]:
@@ -59,8 +59,7 @@ def locate(ctx: Context, question: Question, need_ward: bool = False) -> Locatio
     if question.area:
         return _place(ctx, question, question.area, need_ward)
     if ctx.details.malformed_codes and not ctx.details.areas:
-        reason = code_problem_text(customers.check_format(ctx.details.malformed_codes[0]).problem)
-        return ctx.ask(_awaiting(question, AWAIT_LOCATION), reason)
+        return ctx.ask(_awaiting(question, AWAIT_LOCATION), ctx.malformed_code_reason())
     if ctx.state.area:
         return _place(ctx, replace(question, area=ctx.state.area), ctx.state.area, need_ward)
     code = ctx.known_code()
@@ -164,7 +163,7 @@ def schedule(ctx: Context, question: Question) -> Asked | None:
     if found is None:
         ctx.say(wording.location_not_understood())
         return None
-    buttons = [_RESTORE_BUTTON] if found.items else [_REPORT_BUTTON]
+    buttons = [RESTORE_BUTTON] if found.items else [REPORT_BUTTON]
     ctx.say(wording.schedule_reply(found), buttons)
     ctx.update(
         topic="outage_schedule",
@@ -222,7 +221,7 @@ def restore_time(ctx: Context, question: Question) -> Asked | None:
         ctx.say(context_wording.shown_restore([(o.starts_at, o.ends_at) for o in planned], ctx.now))
         ctx.update(topic="restore_time")
         return None
-    own = ctx.state.ticket.number if ctx.state.ticket and ctx.state.ticket.kind == "outage" else None
+    own = ctx.state.outage_ticket
     if own and not (question.code or question.area):
         return _tell_restore(ctx, ctx.backend.restore_for_ticket(own), None, None)
     where = locate(ctx, question)
@@ -247,7 +246,7 @@ def _tell_restore(ctx: Context, status: restore.RestoreStatus, code: str | None,
     )
     ctx.say(
         restore_wording.restore_reply(status, customer_code=code, ticket_number=quoted, verified=verified),
-        [_REPORT_BUTTON] if offer_report else [],
+        [REPORT_BUTTON] if offer_report else [],
     )
     ctx.update(topic="restore_time", outages_shown=_shown_from_status(status))
 
@@ -266,7 +265,7 @@ def supply_status(ctx: Context, question: Question) -> Asked | None:
     if status.status == restore.Status.NOTHING:
         ctx.say(
             context_wording.supply_normal(where.where or restore_wording.restore_place(status)),
-            [_REPORT_BUTTON],
+            [REPORT_BUTTON],
         )
         ctx.update(topic="supply_status", outages_shown=())
         return None
@@ -288,7 +287,7 @@ def outage_reason(ctx: Context, question: Question) -> Asked | None:
         return where
     status = _status(ctx, where)
     if status is None or status.status in (restore.Status.NOTHING, restore.Status.UNKNOWN_TICKET):
-        ctx.say(context_wording.no_outage_to_explain(where.where), [_REPORT_BUTTON])
+        ctx.say(context_wording.no_outage_to_explain(where.where), [REPORT_BUTTON])
         ctx.update(topic="outage_reason", outages_shown=())
         return None
     items = _shown_from_status(status)
@@ -304,6 +303,6 @@ def next_steps(ctx: Context, question: Question) -> None:
     """ "Có ai tới không" after a ticket: what happens next, with its number."""
     ticket = ctx.state.ticket
     if ticket is None:
-        ctx.say(context_wording.no_ticket_yet(), [_REPORT_BUTTON])
+        ctx.say(context_wording.no_ticket_yet(), [REPORT_BUTTON])
         return
     ctx.say(context_wording.next_steps(ticket.number, ticket.kind))

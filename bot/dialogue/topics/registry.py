@@ -151,8 +151,10 @@ def decline_offer(ctx: Context, awaiting: Awaiting) -> None:
     ctx.update(awaiting=behind)
     if behind is None:
         ctx.say(common.fine_then())
+    elif behind.kind == AWAIT_DIGITS and behind.code:
+        ctx.say(identity_wording.digits_after_no(behind.code))
     else:
-        ctx.say(identity_wording.asked_again_after_no(behind.code if behind.kind == AWAIT_DIGITS else None))
+        remind(ctx, behind)
 
 
 TAKERS: dict[str, Taker] = {

@@ -27,7 +27,6 @@ from dataclasses import replace
 from bot.dialogue import report_answers as answers
 from bot.dialogue import since as since_reader
 from bot.dialogue.context import Asked, Context
-from bot.dialogue.outcome import Button
 from bot.dialogue.state import (
     AWAIT_BREAKER,
     AWAIT_SCOPE,
@@ -39,7 +38,7 @@ from bot.dialogue.state import (
 )
 from bot.dialogue.text import plain
 from bot.dialogue.topics import report_form
-from bot.dialogue.topics.outages import buttons_of, shown_outages
+from bot.dialogue.topics.outages import RESTORE_BUTTON, buttons_of, shown_outages
 from bot.domain import places
 from bot.nlu.core import read as reader
 from bot.services import customers
@@ -89,8 +88,7 @@ def report(ctx: Context, question: Question) -> Asked | None:
     elif (place := _place(ctx, question, text)) is not None:
         draft = answers.with_place(draft, place)
     elif ctx.details.malformed_codes and not ctx.details.areas:
-        problem = ctx.backend.check_format(ctx.details.malformed_codes[0]).problem
-        return report_form.ask_place(ctx, draft, question, lead=code_problem_text(problem))
+        return report_form.ask_place(ctx, draft, question, lead=ctx.malformed_code_reason())
     if not (draft.code or draft.location or draft.area):
         draft = _known_place(ctx, draft)
     given = bool(draft.location or draft.area) and not draft.code
@@ -114,9 +112,6 @@ def _known_place(ctx: Context, draft: ReportDraft) -> ReportDraft:
     return draft
 
 
-def _own_ticket(ctx: Context) -> str | None:
-    ticket = ctx.state.ticket
-    return ticket.number if ticket is not None and ticket.kind == "outage" else None
 
 
 def _target(draft: ReportDraft) -> Target | None:
@@ -138,7 +133,7 @@ def resume(ctx: Context, draft: ReportDraft, question: Question, failures: int =
     if target is None:
         return report_form.ask_place(ctx, draft, question)
     try:
-        verdict = ctx.backend.assess(target, _own_ticket(ctx)).verdict
+        verdict = ctx.backend.assess(target, ctx.state.outage_ticket).verdict
     except UnknownCustomer:
         ctx.update(customer_code=None)
         lead = code_problem_text(customers.CodeProblem.NOT_FOUND)
@@ -207,7 +202,7 @@ def _submit(ctx: Context, draft: ReportDraft) -> None:
         started_at=began.at if began is not None else None,
         location=report_form.location_label(draft),
         callback_phone=phone,
-        previous_ticket=_own_ticket(ctx),
+        previous_ticket=ctx.state.outage_ticket,
     )
     try:
         result = ctx.backend.submit(report)
@@ -223,7 +218,7 @@ def _submit(ctx: Context, draft: ReportDraft) -> None:
         result.outcome == Outcome.SUSPENDED and bool(code) and ctx.backend.identity(code or "").verified
     )
     opened = result.outcome in (Outcome.TICKET, Outcome.GROUPED)
-    buttons = [Button.intent("Khi nào có điện lại?", "ask_restore_time")] if opened else []
+    buttons = [RESTORE_BUTTON] if opened else []
     if result.outcome == Outcome.TICKET and result.ticket is not None:
         ticket = result.ticket
         shown = report_form.location_label(draft) or (

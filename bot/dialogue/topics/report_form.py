@@ -38,7 +38,6 @@ from bot.dialogue.topics.outages import buttons_of
 from bot.domain import phones, places
 from bot.wording import outage_report as question_wording
 from bot.wording import reports as wording
-from bot.wording.customers import code_problem_text
 
 OUTAGE, HAZARD = wording.OUTAGE, wording.HAZARD
 NO_PHONE = "none"  # ReportDraft.phone: the customer gave no number (asked once)
@@ -161,8 +160,7 @@ def take_place(ctx: Context, awaiting: Awaiting) -> tuple[Question, ...] | None:
         return ()
     place = answers.place_in(ctx, ctx.turn.text)
     if place is None and ctx.details.malformed_codes:
-        problem = code_problem_text(ctx.backend.check_format(ctx.details.malformed_codes[0]).problem)
-        ask_place(ctx, draft, question, lead=problem)
+        ask_place(ctx, draft, question, lead=ctx.malformed_code_reason())
         return ()
     phone = answers.phone_in(ctx)
     if place is None:

@@ -15,27 +15,25 @@ from bot.dialogue.context import Asked, Context
 from bot.dialogue.outcome import Button
 from bot.dialogue.state import Question
 from bot.dialogue.topics import account, where
-from bot.dialogue.topics.outages import shown_outages
+from bot.dialogue.topics.outages import REPORT_BUTTON, RESTORE_BUTTON, shown_outages
 from bot.services.rules import load_rules
 from bot.services.supply import Supply, SupplyAnswer
 from bot.services.verification import State as Identity
 from bot.wording import outage as outage_wording
 from bot.wording import supply as words
 
-_REPORT = Button.intent("Báo mất điện", "report_outage")
 _DEBT = Button.intent("Nợ tiền điện", "ask_debt")
 _PAY = Button.intent("Cách thanh toán", "ask_payment_methods")
-_RESTORE = Button.intent("Khi nào có điện lại?", "ask_restore_time")
 
 
 def _buttons(answer: SupplyAnswer) -> list[Button]:
     if answer.state is Supply.SUSPENDED:
         return [_DEBT, _PAY]
     if answer.state in (Supply.PLANNED, Supply.INCIDENT):
-        return [_RESTORE]
+        return [RESTORE_BUTTON]
     if answer.verified and answer.debt is not None and answer.debt.overdue:
-        return [_DEBT, _REPORT]
-    return [_REPORT]
+        return [_DEBT, REPORT_BUTTON]
+    return [REPORT_BUTTON]
 
 
 def supply_status(ctx: Context, question: Question) -> Asked | None:

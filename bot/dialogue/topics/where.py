@@ -15,7 +15,6 @@ from bot.dialogue.backend import resolve_place
 from bot.dialogue.context import Asked, Context
 from bot.dialogue.state import AWAIT_LOCATION, AWAIT_PLACE_CHOICE, Awaiting, Question
 from bot.dialogue.topics.outages import Location, buttons_of
-from bot.services import customers
 from bot.wording import outage as outage_wording
 from bot.wording.customers import code_problem_text
 
@@ -34,8 +33,7 @@ def locate(ctx: Context, question: Question, ask_text: str) -> Location | Asked:
     if question.area:
         return place(ctx, question, question.area)
     if ctx.details.malformed_codes and not ctx.details.areas:
-        reason = code_problem_text(customers.check_format(ctx.details.malformed_codes[0]).problem)
-        return ctx.ask(_awaiting(question, AWAIT_LOCATION), reason)
+        return ctx.ask(_awaiting(question, AWAIT_LOCATION), ctx.malformed_code_reason())
     code = ctx.known_code()
     if code and ctx.backend.customer_exists(code):
         ctx.update(customer_code=code)

@@ -12,6 +12,7 @@ import enum
 import re
 
 from bot.nlu.core.diacritics import strip_diacritics
+from bot.nlu.core.hazard import asks_for_advice
 
 
 class Scope(enum.StrEnum):
@@ -115,8 +116,12 @@ _NO_CODE = re.compile(
 
 
 def breaker_stayed_on(text: str | None) -> bool:
-    """ "cầu dao vẫn bật", "cb không nhảy": the breaker did not trip."""
-    return bool(_BREAKER_ON.search(_plain(text))) and parse_breaker(text) is not Breaker.BACK
+    """ "cầu dao vẫn bật", "cb không nhảy" said, not asked ("cầu dao vẫn bật có nên ngắt
+    không" asks for advice): during an outage, news that the fault is not in the house."""
+    plain = _plain(text)
+    if "?" in (text or "") or asks_for_advice(plain):
+        return False
+    return bool(_BREAKER_ON.search(plain)) and parse_breaker(text) is not Breaker.BACK
 
 
 def wants_to_stop(text: str | None) -> bool:
